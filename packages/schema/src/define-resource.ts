@@ -1,0 +1,154 @@
+import type { z } from 'zod';
+import type { RequestContext } from './context.js';
+import { describeFields, type FieldInfo } from './field-kinds.js';
+import type { Filter } from './filter.js';
+
+/** Fields every record has; the server owns them and clients can never set them. */
+export const SYSTEM_FIELDS = ['id', 'version', 'createdAt', 'updatedAt'] as const;
+export type SystemFieldName = (typeof SYSTEM_FIELDS)[number];
+
+export interface SystemFields {
+  /** Chosen by the server (a UUIDv7) unless the client creates with `PUT /<resource>/<id>`. */
+  readonly id: string;
+  /** The change-log position of the record's last write; its ETag is `"<version>"`. */
+  readonly version: number;
+  /** ISO 8601 timestamps set by the server. */
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** A Zod object schema of a resource's own (client-writable) fields. */
+export type AnyObjectSchema = z.ZodObject<z.ZodRawShape>;
+
+/** The fields a client writes (input: defaults may be left out). */
+export type ResourceInput<S extends AnyObjectSchema> = z.input<S>;
+/** The fields after validation (defaults filled in). */
+export type ResourceFields<S extends AnyObjectSchema> = z.output<S>;
+/** A whole record as the server stores and serves it. */
+export type ResourceRecord<S extends AnyObjectSchema> = SystemFields & z.output<S>;
+
+/**
+ * A read rule: which records the caller may see. `true` (all), `false` (none) or a
+ * {@link Filter} over the record's fields — the same filter narrows collection queries in
+ * SQL and decides which pushed events reach a subscriber, so it is evaluated once per
+ * request or subscription, never per record.
+ */
+export type ReadRule = (ctx: RequestContext) => boolean | Filter;
+
+/** Write rules decide per record; a `false` answers 403 (404 if the caller may not read it). */
+export interface WriteRules<S extends AnyObjectSchema> {
+  create?: (ctx: RequestContext, data: ResourceFields<S>) => boolean | Promise<boolean>;
+  update?: (ctx: RequestContext, current: ResourceRecord<S>, next: ResourceFields<S>) => boolean | Promise<boolean>;
+  delete?: (ctx: RequestContext, current: ResourceRecord<S>) => boolean | Promise<boolean>;
+}
+
+export interface Rules<S extends AnyObjectSchema> extends WriteRules<S> {
+  read?: ReadRule;
+}
+
+/**
+ * Hooks. `before*` run before the write's transaction and may return replaced fields or
+ * throw a SynclineError to refuse it; `after*` run once the write is committed and
+ * published (an error there is reported, never undoes the write).
+ */
+export interface Hooks<S extends AnyObjectSchema> {
+  beforeCreate?: (ctx: RequestContext, data: ResourceFields<S>) => ResourceFields<S> | void | Promise<ResourceFields<S> | void>;
+  afterCreate?: (ctx: RequestContext, record: ResourceRecord<S>) => void | Promise<void>;
+  beforeUpdate?: (
+    ctx: RequestContext,
+    next: ResourceFields<S>,
+    current: ResourceRecord<S>,
+  ) => ResourceFields<S> | void | Promise<ResourceFields<S> | void>;
+  afterUpdate?: (ctx: RequestContext, record: ResourceRecord<S>, previous: ResourceRecord<S>) => void | Promise<void>;
+  beforeDelete?: (ctx: RequestContext, current: ResourceRecord<S>) => void | Promise<void>;
+  afterDelete?: (ctx: RequestContext, previous: ResourceRecord<S>) => void | Promise<void>;
+}
+
+/** A field that holds the id of a record of another resource. */
+export interface Reference {
+  readonly resource: string;
+  /** What deleting the referenced record does: refuse with 409 (`restrict`, the default) or delete these too (`cascade`). */
+  readonly onDelete: 'restrict' | 'cascade';
+}
+
+type FieldName<S extends AnyObjectSchema> = Extract<keyof z.output<S>, string>;
+
+export interface ResourceOptions<Name extends string, S extends AnyObjectSchema> {
+  /** The URI segment: `/<name>` and `/<name>/<id>`. Lower case letters, digits, `-` and `_`. */
+  name: Name;
+  /** The writable fields. Unknown fields are refused (422), never dropped. */
+  schema: S;
+  /** Secondary indexes, each a list of fields (`id` is always indexed). */
+  indexes?: ReadonlyArray<ReadonlyArray<FieldName<S> | SystemFieldName>>;
+  /** Fields that refer to another resource's records: `{ list: 'lists' }` or `{ list: { resource: 'lists', onDelete: 'cascade' } }`. */
+  references?: { [K in FieldName<S>]?: string | { resource: string; onDelete?: 'restrict' | 'cascade' } };
+  rules?: Rules<S>;
+  hooks?: Hooks<S>;
+}
+
+export interface ResourceDefinition<Name extends string = string, S extends AnyObjectSchema = AnyObjectSchema> {
+  readonly name: Name;
+  readonly schema: S;
+  /** Each field's storage kind, derived from the schema. */
+  readonly fields: Readonly<Record<string, FieldInfo>>;
+  readonly indexes: ReadonlyArray<ReadonlyArray<string>>;
+  readonly references: Readonly<Record<string, Reference>>;
+  readonly rules: Rules<S>;
+  readonly hooks: Hooks<S>;
+  /** Phantom types for inference on the client; never set at run time. */
+  readonly $types?: { readonly record: ResourceRecord<S>; readonly input: ResourceInput<S> };
+}
+
+const NAME_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/;
+const RESERVED_FIELDS = new Set<string>([...SYSTEM_FIELDS, '__proto__', 'constructor', 'prototype']);
+
+/**
+ * Declares a resource once, for the server and the client alike: this module imports
+ * no server code, so a browser bundle can import the definitions.
+ *
+ * @example
+ * export const todos = defineResource({
+ *   name: 'todos',
+ *   schema: z.object({ title: z.string().min(1), done: z.boolean().default(false), list: z.string() }),
+ *   references: { list: { resource: 'lists', onDelete: 'cascade' } },
+ *   indexes: [['list']],
+ * });
+ */
+export function defineResource<const Name extends string, S extends AnyObjectSchema>(
+  options: ResourceOptions<Name, S>,
+): ResourceDefinition<Name, S> {
+  if (!NAME_PATTERN.test(options.name)) {
+    throw new TypeError(`Resource name "${options.name}" must match ${NAME_PATTERN}`);
+  }
+  const fields = describeFields(options.schema);
+  for (const field of Object.keys(fields)) {
+    if (RESERVED_FIELDS.has(field)) throw new TypeError(`Resource "${options.name}": field "${field}" is reserved`);
+  }
+  const known = new Set<string>([...Object.keys(fields), ...SYSTEM_FIELDS]);
+  const indexes = (options.indexes ?? []).map((index) => {
+    for (const field of index) {
+      if (!known.has(field)) throw new TypeError(`Resource "${options.name}": index on unknown field "${field}"`);
+    }
+    return [...index];
+  });
+  const references: Record<string, Reference> = {};
+  for (const [field, value] of Object.entries(options.references ?? {}) as Array<[string, string | { resource: string; onDelete?: 'restrict' | 'cascade' } | undefined]>) {
+    if (value === undefined) continue;
+    if (!(field in fields)) throw new TypeError(`Resource "${options.name}": reference on unknown field "${field}"`);
+    references[field] = typeof value === 'string' ? { resource: value, onDelete: 'restrict' } : { resource: value.resource, onDelete: value.onDelete ?? 'restrict' };
+  }
+  return Object.freeze({
+    name: options.name,
+    schema: options.schema,
+    fields,
+    indexes,
+    references,
+    rules: options.rules ?? {},
+    hooks: options.hooks ?? {},
+  });
+}
+
+/** The record type of a definition: `RecordOf<typeof todos>`. */
+export type RecordOf<D> = D extends ResourceDefinition<string, infer S> ? ResourceRecord<S> : never;
+/** The write input type of a definition: `InputOf<typeof todos>`. */
+export type InputOf<D> = D extends ResourceDefinition<string, infer S> ? ResourceInput<S> : never;

@@ -13,3 +13,4 @@ export * from './heartbeat-event.js';
 export * from './error-event.js';
 export * from './upstream.js';
 export * from './downstream.js';
+export * from './safe-json.js';

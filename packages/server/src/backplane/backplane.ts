@@ -1,0 +1,17 @@
+import type { Change } from '../storage/storage.js';
+
+/**
+ * Carries committed changes between server processes. It is a hint, not the truth: the
+ * change log is. A process that misses a message notices the gap in `seq` (or polls the
+ * log) and reads what it missed from storage, so a backplane may be at-most-once.
+ *
+ * @example
+ * const unsubscribe = backplane.subscribe((change) => feed.receive(change));
+ * await backplane.publish(change);
+ */
+export interface Backplane {
+  publish(change: Change): Promise<void>;
+  /** Registers a listener for changes published by any process (this one included). */
+  subscribe(listener: (change: Change) => void): () => void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { DEFAULT_LIMITS, type SynclineLimits } from './limits.js';
+
+/** Every environment variable a Syncline server reads, with its limit or option (docs/configuration.md lists them). */
+export const ENVIRONMENT: Record<string, keyof SynclineLimits> = {
+  SYNCLINE_MAX_BODY_BYTES: 'maxBodyBytes',
+  SYNCLINE_MAX_FRAME_BYTES: 'maxFrameBytes',
+  SYNCLINE_MAX_JSON_DEPTH: 'maxJsonDepth',
+  SYNCLINE_DEFAULT_PAGE_SIZE: 'defaultPageSize',
+  SYNCLINE_MAX_PAGE_SIZE: 'maxPageSize',
+  SYNCLINE_REQUIRE_IF_MATCH: 'requireIfMatch',
+  SYNCLINE_MAX_BUFFERED_BYTES: 'maxBufferedBytes',
+  SYNCLINE_HEARTBEAT_MS: 'heartbeatMs',
+  SYNCLINE_MAX_CONNECTIONS: 'maxConnections',
+  SYNCLINE_MAX_SUBSCRIPTIONS: 'maxSubscriptions',
+  SYNCLINE_MAX_INFLIGHT: 'maxInflight',
+  SYNCLINE_MAX_CONSECUTIVE_ERRORS: 'maxConsecutiveErrors',
+  SYNCLINE_CHANGE_LOG_RETENTION: 'changeLogRetention',
+  SYNCLINE_FEED_POLL_MS: 'feedPollMs',
+};
+
+export interface ServerConfig {
+  readonly port: number;
+  readonly host: string;
+  /** `sqlite:<path>` (default `sqlite:data/syncline.db`), or `sqlite::memory:`. */
+  readonly databaseUrl: string;
+  readonly sqliteSynchronous: 'NORMAL' | 'FULL';
+  readonly livePath: string;
+  readonly limits: SynclineLimits;
+}
+
+const positive = z.coerce.number().int().positive();
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/**
+ * Reads the server's configuration from the environment; an invalid value stops the
+ * server at start with the variable's name, never later.
+ *
+ * @example
+ * const config = loadConfig(process.env); // PORT=8080 SYNCLINE_HEARTBEAT_MS=10000 …
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): ServerConfig {
+  const problems: string[] = [];
+  const read = <T>(name: string, schema: z.ZodType<T>, fallback: T): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      problems.push(`${name}=${JSON.stringify(raw)}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      return fallback;
+    }
+    return parsed.data;
+  };
+  const limits: Record<string, number | boolean> = { ...DEFAULT_LIMITS };
+  for (const [name, key] of Object.entries(ENVIRONMENT)) {
+    limits[key] = typeof DEFAULT_LIMITS[key] === 'boolean' ? read(name, flag, DEFAULT_LIMITS[key] as boolean) : read(name, positive, DEFAULT_LIMITS[key] as number);
+  }
+  const config: ServerConfig = {
+    port: read('PORT', z.coerce.number().int().min(0).max(65535), 3000),
+    host: read('HOST', z.string(), '0.0.0.0'),
+    databaseUrl: read('DATABASE_URL', z.string().startsWith('sqlite:', 'only sqlite: URLs are supported so far'), 'sqlite:data/syncline.db'),
+    sqliteSynchronous: read('SYNCLINE_SQLITE_SYNCHRONOUS', z.enum(['NORMAL', 'FULL']), 'FULL'),
+    livePath: read('SYNCLINE_LIVE_PATH', z.string().startsWith('/'), '/live'),
+    limits: limits as unknown as SynclineLimits,
+  };
+  if (problems.length > 0) throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  return config;
+}

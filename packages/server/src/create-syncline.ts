@@ -1,0 +1,142 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ResourceDefinition } from '@syncline/schema';
+import type { Backplane } from './backplane/backplane.js';
+import { createMemoryBackplane } from './backplane/memory-backplane.js';
+import { anonymousContext, type ContextFactory } from './context-factory.js';
+import { createHttpHandler, type HttpRequest, type HttpResponse } from './http/http-handler.js';
+import { createNodeListener } from './http/node-listener.js';
+import { DEFAULT_LIMITS, type SynclineLimits } from './limits.js';
+import { createChangeFeed, type ChangeFeed } from './live/change-feed.js';
+import { createSocketServer } from './live/socket-server.js';
+import { createSubscriptionHub } from './live/subscription-hub.js';
+import type { Operation, Outcome } from './operation.js';
+import { createExecutor } from './pipeline/executor.js';
+import type { PipelineDeps } from './pipeline/pipeline-deps.js';
+import { createResourceRegistry } from './resource-registry.js';
+import type { Storage } from './storage/storage.js';
+
+export interface SynclineOptions {
+  readonly resources: readonly ResourceDefinition[];
+  readonly storage: Storage;
+  /** Default: in-process (one server process). */
+  readonly backplane?: Backplane;
+  /** Finds out who is calling; default: everyone is anonymous. */
+  readonly context?: ContextFactory;
+  /** The WebSocket path. Default `/live`. */
+  readonly livePath?: string;
+  readonly limits?: Partial<SynclineLimits>;
+  /** Errors that do not fail a request (after-hooks, a socket's error, a failed delivery). Default: console.error. */
+  readonly onError?: (error: unknown, where: string) => void;
+}
+
+export interface Syncline {
+  /** The HTTP surface as a function (for tests and for hosts that are not Node `http`). */
+  handle(request: HttpRequest): Promise<HttpResponse>;
+  /** Runs an operation through the pipeline, as both transports do. */
+  execute(op: Operation): Promise<Outcome>;
+  /** A Node `http` listener; paths that are not resources go to `fallback` (the host app) or get 404. */
+  listener(fallback?: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void;
+  /** Serves WebSocket upgrades on the live path of an existing server. */
+  attach(server: Server): void;
+  /** Creates a server, attaches, listens. Port 0 picks a free port. */
+  listen(port: number, host?: string, fallback?: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; port: number }>;
+  /** Reads and dispatches every committed change not yet pushed (tests use it to wait for the fan-out). */
+  flush(): Promise<void>;
+  /** Counters for monitoring: open sockets, live subscriptions and their groups, slow consumers closed, the dispatched position. */
+  stats(): { connections: number; subscriptions: number; groups: number; slowConsumers: number; seq: number };
+  /** Closes sockets with 1001, stops the feed, closes servers it created, the backplane and storage. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a Syncline server: migrates storage, starts the change feed, and returns the
+ * HTTP and WebSocket surfaces over one pipeline.
+ *
+ * @example
+ * const syncline = await createSyncline({ resources: [lists, todos], storage: createSqliteStorage({ filename: 'app.db' }) });
+ * const { port } = await syncline.listen(3000);
+ */
+export async function createSyncline(options: SynclineOptions): Promise<Syncline> {
+  const limits: SynclineLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const reportError = options.onError ?? ((error: unknown, where: string) => console.error(`[syncline] ${where}:`, error));
+  const registry = createResourceRegistry(options.resources);
+  const storage = options.storage;
+  const backplane = options.backplane ?? createMemoryBackplane();
+  const createContext = options.context ?? anonymousContext;
+  const hub = createSubscriptionHub();
+
+  const deps: PipelineDeps = {
+    registry,
+    storage,
+    limits,
+    reportError,
+    publisher: {
+      publish(changes) {
+        for (const change of changes) {
+          backplane.publish(change).catch((error: unknown) => reportError(error, 'backplane publish (the change feed will read it from the log)'));
+        }
+      },
+    },
+  };
+  await storage.migrate(options.resources);
+  const feed: ChangeFeed = createChangeFeed({ storage, backplane, dispatch: (change) => hub.dispatch(change), pollMs: limits.feedPollMs, reportError });
+  await feed.start();
+
+  const executor = createExecutor(deps);
+  const handle = createHttpHandler({ executor, createContext, maxBodyBytes: limits.maxBodyBytes, maxJsonDepth: limits.maxJsonDepth, reportError });
+  const sockets = createSocketServer({
+    path: options.livePath ?? '/live',
+    maxFrameBytes: limits.maxFrameBytes,
+    maxConnections: limits.maxConnections,
+    limits,
+    executor,
+    deps,
+    hub,
+    createContext,
+    seq: () => feed.head,
+  });
+  const owns = (path: string): boolean => registry.get(path.split('/')[1] ?? '') !== undefined;
+  const servers: Server[] = [];
+  const trimTimer = setInterval(() => {
+    storage.trimLog(limits.changeLogRetention).catch((error: unknown) => reportError(error, 'change log trim'));
+  }, 60_000);
+  trimTimer.unref();
+
+  const syncline: Syncline = {
+    handle,
+    execute: (op) => executor.execute(op),
+    listener: (fallback) => createNodeListener({ handle, maxBodyBytes: limits.maxBodyBytes, owns, fallback, reportError }),
+    attach: (server) => sockets.attach(server),
+    async listen(port, host, fallback) {
+      const server = createServer(syncline.listener(fallback));
+      server.on('clientError', (error, socket) => {
+        reportError(error, 'http client');
+        socket.destroy();
+      });
+      sockets.attach(server);
+      servers.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+      });
+      return { server, port: (server.address() as AddressInfo).port };
+    },
+    flush: () => feed.catchUp(),
+    stats: () => ({ connections: sockets.connections, ...hub.stats(), slowConsumers: sockets.slowConsumers, seq: feed.head }),
+    async close() {
+      clearInterval(trimTimer);
+      feed.stop();
+      await sockets.close();
+      await Promise.all(
+        servers.map((server) => new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        })),
+      );
+      await backplane.close();
+      await storage.close();
+    },
+  };
+  return syncline;
+}

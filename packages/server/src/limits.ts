@@ -1,0 +1,46 @@
+/**
+ * Every limit of a Syncline server. Each has an environment variable (see config.ts and
+ * docs/configuration.md) so operators and benchmarks can change it without code.
+ */
+export interface SynclineLimits {
+  /** Largest HTTP request body, in bytes (413 beyond). */
+  readonly maxBodyBytes: number;
+  /** Largest WebSocket frame, in bytes (close 1009 beyond). */
+  readonly maxFrameBytes: number;
+  /** Deepest JSON nesting accepted on either surface (400 `json-too-deep`). */
+  readonly maxJsonDepth: number;
+  readonly defaultPageSize: number;
+  readonly maxPageSize: number;
+  /** Require `If-Match` on PUT/PATCH/DELETE of existing records (428 without). */
+  readonly requireIfMatch: boolean;
+  /** Unsent bytes a socket may hold before it is closed as a slow consumer (4008). */
+  readonly maxBufferedBytes: number;
+  /** Heartbeat interval; a socket that misses one is terminated at the next. */
+  readonly heartbeatMs: number;
+  /** Open WebSocket connections per server process (503 on upgrade beyond). */
+  readonly maxConnections: number;
+  readonly maxSubscriptions: number;
+  readonly maxInflight: number;
+  readonly maxConsecutiveErrors: number;
+  /** How many changes the log keeps; older ones are trimmed and a resume from before them reloads the snapshot. */
+  readonly changeLogRetention: number;
+  /** How often the change feed compares the log's head with what it dispatched. */
+  readonly feedPollMs: number;
+}
+
+export const DEFAULT_LIMITS: SynclineLimits = {
+  maxBodyBytes: 1024 * 1024,
+  maxFrameBytes: 1024 * 1024,
+  maxJsonDepth: 32,
+  defaultPageSize: 50,
+  maxPageSize: 500,
+  requireIfMatch: false,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  heartbeatMs: 25_000,
+  maxConnections: 10_000,
+  maxSubscriptions: 1_000,
+  maxInflight: 64,
+  maxConsecutiveErrors: 10,
+  changeLogRetention: 100_000,
+  feedPollMs: 1_000,
+};

@@ -1,0 +1,166 @@
+import { assertNoForbiddenKeys, CLOSE_CODES, errorEventSchema, parseJsonSafely, PROTOCOL_VERSION, requestMessageSchema, SynclineError, type ErrorEvent, type RequestId, type ResponseMessage } from '@syncline/protocol';
+import type { RequestContext } from '@syncline/schema';
+import type { WebSocket } from 'ws';
+import type { Operation, Outcome } from '../operation.js';
+import { errorOutcome } from '../pipeline/error-outcome.js';
+import type { Executor } from '../pipeline/executor.js';
+import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
+import type { SubscriptionHub } from './subscription-hub.js';
+import { createLiveSubscriptions } from './live-subscriptions.js';
+
+export interface ConnectionLimits {
+  /** A socket whose unsent bytes pass this is closed with 4008 (slow consumer); its client resumes on reconnect. */
+  readonly maxBufferedBytes: number;
+  readonly maxJsonDepth: number;
+  readonly maxSubscriptions: number;
+  /** Requests being answered at once; more answer 429. */
+  readonly maxInflight: number;
+  /** Malformed frames in a row before the socket is closed with 4400. */
+  readonly maxConsecutiveErrors: number;
+  readonly heartbeatMs: number;
+}
+
+export interface ConnectionOptions {
+  readonly socket: WebSocket;
+  readonly context: RequestContext;
+  readonly executor: Executor;
+  readonly deps: PipelineDeps;
+  readonly hub: SubscriptionHub;
+  readonly limits: ConnectionLimits;
+  readonly seq: () => number;
+  readonly onClose: () => void;
+  /** Called when the socket is closed as a slow consumer (a metric, never silent). */
+  readonly onSlowConsumer: () => void;
+}
+
+/** How long a slow consumer has to read up to its close frame before the socket is destroyed. */
+const SLOW_CONSUMER_GRACE_MS = 5_000;
+
+export interface Connection {
+  /** False once a heartbeat went unanswered; the next tick terminates the socket. */
+  alive: boolean;
+  heartbeat(): void;
+  close(code: number, reason: string): void;
+}
+
+const PROBLEM_ERRORS = (issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>) =>
+  issues.map((issue) => ({ path: issue.path.map((part) => (typeof part === 'number' ? part : String(part))), message: issue.message }));
+
+/**
+ * One WebSocket connection: frames in, operations through the shared executor, responses
+ * and pushed events out. Every failure of one frame is answered on that connection and
+ * never escapes it (DESIGN §7).
+ */
+export function openConnection(options: ConnectionOptions): Connection {
+  const { socket, limits } = options;
+  const inflight = new Set<string>();
+  let consecutiveErrors = 0;
+
+  const connection: Connection = {
+    alive: true,
+    heartbeat() {
+      if (!connection.alive) {
+        socket.terminate();
+        return;
+      }
+      connection.alive = false;
+      socket.ping();
+      send(`{"event":"heartbeat","seq":${options.seq()}}`);
+    },
+    close(code, reason) {
+      if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason);
+    },
+  };
+
+  function send(frame: string): void {
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount + frame.length > limits.maxBufferedBytes) {
+      // The client is not reading: close instead of buffering without bound. It resumes from its last seq.
+      options.onSlowConsumer();
+      socket.close(CLOSE_CODES.slowConsumer, 'slow consumer');
+      setTimeout(() => socket.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
+      return;
+    }
+    socket.send(frame);
+  }
+
+  const subscriptions = createLiveSubscriptions({ deps: options.deps, hub: options.hub, maxSubscriptions: limits.maxSubscriptions, send });
+
+  function respond(id: RequestId | null, outcome: Outcome): void {
+    const message: ResponseMessage = { id, status: outcome.status, headers: outcome.headers };
+    if (outcome.body !== undefined) message.body = outcome.body;
+    send(JSON.stringify(message));
+  }
+
+  function frameError(error: SynclineError, id: RequestId | null): void {
+    if (++consecutiveErrors > limits.maxConsecutiveErrors) {
+      connection.close(CLOSE_CODES.tooManyErrors, 'too many malformed frames');
+      return;
+    }
+    if (id !== null) {
+      respond(id, errorOutcome(error, undefined, options.deps.reportError));
+      return;
+    }
+    const event: ErrorEvent = errorEventSchema.parse({ event: 'error', body: error.toProblem() });
+    send(JSON.stringify(event));
+  }
+
+  async function run(id: RequestId, op: Operation): Promise<void> {
+    const key = String(id);
+    inflight.add(key);
+    try {
+      if (op.method === 'SUBSCRIBE') await subscriptions.subscribe(id, op, (outcome) => respond(id, outcome));
+      else if (op.method === 'UNSUBSCRIBE') respond(id, subscriptions.unsubscribe(op));
+      else respond(id, await options.executor.execute(op));
+    } catch (error) {
+      respond(id, errorOutcome(error, op.uri.split('?')[0], options.deps.reportError));
+    } finally {
+      inflight.delete(key);
+    }
+  }
+
+  function receive(data: Buffer, isBinary: boolean): void {
+    if (isBinary) return frameError(new SynclineError('invalid-frame', { detail: 'Binary frames are not supported; send JSON text.' }), null);
+    let parsed: unknown;
+    try {
+      parsed = parseJsonSafely(data.toString('utf8'), { maxDepth: limits.maxJsonDepth, checkKeys: false });
+    } catch (error) {
+      return frameError(error as SynclineError, null);
+    }
+    const rawId = typeof parsed === 'object' && parsed !== null ? (parsed as { id?: unknown }).id : undefined;
+    const id = typeof rawId === 'string' || typeof rawId === 'number' ? rawId : null;
+    try {
+      assertNoForbiddenKeys(parsed);
+    } catch (error) {
+      return frameError(error as SynclineError, id);
+    }
+    const message = requestMessageSchema.safeParse(parsed);
+    if (!message.success) {
+      return frameError(new SynclineError('invalid-frame', { detail: 'The frame is not a valid request.', errors: PROBLEM_ERRORS(message.error.issues) }), id);
+    }
+    consecutiveErrors = 0;
+    const request = message.data;
+    const key = String(request.id);
+    if (inflight.has(key) || subscriptions.has(request.id)) {
+      return respond(request.id, errorOutcome(new SynclineError('conflict', { detail: `Request id ${key} is in use on this connection.` }), undefined, options.deps.reportError));
+    }
+    if (inflight.size >= limits.maxInflight) {
+      return respond(request.id, errorOutcome(new SynclineError('rate-limited', { detail: `At most ${limits.maxInflight} requests in flight.` }), undefined, options.deps.reportError));
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
+    void run(request.id, { method: request.method, uri: request.resource, headers, body: request.body, context: options.context });
+  }
+
+  socket.on('message', receive);
+  socket.on('pong', () => {
+    connection.alive = true;
+  });
+  socket.on('error', (error) => options.deps.reportError(error, 'websocket'));
+  socket.on('close', () => {
+    subscriptions.closeAll();
+    options.onClose();
+  });
+  send(JSON.stringify({ event: 'hello', protocol: PROTOCOL_VERSION, heartbeatMs: limits.heartbeatMs, seq: options.seq() }));
+  return connection;
+}

@@ -1,0 +1,113 @@
+import { HEADERS, SynclineError, type RequestId } from '@syncline/protocol';
+import { and, parseCollectionQuery, type Filter } from '@syncline/schema';
+import type { Operation, Outcome } from '../operation.js';
+import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
+import { handleRead } from '../pipeline/read-handlers.js';
+import { readScope } from '../pipeline/read-scope.js';
+import type { LiveSubscriber, SubscriptionGroup, SubscriptionHub } from './subscription-hub.js';
+
+export interface LiveSubscriptionsOptions {
+  readonly deps: PipelineDeps;
+  readonly hub: SubscriptionHub;
+  readonly maxSubscriptions: number;
+  /** Sends a frame on this connection. */
+  readonly send: (frame: string) => void;
+}
+
+const RESUME_BATCH = 500;
+
+/** The subscriptions of one connection: SUBSCRIBE, UNSUBSCRIBE, and cleanup when it closes. */
+export interface LiveSubscriptions {
+  subscribe(id: RequestId, op: Operation, respond: (outcome: Outcome) => void): Promise<void>;
+  unsubscribe(op: Operation): Outcome;
+  has(id: RequestId): boolean;
+  closeAll(): void;
+  readonly size: number;
+}
+
+function parsePosition(value: string): number {
+  if (!/^\d{1,15}$/.test(value)) throw new SynclineError('bad-request', { detail: 'last-event-id must be a change-log position (a non-negative integer).' });
+  return Number(value);
+}
+
+export function createLiveSubscriptions(options: LiveSubscriptionsOptions): LiveSubscriptions {
+  const { deps, hub } = options;
+  const active = new Map<string, { subscriber: LiveSubscriber; group: SubscriptionGroup }>();
+  let closed = false;
+
+  function end(key: string): boolean {
+    const entry = active.get(key);
+    if (!entry) return false;
+    active.delete(key);
+    hub.remove(entry.subscriber, entry.group);
+    return true;
+  }
+
+  async function replayFrom(subscriber: LiveSubscriber, group: SubscriptionGroup): Promise<void> {
+    for (;;) {
+      const batch = await deps.storage.changesSince(subscriber.position, RESUME_BATCH);
+      for (const change of batch) hub.deliver(subscriber, group, change);
+      if (batch.length < RESUME_BATCH) return;
+    }
+  }
+
+  return {
+    get size() {
+      return active.size;
+    },
+    has: (id) => active.has(String(id)),
+    async subscribe(id, op, respond) {
+      const key = String(id);
+      const target = deps.registry.resolve(op.uri);
+      if (active.size >= options.maxSubscriptions) {
+        throw new SynclineError('rate-limited', { detail: `At most ${options.maxSubscriptions} subscriptions per connection.` });
+      }
+      const scope = readScope(target.definition, op.context);
+      let filter: Filter;
+      if (target.id !== undefined) {
+        filter = and({ field: 'id', op: 'eq', value: target.id }, scope);
+      } else {
+        const query = parseCollectionQuery(target.definition, target.params, { defaultLimit: deps.limits.defaultPageSize, maxLimit: deps.limits.maxPageSize });
+        filter = and(query.filter, scope);
+      }
+      const lastEventId = op.headers[HEADERS.lastEventId];
+      const from = lastEventId === undefined ? undefined : parsePosition(lastEventId);
+      // Registered before anything is read: every change committed from here on is queued, none falls between snapshot and live.
+      const subscriber: LiveSubscriber = { idJson: JSON.stringify(id), position: 0, catchingUp: true, queue: [], send: options.send };
+      const group = hub.add(subscriber, target.definition, target.id === undefined ? 'collection' : 'record', filter);
+      active.set(key, { subscriber, group });
+      try {
+        if (from !== undefined) {
+          const bounds = await deps.storage.logBounds();
+          if (from >= bounds.oldest - 1 && from <= bounds.head) {
+            respond({ status: 200, headers: { [HEADERS.resume]: 'resumed', [HEADERS.seq]: String(from) } });
+            subscriber.position = from;
+            await replayFrom(subscriber, group);
+            if (!closed && active.has(key)) hub.goLive(subscriber, group);
+            return;
+          }
+        }
+        const headers = { ...op.headers };
+        delete headers['if-none-match'];
+        const snapshot = await handleRead(deps, { ...op, method: 'GET', headers }, target);
+        subscriber.position = Number(snapshot.headers[HEADERS.seq]);
+        if (from !== undefined) snapshot.headers[HEADERS.resume] = 'reset';
+        respond(snapshot);
+        if (!closed && active.has(key)) hub.goLive(subscriber, group);
+      } catch (error) {
+        end(key);
+        throw error;
+      }
+    },
+    unsubscribe(op) {
+      const id = op.headers[HEADERS.subscription];
+      if (id === undefined) throw new SynclineError('bad-request', { detail: `UNSUBSCRIBE needs the ${HEADERS.subscription} header.` });
+      if (!end(id)) throw new SynclineError('not-found', { detail: `No subscription ${id} on this connection.` });
+      return { status: 204, headers: {} };
+    },
+    closeAll() {
+      closed = true;
+      for (const key of [...active.keys()]) end(key);
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { CLOSE_CODES, SUBPROTOCOL } from '@syncline/protocol';
+import { WebSocketServer } from 'ws';
+import type { ContextFactory } from '../context-factory.js';
+import { normalizeHeaders } from '../http/http-handler.js';
+import type { Executor } from '../pipeline/executor.js';
+import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
+import { openConnection, type Connection, type ConnectionLimits } from './connection.js';
+import type { SubscriptionHub } from './subscription-hub.js';
+
+export interface SocketServerOptions {
+  readonly path: string;
+  readonly maxFrameBytes: number;
+  readonly maxConnections: number;
+  readonly limits: ConnectionLimits;
+  readonly executor: Executor;
+  readonly deps: PipelineDeps;
+  readonly hub: SubscriptionHub;
+  readonly createContext: ContextFactory;
+  readonly seq: () => number;
+}
+
+export interface SocketServer {
+  /** Serves the live path on an HTTP server's upgrades (other paths are left to other handlers). */
+  attach(server: Server): void;
+  readonly connections: number;
+  /** Sockets closed as slow consumers since start. */
+  readonly slowConsumers: number;
+  /** Closes every socket with 1001 (going away) so clients reconnect elsewhere. */
+  close(): Promise<void>;
+}
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+}
+
+/**
+ * The WebSocket surface, on the same port as HTTP. `ws` defaults are not limits
+ * (DESIGN §7): the frame size is capped (`maxPayload`, close 1009), compression is off
+ * (it costs memory per socket and invites compression-bomb frames).
+ */
+export function createSocketServer(options: SocketServerOptions): SocketServer {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxFrameBytes,
+    perMessageDeflate: false,
+    handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  });
+  const connections = new Set<Connection>();
+  let slowConsumers = 0;
+  const timer = setInterval(() => {
+    for (const connection of connections) connection.heartbeat();
+  }, options.limits.heartbeatMs);
+  timer.unref();
+
+  function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', (error) => options.deps.reportError(error, 'websocket upgrade'));
+    const offered = request.headers['sec-websocket-protocol'];
+    if (offered !== undefined && !offered.split(',').some((p) => p.trim() === SUBPROTOCOL)) {
+      return refuse(socket, 400, 'Unsupported Subprotocol');
+    }
+    if (connections.size >= options.maxConnections) return refuse(socket, 503, 'Service Unavailable');
+    const headers = normalizeHeaders(request.headers);
+    Promise.resolve(options.createContext({ transport: 'websocket', headers, remoteAddress: request.socket.remoteAddress })).then(
+      (context) => {
+        wss.handleUpgrade(request, socket, head, (ws) => {
+          const connection = openConnection({
+            socket: ws,
+            context,
+            executor: options.executor,
+            deps: options.deps,
+            hub: options.hub,
+            limits: options.limits,
+            seq: options.seq,
+            onClose: () => connections.delete(connection),
+            onSlowConsumer: () => slowConsumers++,
+          });
+          connections.add(connection);
+        });
+      },
+      (error: unknown) => {
+        options.deps.reportError(error, 'websocket context');
+        refuse(socket, 500, 'Internal Server Error');
+      },
+    );
+  }
+
+  return {
+    attach(server) {
+      server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+        const path = (request.url ?? '/').split('?')[0];
+        if (path === options.path) upgrade(request, socket, head);
+        else if (server.listenerCount('upgrade') === 1) refuse(socket, 404, 'Not Found');
+      });
+    },
+    get connections() {
+      return connections.size;
+    },
+    get slowConsumers() {
+      return slowConsumers;
+    },
+    async close() {
+      clearInterval(timer);
+      for (const connection of connections) connection.close(CLOSE_CODES.goingAway, 'server shutting down');
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

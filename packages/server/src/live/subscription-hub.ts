@@ -1,0 +1,134 @@
+import type { ChangeOp } from '@syncline/protocol';
+import { filterKey, matchesFilter, type Filter, type ResourceDefinition } from '@syncline/schema';
+import { recordEtag, representRecord } from '../pipeline/representation.js';
+import { recordUri } from '../resource-registry.js';
+import type { Change } from '../storage/storage.js';
+
+/** One live subscription as the fan-out sees it. */
+export interface LiveSubscriber {
+  /** The subscription id (the SUBSCRIBE request's id), already JSON-encoded for splicing into frames. */
+  readonly idJson: string;
+  /** The `seq` of the last change this subscriber was sent (or that its snapshot reflects). */
+  position: number;
+  /** While true, changes are queued: the subscriber is being sent its snapshot or the changes it missed. */
+  catchingUp: boolean;
+  readonly queue: Change[];
+  /** Sends a frame on the subscriber's socket (bounded by the slow-consumer policy). */
+  readonly send: (frame: string) => void;
+}
+
+/** Subscribers that see the same records: one resource, one kind, one effective filter (query and read rule). */
+export interface SubscriptionGroup {
+  readonly key: string;
+  readonly definition: ResourceDefinition;
+  readonly kind: 'record' | 'collection';
+  readonly filter: Filter;
+  readonly subscribers: Set<LiveSubscriber>;
+}
+
+const FRAME_HEAD = '{"event":"change","subscription":';
+
+/** How a change looks to a group, or undefined when the group does not see it at all. */
+function opFor(group: SubscriptionGroup, change: Change): ChangeOp | undefined {
+  const before = change.before !== null && matchesFilter(group.filter, change.before);
+  const after = change.after !== null && matchesFilter(group.filter, change.after);
+  if (after) return before ? 'update' : group.kind === 'record' ? 'create' : 'enter';
+  if (before) return group.kind === 'record' ? 'delete' : 'leave';
+  return undefined;
+}
+
+/**
+ * Builds event frames for one change, serializing the record once and each op's tail
+ * once, whatever the number of groups and sockets (a frame differs per socket only in
+ * its subscription id).
+ */
+function createFrameBuilder(definition: ResourceDefinition, change: Change): (op: ChangeOp) => string {
+  const tails = new Map<ChangeOp, string>();
+  let visible: string | undefined;
+  const uri = JSON.stringify(recordUri(change.resource, change.id));
+  return (op) => {
+    let tail = tails.get(op);
+    if (tail === undefined) {
+      const shows = op !== 'delete' && op !== 'leave' && change.after !== null;
+      if (shows && visible === undefined && change.after !== null) {
+        visible = `"etag":${JSON.stringify(recordEtag(change.after.version))},"body":${JSON.stringify(representRecord(definition, change.after))}`;
+      }
+      tail = `,"seq":${change.seq},"op":"${op}","resource":${uri},${shows ? visible : '"etag":null,"body":null'}}`;
+      tails.set(op, tail);
+    }
+    return tail;
+  };
+}
+
+export interface SubscriptionHub {
+  add(subscriber: LiveSubscriber, definition: ResourceDefinition, kind: 'record' | 'collection', filter: Filter): SubscriptionGroup;
+  remove(subscriber: LiveSubscriber, group: SubscriptionGroup): void;
+  /** Fans a change out to every group of its resource. Called by the change feed, in `seq` order. */
+  dispatch(change: Change): void;
+  /** Sends one change to one subscriber (catching up), if its group sees it. */
+  deliver(subscriber: LiveSubscriber, group: SubscriptionGroup, change: Change): void;
+  /** Ends catching up: sends what was queued meanwhile, then goes live. */
+  goLive(subscriber: LiveSubscriber, group: SubscriptionGroup): void;
+  stats(): { subscriptions: number; groups: number };
+}
+
+/** The fan-out: subscriptions grouped by what they see, so each change is matched once per group. */
+export function createSubscriptionHub(): SubscriptionHub {
+  const byResource = new Map<string, Map<string, SubscriptionGroup>>();
+  let subscriptions = 0;
+
+  function send(subscriber: LiveSubscriber, change: Change, tail: string): void {
+    subscriber.position = change.seq;
+    subscriber.send(FRAME_HEAD + subscriber.idJson + tail);
+  }
+
+  const hub: SubscriptionHub = {
+    add(subscriber, definition, kind, filter) {
+      const key = `${kind}:${filterKey(filter)}`;
+      let groups = byResource.get(definition.name);
+      if (!groups) byResource.set(definition.name, (groups = new Map()));
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { key, definition, kind, filter, subscribers: new Set() }));
+      group.subscribers.add(subscriber);
+      subscriptions++;
+      return group;
+    },
+    remove(subscriber, group) {
+      if (!group.subscribers.delete(subscriber)) return;
+      subscriptions--;
+      if (group.subscribers.size === 0) byResource.get(group.definition.name)?.delete(group.key);
+    },
+    dispatch(change) {
+      const groups = byResource.get(change.resource);
+      if (!groups) return;
+      let build: ((op: ChangeOp) => string) | undefined;
+      for (const group of groups.values()) {
+        const op = opFor(group, change);
+        if (op === undefined) continue;
+        build ??= createFrameBuilder(group.definition, change);
+        const tail = build(op);
+        for (const subscriber of group.subscribers) {
+          if (subscriber.position >= change.seq) continue;
+          if (subscriber.catchingUp) subscriber.queue.push(change);
+          else send(subscriber, change, tail);
+        }
+      }
+    },
+    deliver(subscriber, group, change) {
+      if (change.resource !== group.definition.name || subscriber.position >= change.seq) return;
+      const op = opFor(group, change);
+      if (op === undefined) {
+        subscriber.position = change.seq;
+        return;
+      }
+      send(subscriber, change, createFrameBuilder(group.definition, change)(op));
+    },
+    goLive(subscriber, group) {
+      for (const change of subscriber.queue) hub.deliver(subscriber, group, change);
+      subscriber.queue.length = 0;
+      subscriber.catchingUp = false;
+    },
+    stats: () => ({ subscriptions, groups: [...byResource.values()].reduce((n, groups) => n + groups.size, 0) }),
+  };
+  return hub;
+}

@@ -1,0 +1,75 @@
+import { SynclineError } from '@syncline/protocol';
+import type { Operation, Outcome } from '../operation.js';
+import type { ResourceTarget } from '../resource-registry.js';
+import { errorOutcome } from './error-outcome.js';
+import type { PipelineDeps } from './pipeline-deps.js';
+import { handleRead } from './read-handlers.js';
+import { handleDelete, handlePatch, handlePost, handlePut, JSON_PATCH_TYPE, MERGE_PATCH_TYPE } from './write-handlers.js';
+
+const COLLECTION_METHODS = ['GET', 'HEAD', 'POST', 'OPTIONS'] as const;
+const RECORD_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/** The methods a target allows, for `Allow` (RFC 9110 §10.2.1). */
+export function allowedMethods(target: ResourceTarget): readonly string[] {
+  return target.id === undefined ? COLLECTION_METHODS : RECORD_METHODS;
+}
+
+function options(target: ResourceTarget): Outcome {
+  const headers: Record<string, string> = { allow: allowedMethods(target).join(', ') };
+  if (target.id === undefined) headers['accept-post'] = 'application/json';
+  else headers['accept-patch'] = `${MERGE_PATCH_TYPE}, ${JSON_PATCH_TYPE}`;
+  return { status: 204, headers };
+}
+
+async function dispatch(deps: PipelineDeps, op: Operation): Promise<Outcome> {
+  const target = deps.registry.resolve(op.uri);
+  if (!allowedMethods(target).includes(op.method)) {
+    throw new SynclineError('method-not-allowed', {
+      detail: `${op.method} is not allowed on ${target.path}.`,
+      headers: { allow: allowedMethods(target).join(', ') },
+    });
+  }
+  const id = target.id;
+  switch (op.method) {
+    case 'GET':
+    case 'HEAD':
+      return handleRead(deps, op, target);
+    case 'OPTIONS':
+      return options(target);
+    case 'POST':
+      return handlePost(deps, op, target);
+    case 'PUT':
+      return handlePut(deps, op, { ...target, id: id as string });
+    case 'PATCH':
+      return handlePatch(deps, op, { ...target, id: id as string });
+    case 'DELETE':
+      return handleDelete(deps, op, { ...target, id: id as string });
+    default:
+      throw new SynclineError('method-not-allowed', { headers: { allow: allowedMethods(target).join(', ') } });
+  }
+}
+
+export interface Executor {
+  /** Runs one operation; never throws: errors become problem outcomes. */
+  execute(op: Operation): Promise<Outcome>;
+}
+
+/**
+ * The one operation pipeline: resolve → validate → authorize → hooks → storage (record
+ * and change in one transaction) → publish → answer. Both transports call it.
+ *
+ * @example
+ * const outcome = await executor.execute({ method: 'GET', uri: '/todos?done=false', headers: {}, body: undefined, context: { transport: 'internal' } });
+ */
+export function createExecutor(deps: PipelineDeps): Executor {
+  return {
+    async execute(op) {
+      try {
+        const outcome = await dispatch(deps, op);
+        return op.method === 'HEAD' ? { status: outcome.status, headers: outcome.headers } : outcome;
+      } catch (error) {
+        return errorOutcome(error, op.uri.split('?')[0], deps.reportError);
+      }
+    },
+  };
+}

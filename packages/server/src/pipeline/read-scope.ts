@@ -1,0 +1,15 @@
+import { MATCH_ALL, MATCH_NONE, type Filter, type RequestContext, type ResourceDefinition } from '@syncline/schema';
+
+/**
+ * The filter of the records a caller may read, from the resource's read rule. It is
+ * computed once per request or subscription and then used both in SQL (collections)
+ * and in memory (single records, pushed events).
+ */
+export function readScope(definition: ResourceDefinition, context: RequestContext): Filter {
+  const rule = definition.rules.read;
+  if (rule === undefined) return MATCH_ALL;
+  const scope = rule(context);
+  if (scope === true) return MATCH_ALL;
+  if (scope === false) return MATCH_NONE;
+  return scope;
+}

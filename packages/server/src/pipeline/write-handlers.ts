@@ -1,0 +1,144 @@
+import { SynclineError } from '@syncline/protocol';
+import { applyJsonPatch, applyMergePatch, uuidv7, type AnyObjectSchema, type RequestContext, type ResourceDefinition, type Hooks, type ResourceRecord } from '@syncline/schema';
+import type { Operation, Outcome } from '../operation.js';
+import { recordUri, type ResourceTarget } from '../resource-registry.js';
+import type { Change, StorageWriter, StoredRecord } from '../storage/storage.js';
+import type { PipelineDeps } from './pipeline-deps.js';
+import { evaluatePreconditions } from './preconditions.js';
+import { JSON_TYPE } from './read-handlers.js';
+import { recordEtag, representRecord } from './representation.js';
+import { validateWrite } from './validation.js';
+import { checkReferences, deleteWithReferences, readTarget, runAfterHook, runWrite } from './write-transaction.js';
+
+export const MERGE_PATCH_TYPE = 'application/merge-patch+json';
+export const JSON_PATCH_TYPE = 'application/json-patch+json';
+
+type AnyHooks = Hooks<AnyObjectSchema>;
+type AnyRecord = ResourceRecord<AnyObjectSchema>;
+const hooksOf = (definition: ResourceDefinition): AnyHooks => definition.hooks as AnyHooks;
+const asRecord = (record: StoredRecord): AnyRecord => record as unknown as AnyRecord;
+
+interface WriteResult {
+  changes: Change[];
+  status: 200 | 201 | 204;
+}
+
+function recordOutcome(definition: ResourceDefinition, result: WriteResult): Outcome {
+  const change = result.changes[result.changes.length - 1];
+  const after = change?.after;
+  if (result.status === 204 || !after) return { status: 204, headers: {} };
+  const headers: Record<string, string> = { 'content-type': JSON_TYPE, etag: recordEtag(after.version) };
+  if (result.status === 201) headers['location'] = recordUri(definition.name, after.id);
+  return { status: result.status, headers, body: representRecord(definition, after) };
+}
+
+/** `If-Match` is required for changes to existing records when the server is configured so (428, RFC 6585 §3). */
+function requireIfMatch(deps: PipelineDeps, op: Operation): void {
+  if (deps.limits.requireIfMatch && op.headers['if-match'] === undefined) {
+    throw new SynclineError('precondition-required', { detail: 'Send If-Match with the ETag you last read.' });
+  }
+}
+
+async function rule<T>(allowed: ((...args: T[]) => boolean | Promise<boolean>) | undefined, ...args: T[]): Promise<void> {
+  if (allowed !== undefined && !(await allowed(...args))) throw new SynclineError('forbidden', { detail: 'The rules do not allow this write.' });
+}
+
+async function create(deps: PipelineDeps, tx: StorageWriter, definition: ResourceDefinition, context: RequestContext, body: unknown, id: string): Promise<Change> {
+  let fields = validateWrite(definition, body);
+  await rule(definition.rules.create as ((...args: unknown[]) => boolean) | undefined, context, fields);
+  const replaced = await hooksOf(definition).beforeCreate?.(context, fields);
+  if (replaced) fields = validateWrite(definition, replaced);
+  await checkReferences(deps, tx, definition, fields, context);
+  const now = new Date().toISOString();
+  return tx.apply({ kind: 'create', resource: definition.name, after: { ...fields, id, createdAt: now, updatedAt: now } });
+}
+
+async function update(deps: PipelineDeps, tx: StorageWriter, definition: ResourceDefinition, context: RequestContext, current: StoredRecord, body: unknown): Promise<Change> {
+  let fields = validateWrite(definition, body, current);
+  await rule(definition.rules.update as ((...args: unknown[]) => boolean) | undefined, context, current, fields);
+  const replaced = await hooksOf(definition).beforeUpdate?.(context, fields, asRecord(current));
+  if (replaced) fields = validateWrite(definition, replaced);
+  await checkReferences(deps, tx, definition, fields, context);
+  const after = { ...fields, id: current.id, createdAt: current.createdAt, updatedAt: new Date().toISOString() };
+  return tx.apply({ kind: 'update', resource: definition.name, before: current, after });
+}
+
+async function afterWrite(deps: PipelineDeps, definition: ResourceDefinition, context: RequestContext, changes: readonly Change[]): Promise<void> {
+  const hooks = hooksOf(definition);
+  for (const change of changes) {
+    if (change.resource !== definition.name) continue;
+    const { after, before } = change;
+    if (change.kind === 'create' && after) await runAfterHook(deps, `${definition.name}.afterCreate`, hooks.afterCreate && (() => hooks.afterCreate?.(context, asRecord(after))));
+    if (change.kind === 'update' && after && before) await runAfterHook(deps, `${definition.name}.afterUpdate`, hooks.afterUpdate && (() => hooks.afterUpdate?.(context, asRecord(after), asRecord(before))));
+    if (change.kind === 'delete' && before) await runAfterHook(deps, `${definition.name}.afterDelete`, hooks.afterDelete && (() => hooks.afterDelete?.(context, asRecord(before))));
+  }
+}
+
+/** POST on a collection: create with a server-chosen id (a UUIDv7); 201 with `Location`. */
+export async function handlePost(deps: PipelineDeps, op: Operation, target: ResourceTarget): Promise<Outcome> {
+  const { definition } = target;
+  const result = await runWrite(deps, false, async (tx) => ({
+    changes: [await create(deps, tx, definition, op.context, op.body, uuidv7())],
+    status: 201 as const,
+  }));
+  await afterWrite(deps, definition, op.context, result.changes);
+  return recordOutcome(definition, result);
+}
+
+/** PUT on a record: replace it, or create it with the client's id (`If-None-Match: *` makes that create-only). */
+export async function handlePut(deps: PipelineDeps, op: Operation, target: ResourceTarget & { id: string }): Promise<Outcome> {
+  const { definition, id } = target;
+  const result = await runWrite(deps, op.headers['if-match'] !== undefined, async (tx): Promise<WriteResult> => {
+    const stored = await tx.get(definition.name, id);
+    const current = await readTarget(tx, definition, id, op.context);
+    if (stored !== undefined && current === undefined) throw new SynclineError('not-found', { detail: `No ${definition.name} record ${id}.` });
+    evaluatePreconditions({ method: op.method, headers: op.headers, currentEtag: current && recordEtag(current.version) });
+    if (current === undefined) return { changes: [await create(deps, tx, definition, op.context, op.body, id)], status: 201 };
+    requireIfMatch(deps, op);
+    return { changes: [await update(deps, tx, definition, op.context, current, op.body)], status: 200 };
+  });
+  await afterWrite(deps, definition, op.context, result.changes);
+  return recordOutcome(definition, result);
+}
+
+/** PATCH on a record: JSON Merge Patch (RFC 7396, the default on the socket) or JSON Patch (RFC 6902). */
+export async function handlePatch(deps: PipelineDeps, op: Operation, target: ResourceTarget & { id: string }): Promise<Outcome> {
+  const { definition, id } = target;
+  const type = (op.headers['content-type'] ?? MERGE_PATCH_TYPE).split(';')[0]?.trim().toLowerCase();
+  if (type !== MERGE_PATCH_TYPE && type !== JSON_PATCH_TYPE) {
+    throw new SynclineError('unsupported-media-type', {
+      detail: `PATCH takes ${MERGE_PATCH_TYPE} or ${JSON_PATCH_TYPE}.`,
+      headers: { 'accept-patch': `${MERGE_PATCH_TYPE}, ${JSON_PATCH_TYPE}` },
+    });
+  }
+  const result = await runWrite(deps, op.headers['if-match'] !== undefined, async (tx): Promise<WriteResult> => {
+    const current = await readTarget(tx, definition, id, op.context);
+    if (current === undefined) throw new SynclineError('not-found', { detail: `No ${definition.name} record ${id}.` });
+    evaluatePreconditions({ method: op.method, headers: op.headers, currentEtag: recordEtag(current.version) });
+    requireIfMatch(deps, op);
+    const document = representRecord(definition, current);
+    const patched = type === JSON_PATCH_TYPE ? applyJsonPatch(document, op.body) : applyMergePatch(document, op.body);
+    return { changes: [await update(deps, tx, definition, op.context, current, patched)], status: 200 };
+  });
+  await afterWrite(deps, definition, op.context, result.changes);
+  return recordOutcome(definition, result);
+}
+
+/** DELETE on a record: 204; cascades to referring records, or 409 while `restrict` references remain. */
+export async function handleDelete(deps: PipelineDeps, op: Operation, target: ResourceTarget & { id: string }): Promise<Outcome> {
+  const { definition, id } = target;
+  const result = await runWrite(deps, op.headers['if-match'] !== undefined, async (tx): Promise<WriteResult> => {
+    const current = await readTarget(tx, definition, id, op.context);
+    if (current === undefined) throw new SynclineError('not-found', { detail: `No ${definition.name} record ${id}.` });
+    evaluatePreconditions({ method: op.method, headers: op.headers, currentEtag: recordEtag(current.version) });
+    requireIfMatch(deps, op);
+    await rule(definition.rules.delete as ((...args: unknown[]) => boolean) | undefined, op.context, current);
+    await hooksOf(definition).beforeDelete?.(op.context, asRecord(current));
+    return { changes: await deleteWithReferences(deps, tx, definition, current), status: 204 };
+  });
+  for (const change of result.changes) {
+    const childDefinition = deps.registry.get(change.resource);
+    if (childDefinition) await afterWrite(deps, childDefinition, op.context, [change]);
+  }
+  return { status: 204, headers: {} };
+}

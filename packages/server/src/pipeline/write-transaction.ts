@@ -1,0 +1,96 @@
+import { SynclineError, type FieldError } from '@syncline/protocol';
+import { MATCH_ALL, matchesFilter, type RequestContext, type ResourceDefinition } from '@syncline/schema';
+import { StorageConflictError, type Change, type StorageWriter, type StoredRecord } from '../storage/storage.js';
+import type { PipelineDeps } from './pipeline-deps.js';
+import { readScope } from './read-scope.js';
+
+/** How often a write without `If-Match` is re-run when another writer got in first. */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Runs a write transaction, then publishes its changes (after commit, never inside the
+ * write: DESIGN §7). A write that lost a race is re-run from a fresh read unless the
+ * client pinned a version with `If-Match`, in which case it is a 412.
+ */
+export async function runWrite<T extends { changes: Change[] }>(
+  deps: PipelineDeps,
+  pinned: boolean,
+  body: (tx: StorageWriter) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await deps.storage.write(body);
+      if (result.changes.length > 0) deps.publisher.publish(result.changes);
+      return result;
+    } catch (error) {
+      if (!(error instanceof StorageConflictError)) throw error;
+      if (pinned && error.reason !== 'exists') {
+        throw new SynclineError('precondition-failed', { detail: 'The record changed while the request was applied.' });
+      }
+      if (attempt >= MAX_ATTEMPTS) throw new SynclineError('conflict', { detail: 'The record kept changing; try again.', cause: error });
+    }
+  }
+}
+
+/** Every reference field must name a record that exists and that the caller may read. */
+export async function checkReferences(
+  deps: PipelineDeps,
+  tx: StorageWriter,
+  definition: ResourceDefinition,
+  fields: Record<string, unknown>,
+  context: RequestContext,
+): Promise<void> {
+  const errors: FieldError[] = [];
+  for (const [field, reference] of Object.entries(definition.references)) {
+    const value = fields[field];
+    if (value === undefined || value === null) continue;
+    const target = deps.registry.get(reference.resource);
+    const found = typeof value === 'string' && target ? await tx.get(reference.resource, value) : undefined;
+    if (!found || !target || !matchesFilter(readScope(target, context), found)) {
+      errors.push({ path: [field], message: `no ${reference.resource} record ${JSON.stringify(value)}` });
+    }
+  }
+  if (errors.length > 0) throw new SynclineError('invalid-reference', { detail: 'A reference points to no record.', errors });
+}
+
+/**
+ * Deletes a record and, first, what refers to it: `cascade` references are deleted
+ * (recursively, each with its own change), `restrict` ones refuse with 409.
+ */
+export async function deleteWithReferences(deps: PipelineDeps, tx: StorageWriter, definition: ResourceDefinition, record: StoredRecord): Promise<Change[]> {
+  const changes: Change[] = [];
+  for (const inbound of deps.registry.inbound(definition.name)) {
+    const filter = { field: inbound.field, op: 'eq', value: record.id } as const;
+    if (inbound.onDelete === 'restrict') {
+      const count = await tx.count(inbound.from.name, filter);
+      if (count > 0) {
+        throw new SynclineError('conflict', { detail: `${count} ${inbound.from.name} record(s) still refer to this ${definition.name} record.` });
+      }
+      continue;
+    }
+    for (;;) {
+      const batch = await tx.list(inbound.from.name, { filter, order: [{ field: 'id', direction: 'asc' }], limit: 500 });
+      for (const child of batch) changes.push(...(await deleteWithReferences(deps, tx, inbound.from, child)));
+      if (batch.length < 500) break;
+    }
+  }
+  changes.push(await tx.apply({ kind: 'delete', resource: definition.name, before: record }));
+  return changes;
+}
+
+/** Reads the record a write targets, as absent when the caller may not read it. */
+export async function readTarget(tx: StorageWriter, definition: ResourceDefinition, id: string, context: RequestContext): Promise<StoredRecord | undefined> {
+  const record = await tx.get(definition.name, id);
+  const scope = readScope(definition, context);
+  return record !== undefined && (scope === MATCH_ALL || matchesFilter(scope, record)) ? record : undefined;
+}
+
+/** Runs an after-hook; its failure is reported, never turned into a failed write (the write is committed). */
+export async function runAfterHook(deps: PipelineDeps, where: string, hook: (() => void | Promise<void>) | undefined): Promise<void> {
+  if (hook === undefined) return;
+  try {
+    await hook();
+  } catch (error) {
+    deps.reportError(error, where);
+  }
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { createTestSyncline, request } from '../support/fixtures.js';
+import { LiveClient } from '../support/live-client.js';
+
+describe('connection limits and liveness', () => {
+  it('a client that stops reading is closed with 4008 once its buffer passes the bound; others keep receiving', async () => {
+    await using app = await createTestSyncline({ limits: { maxBufferedBytes: 64 * 1024 } });
+    const { port } = await app.listen(0, '127.0.0.1');
+    const slow = await LiveClient.connect(port);
+    await using healthy = await LiveClient.connect(port);
+    const list = await request(app, 'POST', '/lists', { body: { title: 'L' } });
+    await slow.request('SUBSCRIBE', '/todos', { id: 's' });
+    await healthy.request('SUBSCRIBE', '/todos', { id: 's' });
+    (slow.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    const title = 'x'.repeat(4096);
+    for (let i = 0; i < 5000 && app.stats().slowConsumers === 0; i++) {
+      await request(app, 'POST', '/todos', { body: { title: `${i} ${title}`, list: list.body.id } });
+      if (i % 50 === 49) await app.flush();
+    }
+    expect(app.stats().slowConsumers).toBe(1);
+    (slow.socket as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect((await slow.closed).code).toBe(4008);
+    const created = await request(app, 'POST', '/todos', { body: { title: 'after', list: list.body.id } });
+    await healthy.waitFor((f) => f['event'] === 'change' && f['seq'] === created.body.version);
+  });
+
+  it('sends heartbeats, and terminates a client that stops answering pings', async () => {
+    await using app = await createTestSyncline({ limits: { heartbeatMs: 50 } });
+    const { port } = await app.listen(0, '127.0.0.1');
+    await using alive = await LiveClient.connect(port);
+    await alive.waitFor((f) => f['event'] === 'heartbeat' && typeof f['seq'] === 'number');
+    const silent = await LiveClient.connect(port);
+    expect(app.stats().connections).toBe(2);
+    (silent.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    // The paused client cannot see its own end; the server's count shows it was terminated.
+    await expect.poll(() => app.stats().connections, { timeout: 5000 }).toBe(1);
+    expect(alive.socket.readyState).toBe(alive.socket.OPEN);
+    (silent.socket as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect((await silent.closed).code).toBe(1006);
+  });
+
+  it('refuses upgrades past the connection limit with 503', async () => {
+    await using app = await createTestSyncline({ limits: { maxConnections: 1 } });
+    const { port } = await app.listen(0, '127.0.0.1');
+    await using first = await LiveClient.connect(port);
+    await expect(LiveClient.connect(port)).rejects.toThrow(/503/);
+    expect(first.socket.readyState).toBe(first.socket.OPEN);
+  });
+});

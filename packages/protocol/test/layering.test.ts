@@ -1,0 +1,54 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+function importsOf(dir: string): Array<{ file: string; specifier: string }> {
+  const found: Array<{ file: string; specifier: string }> = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    const file = join(entry.parentPath, entry.name);
+    for (const match of readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+'([^']+)'/gm)) {
+      found.push({ file: file.slice(root.length), specifier: match[1] as string });
+    }
+  }
+  return found;
+}
+
+describe('layers', () => {
+  it('protocol imports nothing of Syncline and nothing of Node (both sides import it)', () => {
+    const bad = importsOf(join(root, 'packages/protocol/src')).filter(({ specifier }) => specifier.startsWith('@syncline/') || specifier.startsWith('node:'));
+    expect(bad).toEqual([]);
+  });
+
+  it('schema imports only protocol and zod (it runs in browsers)', () => {
+    const bad = importsOf(join(root, 'packages/schema/src')).filter(({ specifier }) => !specifier.startsWith('.') && specifier !== '@syncline/protocol' && specifier !== 'zod');
+    expect(bad).toEqual([]);
+  });
+
+  it('the server core does not import storage drivers; only their adapters do', () => {
+    const drivers = ['better-sqlite3', 'pg', 'ioredis'];
+    const bad = importsOf(join(root, 'packages/server/src')).filter(
+      ({ file, specifier }) => drivers.includes(specifier) && !/storage\/(sqlite|postgres)\//.test(file) && !/backplane\/redis\//.test(file),
+    );
+    expect(bad).toEqual([]);
+  });
+
+  it('the demo resource definitions bundle for a browser, with no server code in them', async () => {
+    const result = await build({
+      entryPoints: [join(root, 'apps/todo/src/resources.ts')],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.some((input) => input.includes('packages/schema/src/define-resource.ts'))).toBe(true);
+    expect(inputs.filter((input) => input.includes('packages/server/') || input.startsWith('node:'))).toEqual([]);
+  });
+});

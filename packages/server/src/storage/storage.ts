@@ -25,12 +25,18 @@ export interface Change {
 }
 
 /**
+ * A record before storage gives it a version. (Not `Omit<StoredRecord, 'version'>`: `Omit`
+ * over an index signature keeps only the signature, and `id` would become `unknown`.)
+ */
+export type UnversionedRecord = Omit<SystemFields, 'version'> & { readonly [field: string]: unknown };
+
+/**
  * A write for {@link StorageWriter.apply}. `update` and `delete` carry the record as the
  * caller read it; storage applies them only if the stored version is still `before.version`.
  */
 export type Mutation =
-  | { readonly kind: 'create'; readonly resource: string; readonly after: Omit<StoredRecord, 'version'> }
-  | { readonly kind: 'update'; readonly resource: string; readonly before: StoredRecord; readonly after: Omit<StoredRecord, 'version'> }
+  | { readonly kind: 'create'; readonly resource: string; readonly after: UnversionedRecord }
+  | { readonly kind: 'update'; readonly resource: string; readonly before: StoredRecord; readonly after: UnversionedRecord }
   | { readonly kind: 'delete'; readonly resource: string; readonly before: StoredRecord };
 
 /** Why {@link StorageWriter.apply} refused a mutation. */

@@ -1,0 +1,93 @@
+import { sql, type SqlBool } from 'kysely';
+import { StorageConflictError, type Change, type Mutation, type StoredRecord } from '../storage.js';
+import { appendChange, returnSeq, takeSeq } from './change-log.js';
+import { decodeRow, encodeRecord, type ResourceTable } from './record-codec.js';
+import type { SqlDatabase, SqlDialect } from './sql-dialect.js';
+
+/** What {@link applyMutation} needs from the transaction it runs in. */
+export interface MutationContext {
+  readonly db: SqlDatabase;
+  readonly dialect: SqlDialect;
+  readonly table: ResourceTable;
+  /** The commit time to record, ISO 8601. */
+  readonly at: string;
+}
+
+function byId(id: string) {
+  return sql<SqlBool>`${sql.id('id')} = ${id}`;
+}
+
+function byIdAndVersion(id: string, version: number) {
+  return sql<SqlBool>`${sql.id('id')} = ${id} AND ${sql.id('version')} = ${version}`;
+}
+
+/** The stored record, read inside the write transaction. */
+export async function selectRecord(db: SqlDatabase, dialect: SqlDialect, table: ResourceTable, id: string): Promise<StoredRecord | undefined> {
+  const row = await db.selectFrom(table.name).selectAll().where(byId(id)).executeTakeFirst();
+  return row ? decodeRow(table, dialect, row) : undefined;
+}
+
+/** Why the stored record refuses the mutation, if it does. */
+function conflictWith(mutation: Mutation, current: StoredRecord | undefined): StorageConflictError | undefined {
+  const where = `${mutation.resource}/${mutation.kind === 'create' ? mutation.after.id : mutation.before.id}`;
+  if (mutation.kind === 'create') {
+    return current ? new StorageConflictError('exists', `${where} already exists`) : undefined;
+  }
+  if (!current) return new StorageConflictError('missing', `${where} does not exist`);
+  if (current.version !== mutation.before.version) {
+    return new StorageConflictError('stale', `${where} is at version ${current.version}, not ${mutation.before.version}`);
+  }
+  return undefined;
+}
+
+/**
+ * Applies one mutation and appends its change, inside the caller's write transaction.
+ * It takes the seq first: from then on this transaction holds the counter row, so the
+ * check against the stored version cannot race another writer (in any dialect), and the
+ * write's `WHERE version = …` is a second guard. A refused mutation gives its seq back.
+ * Rows are encoded before anything is written, so a bad value throws with nothing done.
+ *
+ * @example
+ * const change = await applyMutation({ db: tx, dialect, table, at: new Date().toISOString() }, mutation);
+ */
+export async function applyMutation(context: MutationContext, mutation: Mutation): Promise<Change> {
+  const { db, dialect, table } = context;
+  const id = mutation.kind === 'create' ? mutation.after.id : mutation.before.id;
+  if (mutation.kind === 'update' && mutation.after.id !== id) {
+    throw new TypeError(`Update of ${table.name}/${id} cannot change its id to "${mutation.after.id}"`);
+  }
+  const row = mutation.kind === 'delete' ? undefined : encodeRecord(table, dialect, mutation.after, 0);
+  const seq = await takeSeq(db, dialect);
+  const current = await selectRecord(db, dialect, table, id);
+  const conflict = conflictWith(mutation, current);
+  if (conflict) {
+    await returnSeq(db);
+    throw conflict;
+  }
+  if (row) row['version'] = dialect.encode('integer', seq);
+  let written: bigint;
+  if (mutation.kind === 'create') {
+    written = (await db.insertInto(table.name).values(row ?? {}).executeTakeFirst()).numInsertedOrUpdatedRows ?? 1n;
+  } else if (mutation.kind === 'update') {
+    const { id: _unchanged, ...columns } = row ?? {};
+    const result = await db.updateTable(table.name).set(columns).where(byIdAndVersion(id, mutation.before.version)).executeTakeFirst();
+    written = result.numUpdatedRows;
+  } else {
+    const result = await db.deleteFrom(table.name).where(byIdAndVersion(id, mutation.before.version)).executeTakeFirst();
+    written = result.numDeletedRows;
+  }
+  // Unreachable while the counter serializes writers; if it happens the transaction is
+  // not safe to commit, so this is not a conflict the caller may step over.
+  if (written !== 1n) throw new Error(`${table.name}/${id}: ${mutation.kind} wrote ${written} rows, expected 1`);
+  const change: Change = {
+    seq,
+    resource: table.name,
+    id,
+    kind: mutation.kind,
+    after: row ? decodeRow(table, dialect, row) : null,
+    before: current ?? null,
+    at: context.at,
+  };
+  await appendChange(db, dialect, change);
+  return change;
+}

@@ -1,0 +1,106 @@
+import { sql } from 'kysely';
+import type { ResourceDefinition } from '@syncline/schema';
+import type { Storage } from '../storage.js';
+import { deleteOldChanges, readBounds, selectChanges } from './change-log.js';
+import { describeTable, type ResourceTable } from './record-codec.js';
+import { RESERVED_TABLE_PREFIX, migrateTables } from './schema-ddl.js';
+import type { SqlDatabase, SqlDialect } from './sql-dialect.js';
+import { TransactionState, createReader, createWriter, type TransactionScope } from './sql-transaction.js';
+
+export interface SqlStorageOptions {
+  /** The Kysely instance; the storage owns it and destroys it on `close()`. */
+  readonly db: SqlDatabase;
+  readonly dialect: SqlDialect;
+  /** The clock for change times (`Change.at`); tests may pass a fixed one. */
+  readonly now?: () => Date;
+}
+
+function checkCount(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`${name} must be a non-negative integer, got ${value}`);
+  return value;
+}
+
+/**
+ * {@link Storage} over any SQL database Kysely speaks, given the few things that differ
+ * (a {@link SqlDialect}). Every call to `read`, `write`, `trimLog` and `logBounds` holds
+ * one connection for one transaction; so never call the storage from inside `fn`
+ * (on SQLite's single connection that waits forever), use the `tx` it is given.
+ *
+ * @example
+ * const db = new Kysely<SqlTables>({ dialect: new SqliteDialect({ database }) });
+ * const storage = createSqlStorage({ db, dialect: sqliteDialect });
+ * await storage.migrate([lists, todos]);
+ */
+export function createSqlStorage(options: SqlStorageOptions): Storage {
+  const { db, dialect } = options;
+  const now = options.now ?? (() => new Date());
+  const tables = new Map<string, ResourceTable>();
+  // Work under way when close() is called finishes first: a shutdown must not cut a commit.
+  const inFlight = new Set<Promise<unknown>>();
+  let closed = false;
+
+  function track<T>(work: Promise<T>): Promise<T> {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work)).catch(() => undefined);
+    return work;
+  }
+
+  function tableOf(resource: string): ResourceTable {
+    const table = tables.get(resource);
+    if (!table) throw new Error(`Resource "${resource}" is not migrated: pass its definition to storage.migrate() first`);
+    return table;
+  }
+
+  /** Runs `fn` in a transaction on one connection: commit if it resolves, roll back if it throws. */
+  async function transaction<T>(begin: string, fn: (scope: TransactionScope, state: TransactionState) => Promise<T>): Promise<T> {
+    if (closed) throw new Error('Storage is closed');
+    return track(db.connection().execute(async (connection) => {
+      const state = new TransactionState();
+      await sql.raw(begin).execute(connection);
+      try {
+        const result = await fn({ db: connection, dialect, tableOf, now }, state);
+        if (state.doomedBy !== undefined) throw state.doomedBy;
+        await sql.raw('COMMIT').execute(connection);
+        return result;
+      } catch (error) {
+        // The caller needs the error that failed the transaction; a failing ROLLBACK
+        // (after a failed COMMIT the database may have rolled back already) is secondary.
+        await sql.raw('ROLLBACK').execute(connection).catch(() => undefined);
+        throw error;
+      } finally {
+        state.open = false;
+      }
+    }));
+  }
+
+  return {
+    dialect: dialect.name,
+    async migrate(definitions: readonly ResourceDefinition[]) {
+      const described = definitions.map((definition) => {
+        if (definition.name.startsWith(RESERVED_TABLE_PREFIX)) {
+          throw new TypeError(`Resource name "${definition.name}" is reserved: "${RESERVED_TABLE_PREFIX}" prefixes Syncline's own tables`);
+        }
+        return describeTable(definition);
+      });
+      await transaction(dialect.beginWrite, (scope) => migrateTables(scope.db, dialect, described));
+      for (const table of described) tables.set(table.name, table);
+    },
+    read: (fn) => transaction(dialect.beginRead, (scope, state) => fn(createReader(scope, state))),
+    write: (fn) => transaction(dialect.beginWrite, (scope, state) => fn(createWriter(scope, state))),
+    async changesSince(after, limit) {
+      if (closed) throw new Error('Storage is closed');
+      return track(selectChanges(db, dialect, after, checkCount('limit', limit)));
+    },
+    logBounds: () => transaction(dialect.beginRead, (scope) => readBounds(scope.db, dialect)),
+    async trimLog(keep) {
+      checkCount('keep', keep);
+      return transaction(dialect.beginWrite, (scope) => deleteOldChanges(scope.db, dialect, keep));
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled([...inFlight]);
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { sql } from 'kysely';
+import type { CollectionQuery, Filter } from '@syncline/schema';
+import { StorageConflictError, type StorageReader, type StorageWriter } from '../storage.js';
+import { applyMutation, selectRecord } from './apply-mutation.js';
+import { readHead } from './change-log.js';
+import { filterToSql } from './filter-to-sql.js';
+import { keysetToSql, orderToSql } from './order-to-sql.js';
+import { decodeRow, type ResourceTable } from './record-codec.js';
+import type { SqlDatabase, SqlDialect } from './sql-dialect.js';
+
+/** What a transaction's handles share. */
+export interface TransactionScope {
+  readonly db: SqlDatabase;
+  readonly dialect: SqlDialect;
+  readonly tableOf: (resource: string) => ResourceTable;
+  readonly now: () => Date;
+}
+
+/**
+ * The state of one transaction: handles refuse calls once it has ended (a leaked `tx`
+ * would otherwise run outside any transaction), and a write that failed half-way dooms it.
+ */
+export class TransactionState {
+  open = true;
+  /** Set when an `apply` failed other than by a conflict: committing could leave a record without its change. */
+  doomedBy: unknown = undefined;
+  check(): void {
+    if (!this.open) throw new Error('This storage transaction has ended; use the tx only inside read()/write()');
+  }
+}
+
+function checkLimit(limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new TypeError(`Query limit must be a non-negative integer, got ${limit}`);
+  return limit;
+}
+
+/** A reader over the transaction's connection. */
+export function createReader(scope: TransactionScope, state: TransactionState): StorageReader {
+  const { db, dialect, tableOf } = scope;
+  return {
+    async get(resource, id) {
+      state.check();
+      return selectRecord(db, dialect, tableOf(resource), id);
+    },
+    async list(resource, query: CollectionQuery) {
+      state.check();
+      const table = tableOf(resource);
+      let builder = db.selectFrom(table.name).selectAll().where(filterToSql(query.filter, table, dialect));
+      if (query.after) builder = builder.where(keysetToSql(query.order, query.after, table, dialect));
+      for (const item of orderToSql(query.order, table, dialect)) {
+        builder = builder.orderBy(item.expression, (by) => {
+          const directed = item.direction === 'asc' ? by.asc() : by.desc();
+          if (!item.nullable) return directed;
+          return item.direction === 'asc' ? directed.nullsFirst() : directed.nullsLast();
+        });
+      }
+      const rows = await builder.limit(checkLimit(query.limit)).execute();
+      return rows.map((row) => decodeRow(table, dialect, row));
+    },
+    async count(resource, filter: Filter) {
+      state.check();
+      const table = tableOf(resource);
+      const row = await db
+        .selectFrom(table.name)
+        .select(sql`count(*)`.as('count'))
+        .where(filterToSql(filter, table, dialect))
+        .executeTakeFirst();
+      return Number(row?.['count'] ?? 0);
+    },
+    async head() {
+      state.check();
+      return readHead(db, dialect);
+    },
+  };
+}
+
+/**
+ * A writer: the reader plus `apply`. Calls to `apply` run one at a time even if the
+ * caller does not await them, because giving back a refused seq relies on it being the
+ * newest one taken.
+ */
+export function createWriter(scope: TransactionScope, state: TransactionState): StorageWriter {
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    ...createReader(scope, state),
+    apply(mutation) {
+      const run = queue.then(async () => {
+        state.check();
+        const table = scope.tableOf(mutation.resource);
+        try {
+          return await applyMutation({ db: scope.db, dialect: scope.dialect, table, at: scope.now().toISOString() }, mutation);
+        } catch (error) {
+          // A conflict is refused before anything is written, so the transaction may go on.
+          // Any other error may come half-way (the driver refusing a value after the seq was
+          // taken), so committing is no longer safe.
+          if (!(error instanceof StorageConflictError)) state.doomedBy = error;
+          throw error;
+        }
+      });
+      queue = run.catch(() => undefined);
+      return run;
+    },
+  };
+}

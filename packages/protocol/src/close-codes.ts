@@ -1,20 +1,16 @@
 /**
- * WebSocket close codes Syncline uses (RFC 6455 §7.4; 4000–4999 are the application's).
- * A client reconnects after every code but 4403 and resumes its subscriptions.
+ * WebSocket close codes Syncline sends (RFC 6455 §7.4; 4000–4999 are the application's).
+ * A client reconnects after each of them and resumes its subscriptions. Two more reach a
+ * client without a code of ours: 1007 (a text frame that is not UTF-8, closed by `ws`)
+ * and 1006 (no close frame: a socket that missed a heartbeat is terminated, not closed).
  */
 export const CLOSE_CODES = {
   /** The server is shutting down: reconnect, perhaps to another process. */
   goingAway: 1001,
-  /** A frame broke the protocol in a way that cannot be answered (RFC 6455). */
-  protocolError: 1002,
-  /** A policy was violated (too many connections from one address). */
-  policyViolation: 1008,
-  /** A frame was larger than the server's limit. */
+  /** A frame was larger than the server's limit (sent by `ws` at `maxPayload`). */
   messageTooBig: 1009,
   /** The client read too slowly: its send buffer passed the bound. Reconnect and resume. */
   slowConsumer: 4008,
-  /** No answer to heartbeats within the timeout. */
-  heartbeatTimeout: 4009,
   /** Too many malformed frames in a row. */
   tooManyErrors: 4400,
 } as const;

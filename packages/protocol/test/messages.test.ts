@@ -21,7 +21,6 @@ describe('wire messages', () => {
   it('every downstream message kind parses, and only those', () => {
     const frames = [
       { id: 'r1', status: 200, headers: { etag: '"4"' }, body: { id: '1' } },
-      { id: null, status: 400, headers: {} },
       { event: 'hello', protocol: PROTOCOL_VERSION, heartbeatMs: 25000, seq: 0 },
       { event: 'heartbeat', seq: 12 },
       { event: 'change', subscription: 's1', seq: 5, op: 'enter', resource: '/todos/1', etag: '"5"', body: { id: '1' } },
@@ -30,6 +29,7 @@ describe('wire messages', () => {
     ];
     for (const frame of frames) expect(downstreamSchema.safeParse(frame).success).toBe(true);
     expect(downstreamSchema.safeParse({ event: 'change', subscription: 's', seq: 0, op: 'moved', resource: '/x', etag: null, body: null }).success).toBe(false);
+    expect(downstreamSchema.safeParse({ id: null, status: 400, headers: {} }).success).toBe(false);
     expect(SUBPROTOCOL).toBe(`syncline.${PROTOCOL_VERSION}`);
   });
 

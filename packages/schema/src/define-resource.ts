@@ -47,9 +47,11 @@ export interface Rules<S extends AnyObjectSchema> extends WriteRules<S> {
 }
 
 /**
- * Hooks. `before*` run before the write's transaction and may return replaced fields or
- * throw a SynclineError to refuse it; `after*` run once the write is committed and
- * published (an error there is reported, never undoes the write).
+ * Hooks. `before*` run inside the write's transaction, after validation and the write
+ * rule: they may return replaced fields (validated again) or throw a SynclineError to
+ * refuse the write, and run again if the write is retried after a lost race, so keep them
+ * quick and free of outside effects. `after*` run once the write is committed and
+ * published (an error there is reported, never undoes the write): put effects there.
  */
 export interface Hooks<S extends AnyObjectSchema> {
   beforeCreate?: (ctx: RequestContext, data: ResourceFields<S>) => ResourceFields<S> | void | Promise<ResourceFields<S> | void>;

@@ -81,7 +81,11 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: HttpRe
     try {
       const method = methodSchema.safeParse(request.method.toUpperCase());
       if (!method.success || method.data === 'SUBSCRIBE' || method.data === 'UNSUBSCRIBE') {
-        throw new SynclineError('method-not-allowed', { detail: `${request.method} is not an HTTP method Syncline serves.` });
+        const allow = options.executor.allow(request.url);
+        throw new SynclineError(allow === undefined ? 'not-found' : 'method-not-allowed', {
+          detail: allow === undefined ? `No resource at ${path}.` : `${request.method} is not an HTTP method Syncline serves.`,
+          headers: allow === undefined ? {} : { allow },
+        });
       }
       if (negotiate(headers['accept'], ['application/json', PROBLEM_CONTENT_TYPE]) === undefined) {
         throw new SynclineError('not-acceptable', { detail: 'Resources are available as application/json.' });

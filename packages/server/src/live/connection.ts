@@ -1,4 +1,4 @@
-import { assertNoForbiddenKeys, CLOSE_CODES, errorEventSchema, parseJsonSafely, PROTOCOL_VERSION, requestMessageSchema, SynclineError, type ErrorEvent, type RequestId, type ResponseMessage } from '@syncline/protocol';
+import { assertNoForbiddenKeys, CLOSE_CODES, errorEventSchema, parseJsonSafely, PROTOCOL_VERSION, requestIdSchema, requestMessageSchema, SynclineError, type ErrorEvent, type RequestId, type ResponseMessage } from '@syncline/protocol';
 import type { RequestContext } from '@syncline/schema';
 import type { WebSocket } from 'ws';
 import type { Operation, Outcome } from '../operation.js';
@@ -86,7 +86,7 @@ export function openConnection(options: ConnectionOptions): Connection {
 
   const subscriptions = createLiveSubscriptions({ deps: options.deps, hub: options.hub, maxSubscriptions: limits.maxSubscriptions, send });
 
-  function respond(id: RequestId | null, outcome: Outcome): void {
+  function respond(id: RequestId, outcome: Outcome): void {
     const message: ResponseMessage = { id, status: outcome.status, headers: outcome.headers };
     if (outcome.body !== undefined) message.body = outcome.body;
     send(JSON.stringify(message));
@@ -127,8 +127,10 @@ export function openConnection(options: ConnectionOptions): Connection {
     } catch (error) {
       return frameError(error as SynclineError, null);
     }
+    // Only a valid id is echoed: an answer must itself be a valid response message.
     const rawId = typeof parsed === 'object' && parsed !== null ? (parsed as { id?: unknown }).id : undefined;
-    const id = typeof rawId === 'string' || typeof rawId === 'number' ? rawId : null;
+    const validId = requestIdSchema.safeParse(rawId);
+    const id = validId.success ? validId.data : null;
     try {
       assertNoForbiddenKeys(parsed);
     } catch (error) {

@@ -78,11 +78,15 @@ export function createLiveSubscriptions(options: LiveSubscriptionsOptions): Live
       active.set(key, { subscriber, group });
       try {
         if (from !== undefined) {
-          const bounds = await deps.storage.logBounds();
-          if (from >= bounds.oldest - 1 && from <= bounds.head) {
+          // The first batch is read before answering: only a log that continues right after
+          // `from` (or is empty past it) can resume; a trimmed one answers a fresh snapshot.
+          const [bounds, first] = await Promise.all([deps.storage.logBounds(), deps.storage.changesSince(from, RESUME_BATCH)]);
+          const continues = first.length === 0 ? from === bounds.head : first[0]?.seq === from + 1;
+          if (from <= bounds.head && continues) {
             respond({ status: 200, headers: { [HEADERS.resume]: 'resumed', [HEADERS.seq]: String(from) } });
             subscriber.position = from;
-            await replayFrom(subscriber, group);
+            for (const change of first) hub.deliver(subscriber, group, change);
+            if (first.length === RESUME_BATCH) await replayFrom(subscriber, group);
             if (!closed && active.has(key)) hub.goLive(subscriber, group);
             return;
           }

@@ -52,6 +52,8 @@ async function dispatch(deps: PipelineDeps, op: Operation): Promise<Outcome> {
 export interface Executor {
   /** Runs one operation; never throws: errors become problem outcomes. */
   execute(op: Operation): Promise<Outcome>;
+  /** The `Allow` value for a URI (RFC 9110 §15.5.6: every 405 carries it), or undefined for no resource. */
+  allow(uri: string): string | undefined;
 }
 
 /**
@@ -69,6 +71,13 @@ export function createExecutor(deps: PipelineDeps): Executor {
         return op.method === 'HEAD' ? { status: outcome.status, headers: outcome.headers } : outcome;
       } catch (error) {
         return errorOutcome(error, op.uri.split('?')[0], deps.reportError);
+      }
+    },
+    allow(uri) {
+      try {
+        return allowedMethods(deps.registry.resolve(uri)).join(', ');
+      } catch {
+        return undefined;
       }
     },
   };

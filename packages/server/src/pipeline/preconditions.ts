@@ -46,7 +46,7 @@ export function evaluatePreconditions(input: PreconditionInput): 'proceed' | 'no
       ? input.currentEtag !== undefined
       : condition.tags.some((tag) => tag.opaque === input.currentEtag);
     if (matched) {
-      if (input.method === 'GET' || input.method === 'HEAD' || input.method === 'SUBSCRIBE') return 'not-modified';
+      if (input.method === 'GET' || input.method === 'HEAD') return 'not-modified';
       throw preconditionFailed(input.currentEtag, 'If-None-Match');
     }
   }

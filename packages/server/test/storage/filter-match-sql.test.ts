@@ -3,8 +3,8 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Condition, Filter, Scalar } from '../src/filter.js';
-import { matchesFilter } from '../src/filter-match.js';
+import type { Condition, Filter, Scalar } from '@syncline/schema';
+import { matchesFilter } from '@syncline/schema';
 
 const db = new Database(':memory:');
 db.exec('CREATE TABLE t (id TEXT PRIMARY KEY, s TEXT, n INTEGER, b INTEGER, tags TEXT)');

@@ -47,4 +47,13 @@ describe('connection limits and liveness', () => {
     await expect(LiveClient.connect(port)).rejects.toThrow(/503/);
     expect(first.socket.readyState).toBe(first.socket.OPEN);
   });
+
+  it('closing the server closes every socket with 1001 (going away) so clients reconnect elsewhere', async () => {
+    const app = await createTestSyncline();
+    const { port } = await app.listen(0, '127.0.0.1');
+    const client = await LiveClient.connect(port);
+    await client.request('SUBSCRIBE', '/lists', { id: 's' });
+    await app.close();
+    expect(await client.closed).toEqual({ code: 1001, reason: 'server shutting down' });
+  });
 });

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS, ENVIRONMENT, loadConfig } from '../../src/index.js';
+
+describe('configuration from the environment', () => {
+  it('defaults to the embedded setup on port 3000', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      databaseUrl: 'sqlite:data/syncline.db',
+      sqliteSynchronous: 'FULL',
+      livePath: '/live',
+      limits: DEFAULT_LIMITS,
+    });
+  });
+
+  it('every limit has a variable, and each variable sets its limit', () => {
+    expect(new Set(Object.values(ENVIRONMENT))).toEqual(new Set(Object.keys(DEFAULT_LIMITS)));
+    const env: Record<string, string> = {};
+    for (const [name, key] of Object.entries(ENVIRONMENT)) env[name] = typeof DEFAULT_LIMITS[key] === 'boolean' ? 'true' : '7';
+    const { limits } = loadConfig({ ...env, PORT: '8080', SYNCLINE_LIVE_PATH: '/ws', SYNCLINE_SQLITE_SYNCHRONOUS: 'NORMAL' });
+    for (const key of Object.keys(DEFAULT_LIMITS) as Array<keyof typeof DEFAULT_LIMITS>) {
+      expect(limits[key]).toBe(typeof DEFAULT_LIMITS[key] === 'boolean' ? true : 7);
+    }
+  });
+
+  it('an invalid value stops the server at start, naming every bad variable', () => {
+    let message = '';
+    try {
+      loadConfig({ PORT: 'eighty', SYNCLINE_MAX_BODY_BYTES: '-1', SYNCLINE_REQUIRE_IF_MATCH: 'maybe' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^Invalid configuration/);
+    for (const named of ['PORT="eighty"', 'SYNCLINE_MAX_BODY_BYTES="-1"', 'SYNCLINE_REQUIRE_IF_MATCH="maybe"']) expect(message).toContain(named);
+  });
+});

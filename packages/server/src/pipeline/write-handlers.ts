@@ -1,5 +1,5 @@
 import { SynclineError } from '@syncline/protocol';
-import { applyJsonPatch, applyMergePatch, uuidv7, type AnyObjectSchema, type RequestContext, type ResourceDefinition, type Hooks, type ResourceRecord } from '@syncline/schema';
+import { applyJsonPatch, applyMergePatch, uuidv7, type AnyObjectSchema, type Hooks, type RequestContext, type ResourceDefinition, type ResourceFields, type ResourceRecord, type WriteRules } from '@syncline/schema';
 import type { Operation, Outcome } from '../operation.js';
 import { recordUri, type ResourceTarget } from '../resource-registry.js';
 import type { Change, StorageWriter, StoredRecord } from '../storage/storage.js';
@@ -15,7 +15,10 @@ export const JSON_PATCH_TYPE = 'application/json-patch+json';
 
 type AnyHooks = Hooks<AnyObjectSchema>;
 type AnyRecord = ResourceRecord<AnyObjectSchema>;
+type AnyFields = ResourceFields<AnyObjectSchema>;
+// Definitions are typed per schema; the pipeline handles any of them, as records it has validated.
 const hooksOf = (definition: ResourceDefinition): AnyHooks => definition.hooks as AnyHooks;
+const rulesOf = (definition: ResourceDefinition): WriteRules<AnyObjectSchema> => definition.rules;
 const asRecord = (record: StoredRecord): AnyRecord => record as unknown as AnyRecord;
 
 interface WriteResult {
@@ -39,13 +42,14 @@ function requireIfMatch(deps: PipelineDeps, op: Operation): void {
   }
 }
 
-async function rule<T>(allowed: ((...args: T[]) => boolean | Promise<boolean>) | undefined, ...args: T[]): Promise<void> {
-  if (allowed !== undefined && !(await allowed(...args))) throw new SynclineError('forbidden', { detail: 'The rules do not allow this write.' });
+/** A write rule's answer: `undefined` (no rule) allows; `false` refuses with 403. */
+async function allowOrRefuse(answer: boolean | Promise<boolean> | undefined): Promise<void> {
+  if (answer !== undefined && !(await answer)) throw new SynclineError('forbidden', { detail: 'The rules do not allow this write.' });
 }
 
 async function create(deps: PipelineDeps, tx: StorageWriter, definition: ResourceDefinition, context: RequestContext, body: unknown, id: string): Promise<Change> {
   let fields = validateWrite(definition, body);
-  await rule(definition.rules.create as ((...args: unknown[]) => boolean) | undefined, context, fields);
+  await allowOrRefuse(rulesOf(definition).create?.(context, fields as AnyFields));
   const replaced = await hooksOf(definition).beforeCreate?.(context, fields);
   if (replaced) fields = validateWrite(definition, replaced);
   await checkReferences(deps, tx, definition, fields, context);
@@ -55,7 +59,7 @@ async function create(deps: PipelineDeps, tx: StorageWriter, definition: Resourc
 
 async function update(deps: PipelineDeps, tx: StorageWriter, definition: ResourceDefinition, context: RequestContext, current: StoredRecord, body: unknown): Promise<Change> {
   let fields = validateWrite(definition, body, current);
-  await rule(definition.rules.update as ((...args: unknown[]) => boolean) | undefined, context, current, fields);
+  await allowOrRefuse(rulesOf(definition).update?.(context, asRecord(current), fields as AnyFields));
   const replaced = await hooksOf(definition).beforeUpdate?.(context, fields, asRecord(current));
   if (replaced) fields = validateWrite(definition, replaced);
   await checkReferences(deps, tx, definition, fields, context);
@@ -132,7 +136,7 @@ export async function handleDelete(deps: PipelineDeps, op: Operation, target: Re
     if (current === undefined) throw new SynclineError('not-found', { detail: `No ${definition.name} record ${id}.` });
     evaluatePreconditions({ method: op.method, headers: op.headers, currentEtag: recordEtag(current.version) });
     requireIfMatch(deps, op);
-    await rule(definition.rules.delete as ((...args: unknown[]) => boolean) | undefined, op.context, current);
+    await allowOrRefuse(rulesOf(definition).delete?.(op.context, asRecord(current)));
     await hooksOf(definition).beforeDelete?.(op.context, asRecord(current));
     return { changes: await deleteWithReferences(deps, tx, definition, current), status: 204 };
   });

@@ -22,8 +22,10 @@ export const ENVIRONMENT: Record<string, keyof SynclineLimits> = {
 export interface ServerConfig {
   readonly port: number;
   readonly host: string;
-  /** `sqlite:<path>` (default `sqlite:data/syncline.db`), or `sqlite::memory:`. */
+  /** `sqlite:<path>` (default `sqlite:data/syncline.db`), `sqlite::memory:`, or `postgres://…` (also `postgresql://…`). */
   readonly databaseUrl: string;
+  /** `redis://…` (or `rediss://…`): the Redis backplane for several server processes; absent, the in-process one. */
+  readonly redisUrl?: string;
   readonly sqliteSynchronous: 'NORMAL' | 'FULL';
   readonly livePath: string;
   readonly limits: SynclineLimits;
@@ -55,14 +57,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
   for (const [name, key] of Object.entries(ENVIRONMENT)) {
     limits[key] = typeof DEFAULT_LIMITS[key] === 'boolean' ? read(name, flag, DEFAULT_LIMITS[key] as boolean) : read(name, positive, DEFAULT_LIMITS[key] as number);
   }
-  const config: ServerConfig = {
+  let config: ServerConfig = {
     port: read('PORT', z.coerce.number().int().min(0).max(65535), 3000),
     host: read('HOST', z.string(), '0.0.0.0'),
-    databaseUrl: read('DATABASE_URL', z.string().startsWith('sqlite:', 'only sqlite: URLs are supported so far'), 'sqlite:data/syncline.db'),
+    databaseUrl: read('DATABASE_URL', z.string().regex(/^(sqlite:|postgres:|postgresql:)/, 'must start with sqlite:, postgres: or postgresql:'), 'sqlite:data/syncline.db'),
     sqliteSynchronous: read('SYNCLINE_SQLITE_SYNCHRONOUS', z.enum(['NORMAL', 'FULL']), 'FULL'),
     livePath: read('SYNCLINE_LIVE_PATH', z.string().startsWith('/'), '/live'),
     limits: limits as unknown as SynclineLimits,
   };
+  const redisUrl = read('REDIS_URL', z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'), '');
+  if (redisUrl) config = { ...config, redisUrl };
   if (problems.length > 0) throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;
 }

@@ -82,6 +82,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   await storage.migrate(options.resources);
   const feed: ChangeFeed = createChangeFeed({ storage, backplane, dispatch: (change) => hub.dispatch(change), pollMs: limits.feedPollMs, reportError });
   await feed.start();
+  const stopReconnects = backplane.onReconnect?.(() => void feed.catchUp());
 
   const executor = createExecutor(deps);
   const handle = createHttpHandler({ executor, createContext, maxBodyBytes: limits.maxBodyBytes, maxJsonDepth: limits.maxJsonDepth, reportError });
@@ -126,6 +127,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     stats: () => ({ connections: sockets.connections, ...hub.stats(), slowConsumers: sockets.slowConsumers, seq: feed.head }),
     async close() {
       clearInterval(trimTimer);
+      stopReconnects?.();
       feed.stop();
       await sockets.close();
       await Promise.all(

@@ -13,5 +13,11 @@ export interface Backplane {
   publish(change: Change): Promise<void>;
   /** Registers a listener for changes published by any process (this one included). */
   subscribe(listener: (change: Change) => void): () => void;
+  /**
+   * Optional: registers a listener called when the backplane's subscription was lost and
+   * is back (a reconnect, a failed liveness probe). Messages published meanwhile are gone,
+   * so the server reads the log at once instead of waiting for its next poll.
+   */
+  onReconnect?(listener: () => void): () => void;
   close(): Promise<void>;
 }

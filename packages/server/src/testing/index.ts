@@ -3,7 +3,9 @@
  * Imports Vitest, so load it from tests only.
  *
  * @example
- * import { runStorageConformance } from '@syncline/server/testing';
+ * import { runBackplaneConformance, runStorageConformance } from '@syncline/server/testing';
  * runStorageConformance('my storage', async () => createMyStorage());
+ * runBackplaneConformance('my backplane', async () => [createMyBackplane(), createMyBackplane()]);
  */
 export { runStorageConformance } from './storage-conformance.js';
+export { runBackplaneConformance, type MakeBackplanes } from './backplane-conformance.js';

@@ -1,0 +1,157 @@
+import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import type { Change } from '../../storage/storage.js';
+import type { Backplane } from '../backplane.js';
+import { decodeMessage, encodeChange, encodeProbe } from './redis-message.js';
+
+export interface RedisBackplaneOptions {
+  /** `redis://[:password@]host:6379[/db]`. */
+  readonly url: string;
+  /** The pub/sub channel every server of one app shares. Default `syncline:changes`. */
+  readonly channel?: string;
+  /**
+   * How often to send a probe through the channel and expect it back (DESIGN §7: a
+   * subscriber can answer PING yet receive nothing). A probe not back by the next one
+   * reconnects the subscriber. Default 10000; 0 turns probing off.
+   */
+  readonly probeIntervalMs?: number;
+  /** Names the connections `<name>:sub` and `<name>:pub` in CLIENT LIST. Default `syncline`. */
+  readonly connectionName?: string;
+  /** Connection errors, malformed messages, failed probes. Default: console.error. */
+  readonly onError?: (error: unknown, where: string) => void;
+}
+
+/** The Redis backplane, with what tests and health checks need. */
+export interface RedisBackplane extends Backplane {
+  /** Resolves once both connections are up and the channel is subscribed. */
+  ready(): Promise<void>;
+  stats(): { reconnects: number; probeFailures: number; malformed: number };
+}
+
+/**
+ * A backplane over Redis pub/sub: each change goes out as JSON on one channel, on a
+ * publisher connection, and comes in on a dedicated subscriber connection (a subscribed
+ * connection can run no other command). Redis pub/sub is at most once, which is fine:
+ * the change feed heals gaps from the log. What it must not do is stay deaf unnoticed,
+ * so every time the subscriber is back after a drop (or after a failed probe) it
+ * resubscribes first and then tells `onReconnect` listeners, and the server reads the log.
+ *
+ * The publisher does not queue while disconnected (a Redis outage would otherwise
+ * buffer every change in memory): `publish` rejects, the server reports it, and the log
+ * carries the change.
+ *
+ * @example
+ * import { createRedisBackplane } from '@syncline/server/redis';
+ * const backplane = createRedisBackplane({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+ * const syncline = await createSyncline({ resources, storage, backplane });
+ */
+export function createRedisBackplane(options: RedisBackplaneOptions): RedisBackplane {
+  const channel = options.channel ?? 'syncline:changes';
+  const probeIntervalMs = options.probeIntervalMs ?? 10_000;
+  const report = options.onError ?? ((error: unknown, where: string) => console.error(`[syncline] redis backplane: ${where}:`, error));
+  const node = randomUUID();
+  const listeners = new Set<(change: Change) => void>();
+  const reconnectListeners = new Set<() => void>();
+  const stats = { reconnects: 0, probeFailures: 0, malformed: 0 };
+  // Resubscribing is ours, not ioredis's, so listeners hear of a reconnect only once the channel is back.
+  const name = options.connectionName ?? 'syncline';
+  const sub = new Redis(options.url, { connectionName: `${name}:sub`, autoResubscribe: false, maxRetriesPerRequest: null });
+  const pub = new Redis(options.url, { connectionName: `${name}:pub`, enableOfflineQueue: false });
+  let subscribedOnce = false;
+  let closed = false;
+  let probesSent = 0;
+  let probesSeen = 0;
+
+  let markSubscribed = () => {};
+  const subscribed = new Promise<void>((resolve) => (markSubscribed = resolve));
+  const publisherReady = new Promise<void>((resolve) => pub.once('ready', () => resolve()));
+
+  sub.on('error', (error: unknown) => report(error, 'subscriber connection'));
+  pub.on('error', (error: unknown) => report(error, 'publisher connection'));
+  sub.on('ready', () => {
+    sub.subscribe(channel).then(
+      () => {
+        if (!subscribedOnce) {
+          subscribedOnce = true;
+          markSubscribed();
+          return;
+        }
+        stats.reconnects++;
+        for (const listener of [...reconnectListeners]) {
+          try {
+            listener();
+          } catch (error) {
+            report(error, 'reconnect listener');
+          }
+        }
+      },
+      (error: unknown) => report(error, `subscribing to ${channel}`),
+    );
+  });
+  sub.on('message', (from: string, text: string) => {
+    if (from !== channel) return;
+    const message = decodeMessage(text);
+    if (message === undefined) {
+      stats.malformed++;
+      report(new Error(`malformed message on ${channel}: ${text.slice(0, 200)}`), 'receive');
+    } else if (message.type === 'probe') {
+      if (message.node === node) probesSeen = Math.max(probesSeen, message.n);
+    } else {
+      for (const listener of [...listeners]) {
+        try {
+          listener(message.change);
+        } catch (error) {
+          report(error, 'listener');
+        }
+      }
+    }
+  });
+
+  function probe(): void {
+    if (sub.status !== 'ready' || pub.status !== 'ready') return;
+    if (probesSent > probesSeen) {
+      // The last probe went out a whole interval ago and never came back: the loop is broken.
+      stats.probeFailures++;
+      probesSeen = probesSent;
+      report(new Error(`probe ${probesSent} did not come back on ${channel}; reconnecting the subscriber`), 'liveness probe');
+      sub.disconnect(true);
+      return;
+    }
+    const n = ++probesSent;
+    pub.publish(channel, encodeProbe(node, n)).catch((error: unknown) => {
+      // The publisher failed, not the subscriber: do not count it against the loop.
+      probesSeen = Math.max(probesSeen, n);
+      report(error, 'liveness probe publish');
+    });
+  }
+  const timer = probeIntervalMs > 0 ? setInterval(probe, probeIntervalMs) : undefined;
+  timer?.unref();
+
+  return {
+    async publish(change) {
+      if (closed) throw new Error('Redis backplane is closed');
+      await pub.publish(channel, encodeChange(change));
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    onReconnect(listener) {
+      reconnectListeners.add(listener);
+      return () => reconnectListeners.delete(listener);
+    },
+    async ready() {
+      await Promise.all([subscribed, publisherReady]);
+    },
+    stats: () => ({ ...stats }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (timer) clearInterval(timer);
+      listeners.clear();
+      reconnectListeners.clear();
+      // QUIT lets a publish already sent finish; a connection that is down just stops retrying.
+      await Promise.all([pub, sub].map((redis) => (redis.status === 'ready' ? redis.quit().then(() => undefined, () => redis.disconnect()) : redis.disconnect())));
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import { Kysely, type PostgresPool } from 'kysely';
+import type { ResourceDefinition } from '@syncline/schema';
+import type { Storage } from '../storage.js';
+import type { SqlTables } from '../sql/sql-dialect.js';
+import { createSqlStorage } from '../sql/sql-storage.js';
+import { postgresDialect } from './postgres-dialect.js';
+import { IndexNamePlugin, SchemaScopedPostgresDialect } from './postgres-names.js';
+
+/** The slice of pg's `Pool` this adapter calls (Kysely's slice plus `query`). */
+interface PgPool extends PostgresPool {
+  query(text: string, values?: readonly unknown[]): Promise<unknown>;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+interface PgPoolConfig {
+  connectionString: string;
+  max: number;
+  /** Server settings for every connection: `-c search_path=…`. */
+  options: string;
+  types: { getTypeParser(oid: number, format?: string): (text: string) => unknown };
+}
+
+interface PgModule {
+  Pool: new (config: PgPoolConfig) => PgPool;
+  types: PgPoolConfig['types'];
+}
+
+// json and jsonb: the dialect decodes JSON text itself, from the driver and from its own
+// encoded rows alike (a parsed jsonb string "x" could not be told from JSON text).
+const RAW_JSON_OIDS = new Set([114, 3802]);
+
+export interface PostgresStorageOptions {
+  /** `postgres://user:password@host:5432/database`. */
+  readonly connectionString: string;
+  /** The schema that holds Syncline's tables, created if missing. Default `public`. */
+  readonly schema?: string;
+  /** The most connections to hold open (default 10). Each `read`/`write` holds one for its transaction. */
+  readonly pool?: number;
+  /** The clock for change times; tests may pass a fixed one. */
+  readonly now?: () => Date;
+  /**
+   * Errors of idle connections (the server restarted, a network cut). The pool drops the
+   * connection and opens another when needed. Default: console.error.
+   */
+  readonly onError?: (error: Error) => void;
+}
+
+// The schema goes into a `-c search_path=` option and into DDL: keep it to plain identifiers.
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+// Duplicate schema/object: two processes migrating at once both ran `IF NOT EXISTS`.
+const ALREADY_EXISTS = new Set(['42P06', '23505']);
+
+async function openPool(connectionString: string, schema: string, max: number, onError: (error: Error) => void): Promise<PgPool> {
+  // Loaded on first use, behind this subpath export: the core never imports the driver.
+  const { default: pg } = (await import('pg')) as unknown as { default: PgModule };
+  const types = {
+    getTypeParser: (oid: number, format?: string) => (RAW_JSON_OIDS.has(oid) ? (text: string) => text : pg.types.getTypeParser(oid, format)),
+  };
+  const pool = new pg.Pool({ connectionString, max, options: `-c search_path=${schema}`, types });
+  // Without a listener, an idle connection's error (a database restart) would end the process.
+  pool.on('error', onError);
+  try {
+    // Looked up first: CREATE SCHEMA checks the CREATE privilege on the database even when
+    // the schema exists, and an app's role often lacks it (`public` always exists).
+    const found = (await pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])) as { rowCount: number | null };
+    if (!found.rowCount) await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  } catch (error) {
+    if (!ALREADY_EXISTS.has(String((error as { code?: unknown }).code))) {
+      await pool.end();
+      throw error;
+    }
+  }
+  return pool;
+}
+
+/**
+ * Storage in PostgreSQL through `pg`, on the shared Kysely SQL storage. Tables live in
+ * one schema (so several apps or test runs can share a database), and seq comes from a
+ * counter row locked until commit, so positions are gapless and in commit order
+ * (see {@link postgresDialect}). The pool opens on first use, usually `migrate()`.
+ *
+ * `migrate()` takes an advisory lock per schema: servers starting together would
+ * otherwise race their `CREATE … IF NOT EXISTS` and one would fail.
+ *
+ * @example
+ * const storage = createPostgresStorage({ connectionString: 'postgres://app@db/app', schema: 'syncline' });
+ * await storage.migrate([lists, todos]);
+ */
+export function createPostgresStorage(options: PostgresStorageOptions): Storage {
+  const schema = options.schema ?? 'public';
+  const max = options.pool ?? 10;
+  if (!SCHEMA_NAME.test(schema)) throw new TypeError(`schema must be a lower-case identifier (a-z, 0-9, _), got ${JSON.stringify(schema)}`);
+  if (!Number.isSafeInteger(max) || max < 1) throw new TypeError(`pool must be a positive integer, got ${max}`);
+  let opened: Promise<PgPool> | undefined;
+  const onError = options.onError ?? ((error: Error) => console.error('[syncline] postgres pool:', error));
+  const pool = () => (opened ??= openPool(options.connectionString, schema, max, onError));
+  const db = new Kysely<SqlTables>({
+    dialect: new SchemaScopedPostgresDialect({ pool }, schema),
+    plugins: [new IndexNamePlugin()],
+  });
+  const storage = createSqlStorage({ db, dialect: postgresDialect, ...(options.now ? { now: options.now } : {}) });
+  return {
+    ...storage,
+    async migrate(definitions: readonly ResourceDefinition[]) {
+      const client = await (await pool()).connect();
+      try {
+        await client.query(`SELECT pg_advisory_lock(hashtext($1))`, [`syncline:${schema}`]);
+        try {
+          await storage.migrate(definitions);
+        } finally {
+          await client.query(`SELECT pg_advisory_unlock(hashtext($1))`, [`syncline:${schema}`]);
+        }
+      } finally {
+        client.release();
+      }
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRedisBackplane, decodeMessage, type RedisBackplane, type RedisBackplaneOptions } from '../../src/backplane/redis/index.js';
+import type { Change } from '../../src/index.js';
+import { runBackplaneConformance } from '../../src/testing/index.js';
+import { REDIS_URL, killClientsNamed, redisCommand, redisReachable, uniqueChannel } from '../support/redis.js';
+
+const reachable = await redisReachable();
+
+const change: Change = { seq: 1, resource: 'notes', id: 'n1', kind: 'delete', after: null, before: { id: 'n1', version: 1, createdAt: 'x', updatedAt: 'x' }, at: 'x' };
+
+describe.skipIf(!reachable)('redis', () => {
+  runBackplaneConformance('redis', async () => {
+    const channel = uniqueChannel();
+    const pair: [RedisBackplane, RedisBackplane] = [
+      createRedisBackplane({ url: REDIS_URL, channel, onError: () => {} }),
+      createRedisBackplane({ url: REDIS_URL, channel, onError: () => {} }),
+    ];
+    await Promise.all(pair.map((backplane) => backplane.ready()));
+    return pair;
+  });
+
+  const opened: RedisBackplane[] = [];
+  const errors: string[] = [];
+  const open = async (options: Partial<RedisBackplaneOptions> = {}) => {
+    const backplane = createRedisBackplane({ url: REDIS_URL, channel: uniqueChannel(), onError: (_error, where) => errors.push(where), ...options });
+    opened.push(backplane);
+    await backplane.ready();
+    return backplane;
+  };
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((backplane) => backplane.close()));
+    errors.length = 0;
+  });
+
+  it('a subscriber connection killed by the server resubscribes, then calls onReconnect', async () => {
+    const channel = uniqueChannel();
+    const connectionName = `test-${channel.split(':').pop()}`;
+    const backplane = await open({ channel, probeIntervalMs: 0, connectionName });
+    const other = await open({ channel, probeIntervalMs: 0 });
+    let reconnects = 0;
+    backplane.onReconnect?.(() => reconnects++);
+    const received: Change[] = [];
+    backplane.subscribe((one) => received.push(one));
+    expect(await killClientsNamed(`${connectionName}:sub`)).toBe(1);
+    await expect.poll(() => reconnects, { timeout: 5000 }).toBeGreaterThanOrEqual(1);
+    // By the time listeners hear of the reconnect the channel is subscribed again.
+    await other.publish(change);
+    await expect.poll(() => received.length).toBe(1);
+    expect(backplane.stats().reconnects).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a probe that does not come back through the channel reconnects the subscriber', async () => {
+    const backplane = await open({ probeIntervalMs: 50 });
+    let reconnects = 0;
+    backplane.onReconnect?.(() => reconnects++);
+    // Pausing writes holds every PUBLISH, the probe's too: the loop is broken while the connections look healthy.
+    await redisCommand('CLIENT', 'PAUSE', 300, 'WRITE');
+    await expect.poll(() => backplane.stats().probeFailures, { timeout: 5000 }).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => reconnects, { timeout: 5000 }).toBeGreaterThanOrEqual(1);
+    expect(errors).toContain('liveness probe');
+  });
+
+  it('ignores messages on the channel that are not its own', async () => {
+    const channel = uniqueChannel();
+    const backplane = await open({ channel });
+    const received: Change[] = [];
+    backplane.subscribe((one) => received.push(one));
+    await redisCommand('PUBLISH', channel, '{"type":"change","change":{"seq":"1"}}');
+    await redisCommand('PUBLISH', channel, 'not json');
+    await backplane.publish(change);
+    await expect.poll(() => received.length).toBe(1);
+    expect(backplane.stats().malformed).toBe(2);
+    expect(decodeMessage('[]')).toBeUndefined();
+  });
+
+  it('publish after close is refused', async () => {
+    const backplane = await open();
+    await backplane.close();
+    await expect(backplane.publish(change)).rejects.toThrow('closed');
+  });
+});

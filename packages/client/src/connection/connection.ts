@@ -1,0 +1,163 @@
+import { downstreamSchema, parseJsonSafely, PROTOCOL_VERSION, SUBPROTOCOL, type Downstream, type HelloEvent } from '@syncline/protocol';
+import { backoffDelay, type BackoffOptions, type ConnectionState, type ConnectionStateListener } from './connection-state.js';
+import { frameText, resolveSocketConstructor, type SocketConstructor, type SocketLike } from './socket-like.js';
+
+export interface ConnectionOptions extends BackoffOptions {
+  /** The WebSocket URL: `ws://host:port/live`. */
+  readonly url: string;
+  readonly WebSocket?: SocketConstructor;
+  /** A handshake (socket open and `hello`) slower than this counts as failed. Default 10 s. */
+  readonly connectTimeoutMs?: number;
+  /** Called with every valid frame after `hello` (responses and events). */
+  readonly onFrame: (frame: Downstream) => void;
+  /** Called once per socket that reached `open`, when it is lost. */
+  readonly onDrop?: () => void;
+  /** Frames that are not valid messages, sockets that fail: reported, never thrown. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** One logical connection over many sockets: it reconnects until closed. */
+export interface Connection {
+  state(): ConnectionState;
+  /** The last `hello`, once the connection was open at least once. */
+  hello(): HelloEvent | undefined;
+  onStateChange(listener: ConnectionStateListener): () => void;
+  /** Sends a text frame; false when not open. */
+  send(text: string): boolean;
+  /** Drops the current socket, as if the network failed, and reconnects (tests, "retry now" buttons). */
+  drop(): void;
+  close(): void;
+}
+
+// Codes after which retrying the same frames would fail the same way (protocol.md §9).
+const FATAL_CLOSE_CODES = new Set([1002, 1007, 4400]);
+
+/**
+ * Opens a WebSocket offering `syncline.1`, is `open` once `hello` arrives, treats
+ * 2 × heartbeatMs without a frame as a dead socket (browsers cannot see pings, protocol.md
+ * §8), and reconnects with exponential backoff and full jitter.
+ *
+ * @example
+ * const connection = createConnection({ url: 'ws://localhost:3000/live', onFrame: (frame) => console.log(frame) });
+ * connection.onStateChange((state) => console.log(state.kind));
+ */
+export function createConnection(options: ConnectionOptions): Connection {
+  let current: ConnectionState = { kind: 'connecting', attempt: 1 };
+  let socket: SocketLike | undefined;
+  let lastHello: HelloEvent | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const listeners = new Set<ConnectionStateListener>();
+
+  const setState = (next: ConnectionState): void => {
+    current = next;
+    for (const listener of [...listeners]) listener(next);
+  };
+  const setTimer = (ms: number, run: () => void): void => {
+    clearTimeout(timer);
+    timer = setTimeout(run, ms);
+  };
+
+  /** Forgets the socket (its late events are ignored) and schedules the next attempt. */
+  const lose = (reason: string, fatal = false): void => {
+    const wasOpen = current.kind === 'open';
+    const dead = socket;
+    socket = undefined;
+    clearTimeout(timer);
+    if (dead) {
+      dead.onopen = dead.onmessage = dead.onclose = null;
+      // `ws` emits an error when a socket is closed mid-handshake; a discarded socket's
+      // errors have nowhere useful to go, but unheard they would crash the process.
+      dead.onerror = () => {};
+      if (dead.readyState <= 1) ignoreErrors(() => dead.close());
+    }
+    if (wasOpen) options.onDrop?.();
+    if (current.kind === 'closed') return;
+    if (fatal) return setState({ kind: 'closed', reason });
+    const attempt = current.kind === 'connecting' ? current.attempt + 1 : 2;
+    setState({ kind: 'connecting', attempt });
+    setTimer(backoffDelay(attempt, options), () => void connect(attempt));
+  };
+
+  const onMessage = (data: unknown): void => {
+    const text = frameText(data);
+    let frame: Downstream;
+    try {
+      if (text === undefined) throw new TypeError('binary frame from the server');
+      frame = downstreamSchema.parse(parseJsonSafely(text, { maxDepth: 64 }));
+    } catch (error) {
+      options.onError?.(error);
+      return;
+    }
+    if ('event' in frame && frame.event === 'hello') {
+      // The subprotocol already pins the version; a server that disagrees is not one to talk to.
+      if (frame.protocol !== PROTOCOL_VERSION) return lose(`protocol ${frame.protocol} is not supported`, true);
+      lastHello = frame;
+      setState({ kind: 'open' });
+    }
+    if (current.kind !== 'open') return;
+    // Any frame proves the socket alive; silence for two heartbeats proves it dead.
+    setTimer(2 * (lastHello?.heartbeatMs ?? 25_000), () => lose('no heartbeat'));
+    if ('event' in frame && frame.event === 'hello') return;
+    try {
+      options.onFrame(frame);
+    } catch (error) {
+      // A throwing listener must not reach the socket library, where it could end the process.
+      options.onError?.(error);
+    }
+  };
+
+  const connect = async (attempt: number): Promise<void> => {
+    if (current.kind !== 'connecting' || current.attempt !== attempt) return;
+    let Ctor: SocketConstructor;
+    try {
+      Ctor = await resolveSocketConstructor(options.WebSocket);
+    } catch (error) {
+      options.onError?.(error);
+      return lose('no WebSocket implementation', true);
+    }
+    if (current.kind !== 'connecting' || current.attempt !== attempt) return;
+    let created: SocketLike;
+    try {
+      created = new Ctor(options.url, SUBPROTOCOL);
+    } catch (error) {
+      options.onError?.(error);
+      return lose('invalid WebSocket URL', true);
+    }
+    socket = created;
+    created.onmessage = (event) => onMessage(event.data);
+    created.onclose = (event) => lose(`socket closed (${event.code})`, FATAL_CLOSE_CODES.has(event.code));
+    created.onerror = (event) => options.onError?.(event);
+    setTimer(options.connectTimeoutMs ?? 10_000, () => lose('handshake timed out'));
+  };
+
+  void connect(1);
+  return {
+    state: () => current,
+    hello: () => lastHello,
+    onStateChange(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    send(text) {
+      if (current.kind !== 'open' || !socket) return false;
+      socket.send(text);
+      return true;
+    },
+    drop: () => {
+      if (current.kind !== 'closed') lose('dropped by the client');
+    },
+    close() {
+      if (current.kind === 'closed') return;
+      setState({ kind: 'closed', reason: 'closed by the client' });
+      lose('closed by the client');
+    },
+  };
+}
+
+function ignoreErrors(run: () => void): void {
+  try {
+    run();
+  } catch {
+    // The socket is being discarded either way.
+  }
+}

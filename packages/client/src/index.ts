@@ -1,0 +1,23 @@
+/**
+ * `@syncline/client`: a connection with backoff and resume, requests multiplexed by id
+ * (or over HTTP), a replica store keyed by URI, live records and queries, optimistic
+ * writes and conflicts. See docs/protocol.md for the wire it speaks.
+ *
+ * @example
+ * import { createClient } from '@syncline/client';
+ * const client = createClient({ url: 'http://localhost:3000' });
+ * const open = client.resource(todos).liveQuery({ list: listId, done: false, order: 'order' });
+ * open.subscribe(() => render(open.getSnapshot()));
+ */
+export { createClient, type ClientOptions, type ClientEvents, type SynclineClient } from './client.js';
+export { backoffDelay, describeState, type BackoffOptions, type ConnectionState, type ConnectionStateListener } from './connection/connection-state.js';
+export { createConnection, type Connection, type ConnectionOptions } from './connection/connection.js';
+export type { SocketConstructor, SocketLike } from './connection/socket-like.js';
+export { createRequestTracker, type RequestTracker, type RequestTrackerOptions, type ResponseHandler } from './requests/request-tracker.js';
+export { createHttpTransport, type HttpTransportOptions } from './requests/http-transport.js';
+export type { IncomingResponse, OutgoingRequest, Transport } from './requests/transport.js';
+export { createSubscriptions, type Subscription, type SubscriptionHandlers, type Subscriptions } from './subscriptions/subscriptions.js';
+export { createReplicaStore, type ReplicaEntry, type ReplicaStore, type StoreListener } from './store/replica-store.js';
+export type { LiveView } from './live/live-view.js';
+export { ConflictError } from './resource/conflict-error.js';
+export { queryString, type ListQuery, type MergePatchOf, type Page, type ResourceClient } from './resource/resource-client.js';

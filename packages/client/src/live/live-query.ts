@@ -1,0 +1,130 @@
+import { compareRecords, matchesFilter, parseCollectionQuery, type CollectionQuery, type ResourceDefinition } from '@syncline/schema';
+import { asSynclineError, expectSuccess, pageOf, type JsonRecord } from '../requests/answers.js';
+import type { Transport } from '../requests/transport.js';
+import type { ReplicaStore } from '../store/replica-store.js';
+import type { Subscriptions } from '../subscriptions/subscriptions.js';
+import { etagOfVersion } from './live-record.js';
+import { createViewCore, type LiveView } from './live-view.js';
+
+export interface LiveQueryOptions {
+  readonly definition: ResourceDefinition;
+  /** The query string, without `?`: `list=5&done=false&order=order`. */
+  readonly query: string;
+  readonly store: ReplicaStore;
+  readonly subscriptions: Subscriptions;
+  /** Fetches the pages after the first one (a subscription sees every match, not one page). */
+  readonly transport: Transport;
+}
+
+/**
+ * A live collection: the snapshot of its SUBSCRIBE, then enter/update/leave events. The
+ * server decides membership; records with a pending local edit are placed by the query's
+ * own filter and order (matchesFilter, compareRecords), so optimistic changes move in and
+ * out at once and the server's answer then settles them.
+ *
+ * @example
+ * const { view } = createLiveQuery({ definition: todos, query: 'done=false&order=order', store, subscriptions, transport });
+ */
+export function createLiveQuery<T>(options: LiveQueryOptions): { view: LiveView<readonly T[]>; dispose: () => void } {
+  const { definition, store } = options;
+  // The page size is irrelevant here: the live set holds every match.
+  const query: CollectionQuery = parseCollectionQuery(definition, new URLSearchParams(options.query), { defaultLimit: 50, maxLimit: Number.MAX_SAFE_INTEGER });
+  const prefix = `/${definition.name}/`;
+  const core = createViewCore();
+  let members = new Set<string>();
+  let snapshot: readonly JsonRecord[] = [];
+  let stale = true;
+  let epoch = 0;
+
+  const changed = (): void => {
+    stale = true;
+    core.notify();
+  };
+  const uriOf = (record: JsonRecord): string => prefix + encodeURIComponent(String(record['id']));
+  const take = (items: readonly JsonRecord[]): void => {
+    for (const item of items) {
+      members.add(uriOf(item));
+      store.applyServer(uriOf(item), etagOfVersion(item['version']), item);
+    }
+  };
+  const loadRest = async (next: string | null, forEpoch: number): Promise<void> => {
+    while (next !== null && forEpoch === epoch) {
+      const page = pageOf(expectSuccess(await options.transport.request({ method: 'GET', resource: next })));
+      // A newer snapshot replaced this one meanwhile: its own pages win.
+      if (forEpoch !== epoch) return;
+      take(page.items);
+      changed();
+      next = page.next;
+    }
+  };
+
+  const subscription = options.subscriptions.open(`/${definition.name}?${options.query}`, {
+    onSnapshot(body) {
+      const page = pageOf({ status: 200, headers: {}, body });
+      members = new Set();
+      take(page.items);
+      changed();
+      const forEpoch = ++epoch;
+      loadRest(page.next, forEpoch).then(
+        () => core.settle(),
+        (error: unknown) => core.settle(asSynclineError(error)),
+      );
+    },
+    onChange(event) {
+      // A record that leaves the filter still exists: only membership changes.
+      if (event.op === 'leave' || event.op === 'delete') members.delete(event.resource);
+      else {
+        members.add(event.resource);
+        store.applyServer(event.resource, event.etag, event.body);
+      }
+      changed();
+    },
+    onError(error) {
+      core.settle(error);
+      changed();
+    },
+  });
+  const stopStore = store.subscribe((uri) => {
+    if (uri.startsWith(prefix)) changed();
+  });
+
+  const compute = (): readonly JsonRecord[] => {
+    const candidates = new Set(members);
+    for (const entry of store.entries()) if (entry.dirty && entry.uri.startsWith(prefix)) candidates.add(entry.uri);
+    const items: JsonRecord[] = [];
+    for (const uri of candidates) {
+      const entry = store.get(uri);
+      if (!entry?.data) continue;
+      if (entry.dirty ? matchesFilter(query.filter, entry.data) : members.has(uri)) items.push(entry.data);
+    }
+    items.sort((a, b) => compareRecords(query.order, a, b));
+    // Same records in the same order: keep the old array, so React sees no change.
+    const same = items.length === snapshot.length && items.every((item, i) => item === snapshot[i]);
+    return same ? snapshot : items;
+  };
+
+  const view: LiveView<readonly T[]> = {
+    subscribe(listener) {
+      core.listeners.add(listener);
+      return () => void core.listeners.delete(listener);
+    },
+    getSnapshot() {
+      if (stale) {
+        snapshot = compute();
+        stale = false;
+      }
+      // The store holds wire records; the resource definition says what they are.
+      return snapshot as readonly T[];
+    },
+    ready: core.ready,
+    error: core.error,
+    close: () => dispose(),
+  };
+  const dispose = (): void => {
+    epoch++;
+    stopStore();
+    subscription.close();
+    core.listeners.clear();
+  };
+  return { view, dispose };
+}

@@ -1,0 +1,59 @@
+import type { ChangeEvent } from '@syncline/protocol';
+import { isRecord } from '../requests/answers.js';
+import type { ReplicaStore } from '../store/replica-store.js';
+import type { Subscriptions } from '../subscriptions/subscriptions.js';
+import { createViewCore, type LiveView } from './live-view.js';
+
+/** A record's strong ETag: `"<version>"` (protocol.md §4.3). */
+export function etagOfVersion(version: unknown): string | null {
+  return typeof version === 'number' ? `"${version}"` : null;
+}
+
+/**
+ * A live record over the replica store: subscribes to its URI and keeps the store's entry
+ * up to date; the snapshot is the entry's `data` (undefined while unknown or deleted), so
+ * local optimistic edits show at once.
+ *
+ * @example
+ * const { view, dispose } = createLiveRecord({ uri: '/todos/1', store, subscriptions });
+ */
+export function createLiveRecord<T>(options: { uri: string; store: ReplicaStore; subscriptions: Subscriptions }): { view: LiveView<T | undefined>; dispose: () => void } {
+  const { uri, store } = options;
+  const core = createViewCore();
+  const apply = (etag: string | null, body: unknown): void => store.applyServer(uri, etag, isRecord(body) ? body : null);
+  const subscription = options.subscriptions.open(uri, {
+    onSnapshot(body) {
+      apply(isRecord(body) ? etagOfVersion(body['version']) : null, body);
+      core.settle();
+    },
+    onChange(event: ChangeEvent) {
+      apply(event.etag, event.body);
+    },
+    onError(error) {
+      // A record deleted while the socket was down answers the resumed SUBSCRIBE with 404.
+      if (error.code === 'not-found') store.applyServer(uri, null, null);
+      core.settle(error);
+      core.notify();
+    },
+  });
+  const stopStore = store.subscribe((changed) => {
+    if (changed === uri) core.notify();
+  });
+  const view: LiveView<T | undefined> = {
+    subscribe(listener) {
+      core.listeners.add(listener);
+      return () => void core.listeners.delete(listener);
+    },
+    // The store holds wire records; the resource definition says what they are.
+    getSnapshot: () => (store.get(uri)?.data ?? undefined) as T | undefined,
+    ready: core.ready,
+    error: core.error,
+    close: () => dispose(),
+  };
+  const dispose = (): void => {
+    stopStore();
+    subscription.close();
+    core.listeners.clear();
+  };
+  return { view, dispose };
+}

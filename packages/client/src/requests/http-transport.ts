@@ -1,0 +1,47 @@
+import { SynclineError } from '@syncline/protocol';
+import type { IncomingResponse, OutgoingRequest, Transport } from './transport.js';
+
+export interface HttpTransportOptions {
+  /** The server's origin, e.g. `http://localhost:3000`. */
+  readonly baseUrl: string;
+  /** Default `globalThis.fetch`. */
+  readonly fetch?: typeof fetch;
+  /** Default 10 s. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * The same requests over HTTP with `fetch`: for `transport: 'http'`, or where sockets are
+ * blocked. The answer has the shape of a socket response: lower-case headers, parsed body.
+ *
+ * @example
+ * const http = createHttpTransport({ baseUrl: 'http://localhost:3000' });
+ * const { status, body } = await http.request({ method: 'GET', resource: '/todos' });
+ */
+export function createHttpTransport(options: HttpTransportOptions): Transport {
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  return {
+    async request(request: OutgoingRequest, requestOptions = {}): Promise<IncomingResponse> {
+      if (request.method === 'SUBSCRIBE' || request.method === 'UNSUBSCRIBE') {
+        throw new SynclineError('method-not-allowed', { detail: `${request.method} needs the socket transport.` });
+      }
+      const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...request.headers };
+      const init: RequestInit = { method: request.method, headers, signal: AbortSignal.timeout(requestOptions.timeoutMs ?? options.timeoutMs ?? 10_000) };
+      if (request.body !== undefined) {
+        headers['content-type'] ??= 'application/json';
+        init.body = JSON.stringify(request.body);
+      }
+      let response: Response;
+      try {
+        response = await fetchImpl(new URL(request.resource, options.baseUrl), init);
+      } catch (error) {
+        throw new SynclineError('unavailable', { detail: `${request.method} ${request.resource} failed: ${String(error)}`, cause: error });
+      }
+      const answerHeaders: Record<string, string> = {};
+      response.headers.forEach((value, name) => (answerHeaders[name.toLowerCase()] = value));
+      const text = await response.text();
+      const isJson = /[/+]json\b/.test(answerHeaders['content-type'] ?? '');
+      return text !== '' && isJson ? { status: response.status, headers: answerHeaders, body: JSON.parse(text) as unknown } : { status: response.status, headers: answerHeaders };
+    },
+  };
+}

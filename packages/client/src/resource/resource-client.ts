@@ -1,0 +1,131 @@
+import { SynclineError } from '@syncline/protocol';
+import { applyMergePatch, SYSTEM_FIELDS, type InputOf, type RecordOf, type ResourceDefinition } from '@syncline/schema';
+import { createLiveQuery } from '../live/live-query.js';
+import { createLiveRecord, etagOfVersion } from '../live/live-record.js';
+import { createViewPool, type LiveView } from '../live/live-view.js';
+import { expectSuccess, isRecord, pageOf, recordOf, type JsonRecord } from '../requests/answers.js';
+import type { Subscriptions } from '../subscriptions/subscriptions.js';
+import { optimisticWrite, type WriteContext } from './optimistic-write.js';
+
+/** A collection query: a query string (`done=false&order=-createdAt`) or simple equality params. */
+export type ListQuery = string | Readonly<Record<string, string | number | boolean | null>>;
+
+/** A merge patch of a resource's fields (RFC 7396: `null` removes an optional field). */
+export type MergePatchOf<D> = { [K in keyof InputOf<D>]?: InputOf<D>[K] | null };
+
+/** One page of a collection. `next` is the URI of the following page, or null. */
+export interface Page<T> {
+  readonly items: T[];
+  readonly next: string | null;
+}
+
+/**
+ * Typed access to one resource, with types inferred from its shared definition.
+ *
+ * @example
+ * const api = client.resource(todos);
+ * const todo = await api.create({ title: 'Milk', list: listId });
+ * await api.patch(todo.id, { done: true });
+ * const open = api.liveQuery({ list: listId, done: false, order: 'order' });
+ */
+export interface ResourceClient<D extends ResourceDefinition> {
+  get(id: string): Promise<RecordOf<D>>;
+  list(query?: ListQuery): Promise<Page<RecordOf<D>>>;
+  create(input: InputOf<D>): Promise<RecordOf<D>>;
+  /** Replaces the record (PUT), optimistically, with `If-Match` when its ETag is known. */
+  update(id: string, record: InputOf<D>): Promise<RecordOf<D>>;
+  /** Merges fields into the record (JSON Merge Patch), optimistically, with `If-Match` when known. */
+  patch(id: string, partial: MergePatchOf<D>): Promise<RecordOf<D>>;
+  delete(id: string): Promise<void>;
+  /** A live record: undefined until loaded, and once deleted. */
+  live(id: string): LiveView<RecordOf<D> | undefined>;
+  /** A live collection, sorted and filtered like the query. */
+  liveQuery(query?: ListQuery): LiveView<readonly RecordOf<D>[]>;
+}
+
+export interface ResourceClientContext extends WriteContext {
+  /** Undefined with `transport: 'http'`: live views need the socket. */
+  readonly subscriptions: Subscriptions | undefined;
+  readonly pool: ReturnType<typeof createViewPool<unknown>>;
+}
+
+/** `list=5&done=false` from either form of {@link ListQuery}. */
+export function queryString(query: ListQuery = ''): string {
+  if (typeof query === 'string') return query.replace(/^\?/, '');
+  return new URLSearchParams(Object.entries(query).map(([key, value]) => [key, String(value)])).toString();
+}
+
+export function createResourceClient<D extends ResourceDefinition>(definition: D, context: ResourceClientContext): ResourceClient<D> {
+  type R = RecordOf<D>;
+  const { store, transport } = context;
+  const uriOf = (id: string): string => `/${definition.name}/${encodeURIComponent(id)}`;
+  // Wire records are checked to be objects; their field types are the server's promise.
+  const typed = (record: JsonRecord): R => record as R;
+  const remember = (record: JsonRecord): JsonRecord => {
+    store.applyServer(uriOf(String(record['id'])), etagOfVersion(record['version']), record);
+    return record;
+  };
+  const needsSocket = (): Subscriptions => {
+    if (context.subscriptions) return context.subscriptions;
+    throw new SynclineError('unavailable', { detail: 'Live views need the socket transport.' });
+  };
+  const settled = (record: JsonRecord | null): R => {
+    if (record) return typed(record);
+    throw new SynclineError('internal', { detail: 'The write answered no record.' });
+  };
+
+  return {
+    async get(id) {
+      const response = expectSuccess(await transport.request({ method: 'GET', resource: uriOf(id) }));
+      return typed(remember(recordOf(response)));
+    },
+    async list(query) {
+      const qs = queryString(query);
+      const response = expectSuccess(await transport.request({ method: 'GET', resource: `/${definition.name}${qs ? `?${qs}` : ''}` }));
+      const page = pageOf(response);
+      return { items: page.items.map((item) => typed(remember(item))), next: page.next };
+    },
+    async create(input) {
+      const response = expectSuccess(await transport.request({ method: 'POST', resource: `/${definition.name}`, body: input }));
+      return typed(remember(recordOf(response)));
+    },
+    async update(id, record) {
+      const uri = uriOf(id);
+      const current = store.get(uri)?.data;
+      const system = current ? Object.fromEntries(SYSTEM_FIELDS.filter((f) => f in current).map((f) => [f, current[f]])) : undefined;
+      const optimistic = system && isRecord(record) ? { ...withoutSystemFields(record), ...system } : undefined;
+      return settled(await optimisticWrite(context, { uri, method: 'PUT', optimistic, body: record }));
+    },
+    async patch(id, partial) {
+      const uri = uriOf(id);
+      const current = store.get(uri)?.data;
+      const merged = current ? applyMergePatch(current, partial) : undefined;
+      const optimistic = isRecord(merged) ? merged : undefined;
+      const headers = { 'content-type': 'application/merge-patch+json' };
+      return settled(await optimisticWrite(context, { uri, method: 'PATCH', optimistic, body: partial, headers }));
+    },
+    async delete(id) {
+      const uri = uriOf(id);
+      await optimisticWrite(context, { uri, method: 'DELETE', optimistic: store.get(uri)?.data ? null : undefined });
+    },
+    // The pool is shared by every resource, so it holds unknown; a key names one resource,
+    // whose definition gives the type back here.
+    live(id) {
+      const subscriptions = needsSocket();
+      const uri = uriOf(id);
+      return context.pool.acquire(uri, () => createLiveRecord<unknown>({ uri, store, subscriptions })) as LiveView<R | undefined>;
+    },
+    liveQuery(query) {
+      const subscriptions = needsSocket();
+      const qs = queryString(query);
+      const key = `/${definition.name}?${qs}`;
+      return context.pool.acquire(key, () => createLiveQuery<unknown>({ definition, query: qs, store, subscriptions, transport })) as LiveView<readonly R[]>;
+    },
+  };
+}
+
+function withoutSystemFields(record: JsonRecord): JsonRecord {
+  const rest: JsonRecord = { ...record };
+  for (const field of SYSTEM_FIELDS) delete rest[field];
+  return rest;
+}

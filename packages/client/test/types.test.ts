@@ -1,0 +1,44 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import type { InputOf, RecordOf } from '@syncline/schema';
+import { createClient, type ConnectionState, type LiveView, type Page } from '../src/index.js';
+import { todos } from './support.js';
+
+type Todo = RecordOf<typeof todos>;
+
+describe('types inferred from the shared definition', () => {
+  // Over HTTP nothing is sent until a request is made, and none is: only the types matter.
+  const client = createClient({ url: 'http://127.0.0.1:9', transport: 'http' });
+  const api = () => client.resource(todos);
+
+  it('reads answer the record type', () => {
+    expectTypeOf(api().get).returns.resolves.toEqualTypeOf<Todo>();
+    expectTypeOf<Awaited<ReturnType<ReturnType<typeof api>['get']>>['title']>().toEqualTypeOf<string>();
+    expectTypeOf<Todo['done']>().toEqualTypeOf<boolean>();
+    expectTypeOf<Todo['version']>().toEqualTypeOf<number>();
+    expectTypeOf<Todo['tags']>().toEqualTypeOf<string[] | undefined>();
+    expectTypeOf(api().list).returns.resolves.toEqualTypeOf<Page<Todo>>();
+  });
+
+  it('writes take the input type: defaults optional, unknown fields refused', () => {
+    expectTypeOf(api().create).parameter(0).toEqualTypeOf<InputOf<typeof todos>>();
+    expectTypeOf<{ title: string; list: string }>().toExtend<InputOf<typeof todos>>();
+    expectTypeOf<{ title: string }>().not.toExtend<InputOf<typeof todos>>();
+    expectTypeOf<{ title: string; list: string; nope: 1 }>().not.toEqualTypeOf<InputOf<typeof todos>>();
+    expectTypeOf(api().update).parameter(1).toEqualTypeOf<InputOf<typeof todos>>();
+    expectTypeOf(api().patch).parameter(1).toExtend<{ done?: boolean | null | undefined }>();
+    expectTypeOf<{ done: 'yes' }>().not.toExtend<Parameters<ReturnType<typeof api>['patch']>[1]>();
+    expectTypeOf(api().delete).returns.resolves.toBeVoid();
+  });
+
+  it('live views hold records', () => {
+    expectTypeOf(api().live).returns.toEqualTypeOf<LiveView<Todo | undefined>>();
+    expectTypeOf(api().liveQuery).returns.toEqualTypeOf<LiveView<readonly Todo[]>>();
+    expectTypeOf(api().liveQuery).parameter(0).toEqualTypeOf<string | Readonly<Record<string, string | number | boolean | null>> | undefined>();
+  });
+
+  it('connection states are a discriminated union', () => {
+    expectTypeOf<Extract<ConnectionState, { kind: 'connecting' }>>().toEqualTypeOf<{ readonly kind: 'connecting'; readonly attempt: number }>();
+    expectTypeOf<Extract<ConnectionState, { kind: 'closed' }>['reason']>().toEqualTypeOf<string>();
+    expectTypeOf<ConnectionState['kind']>().toEqualTypeOf<'connecting' | 'open' | 'closed'>();
+  });
+});

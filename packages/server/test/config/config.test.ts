@@ -33,4 +33,14 @@ describe('configuration from the environment', () => {
     expect(message).toMatch(/^Invalid configuration/);
     for (const named of ['PORT="eighty"', 'SYNCLINE_MAX_BODY_BYTES="-1"', 'SYNCLINE_REQUIRE_IF_MATCH="maybe"']) expect(message).toContain(named);
   });
+
+  it('DATABASE_URL chooses SQLite or PostgreSQL, and REDIS_URL the Redis backplane', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://app@db:5432/app' }).databaseUrl).toBe('postgres://app@db:5432/app');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://app@db/app' }).databaseUrl).toBe('postgresql://app@db/app');
+    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).databaseUrl).toBe('sqlite::memory:');
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
+  });
 });

@@ -34,6 +34,12 @@ describe('npm start (the demo on the embedded default)', () => {
       expect(todo.status).toBe(201);
       const page = await fetch(`${base}/todos?list=${id}`);
       expect(((await page.json()) as { items: unknown[] }).items).toHaveLength(1);
+      // The same process serves the pages for browsers, with the script bundled at start.
+      const home = await fetch(`${base}/`);
+      expect(home.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await home.text()).toContain('Groceries');
+      expect(await (await fetch(`${base}/app/lists/${id}`)).text()).toContain('Milk');
+      expect((await fetch(`${base}/assets/app.js`)).status).toBe(200);
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

@@ -1,0 +1,106 @@
+import { ConflictError, createClient, type LiveView } from '@syncline/client';
+import { parseFormAction } from '../pages/routes.js';
+import { renderDeletedList, renderListHeader, renderListLinks, renderTodoItems } from '../pages/views.js';
+import { lists, todos } from '../resources.js';
+import { sortByOrder } from '../todo-order.js';
+import { showConnectionState } from './connection-status.js';
+import { patchHtml, showNotice } from './dom-patch.js';
+import { runFormAction } from './form-runner.js';
+
+// The page works without this script (forms post to the server). With it, the page opens
+// live queries, re-renders from them with the same views the server used, and runs the
+// forms through the client: optimistic, and live for every other browser.
+document.documentElement.classList.add('js');
+const listId = document.body.dataset['listId'];
+// Reconnect quickly after a server restart: the page is the only thing the user sees.
+const client = createClient({ url: location.origin, maxDelayMs: 3_000, onError: (error) => console.warn('[syncline]', error) });
+showConnectionState(client);
+const listsApi = client.resource(lists);
+const todosApi = client.resource(todos);
+
+client.on('conflict', (conflict: ConflictError) => {
+  const data = (conflict.server ?? conflict.local ?? {}) as { title?: unknown };
+  const name = typeof data.title === 'string' ? `“${data.title}”` : 'This item';
+  const what = conflict.server === null ? 'was deleted by someone else' : 'was changed by someone else';
+  showNotice(`${name} ${what} meanwhile, so your change was not applied. The page shows the current version.`);
+});
+
+/** Re-renders `render` on every change of the view, once its first snapshot is in (until then the server's markup stands). */
+function follow<T>(view: LiveView<T>, render: (value: T) => void): void {
+  let ready = false;
+  view.subscribe(() => ready && render(view.getSnapshot()));
+  view.ready.then(
+    () => {
+      ready = true;
+      render(view.getSnapshot());
+    },
+    (error: unknown) => showNotice(`Live updates are not available: ${error instanceof Error ? error.message : String(error)}`),
+  );
+}
+
+const element = (id: string): Element | null => document.getElementById(id);
+follow(listsApi.liveQuery({ order: 'createdAt' }), (all) => {
+  const linksBox = element('lists');
+  if (linksBox) patchHtml(linksBox, renderListLinks(all, listId).value);
+  const header = element('list-header');
+  if (header === null || listId === undefined) return;
+  const list = all.find((item) => item.id === listId);
+  patchHtml(header, (list ? renderListHeader(list) : renderDeletedList()).value);
+});
+
+const listTodos = listId === undefined ? undefined : todosApi.liveQuery({ list: listId, order: 'order' });
+if (listTodos) {
+  follow(listTodos, (items) => {
+    const box = element('todos');
+    if (box) patchHtml(box, renderTodoItems(sortByOrder(items)).value);
+  });
+}
+
+/**
+ * A new todo shows at once, greyed, until the server has it: the client's `create` is not
+ * optimistic (the id comes from the server), and the next live render replaces this placeholder.
+ */
+function showPendingTodo(title: string): Element | undefined {
+  const box = element('todos');
+  if (box === null) return undefined;
+  box.querySelector('li.empty')?.remove();
+  const item = document.createElement('li');
+  item.className = 'todo pending';
+  item.setAttribute('aria-busy', 'true');
+  item.textContent = title;
+  box.append(item);
+  return item;
+}
+
+const runner = {
+  lists: listsApi,
+  todos: todosApi,
+  currentTodos: () => listTodos?.getSnapshot() ?? [],
+  navigate: (path: string) => location.assign(path),
+};
+
+document.addEventListener('submit', (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement)) return;
+  const action = parseFormAction(new URL(form.action).pathname);
+  if (action === undefined) return;
+  event.preventDefault();
+  const data = new FormData(form, event.submitter);
+  showNotice('');
+  // New-item forms empty at once, like the optimistic edits; a refusal puts the text back.
+  const input = action.kind === 'create-todo' || action.kind === 'create-list' ? form.querySelector<HTMLInputElement>('input[name="title"]') : null;
+  if (input) input.value = '';
+  const pending = action.kind === 'create-todo' ? showPendingTodo(String(data.get('title') ?? '')) : undefined;
+  runFormAction(runner, action, data).catch((error: unknown) => {
+    pending?.remove();
+    if (input) input.value = String(data.get('title') ?? '');
+    // Conflicts were shown by the client's 'conflict' event; anything else is shown here.
+    if (!(error instanceof ConflictError)) showNotice(error instanceof Error ? error.message : String(error));
+  });
+});
+
+// With JavaScript a checkbox acts as soon as it changes; its Save button is hidden.
+document.addEventListener('change', (event) => {
+  const target = event.target;
+  if (target instanceof HTMLInputElement && target.type === 'checkbox' && target.form?.classList.contains('toggle')) target.form.requestSubmit();
+});

@@ -1,0 +1,32 @@
+import type { ConnectionState, SynclineClient } from '@syncline/client';
+
+/** The words a user sees for each connection state (checked exhaustively). */
+export function statusText(state: ConnectionState): string {
+  switch (state.kind) {
+    case 'open':
+      return 'Live';
+    case 'connecting':
+      return state.attempt <= 1 ? 'Connecting…' : 'Reconnecting…';
+    case 'closed':
+      return 'Offline';
+  }
+}
+
+/**
+ * Keeps the header's status line (`#connection`, a `role="status"` region) in step with the
+ * client's connection: it stays hidden without JavaScript, where pages are never live.
+ *
+ * @example
+ * showConnectionState(client);
+ */
+export function showConnectionState(client: SynclineClient): void {
+  const element = document.getElementById('connection');
+  if (element === null) return;
+  const show = (state: ConnectionState): void => {
+    element.hidden = false;
+    element.dataset['state'] = state.kind;
+    element.textContent = statusText(state);
+  };
+  show(client.state());
+  client.onStateChange(show);
+}

@@ -1,0 +1,95 @@
+import type { Outcome, Syncline } from '@syncline/server';
+import { movePatches, nextOrder } from '../todo-order.js';
+import { readAll, readOne, run } from './page-data.js';
+import { listPath, type FormAction } from './routes.js';
+import type { FormValues, TodoItem } from './views.js';
+
+/** What a form post leads to: back to a page (303), or the page again with a message. */
+export type ActionResult =
+  | { readonly kind: 'redirect'; readonly location: string }
+  | { readonly kind: 'refused'; readonly status: number; readonly message: string; readonly page: string; readonly values: FormValues };
+
+/**
+ * A user-facing message for a refused operation. Validation (422) names the field; a failed
+ * `If-Match` (412) means someone else changed the record since this page was rendered.
+ *
+ * @example
+ * refusalMessage({ status: 412, headers: {}, body: {} }); // 'Someone else changed this meanwhile…'
+ */
+export function refusalMessage(outcome: Outcome): string {
+  const problem = (outcome.body ?? {}) as { detail?: string; title?: string; errors?: { path: (string | number)[] }[] };
+  if (outcome.status === 412) return 'Someone else changed this meanwhile, so your change was not applied. The page now shows the current version.';
+  if (outcome.status === 404) return 'It was deleted meanwhile.';
+  if (problem.errors?.some((error) => error.path[0] === 'title')) return 'Please enter a title (it cannot be empty or too long).';
+  return problem.detail ?? problem.title ?? `The change was refused (${outcome.status}).`;
+}
+
+const ok = (outcome: Outcome): boolean => outcome.status >= 200 && outcome.status < 300;
+const etag = (form: URLSearchParams): { ifMatch?: string } => {
+  const version = form.get('version');
+  return version && /^\d+$/.test(version) ? { ifMatch: `"${version}"` } : {};
+};
+const todoUri = (id: string): string => `/todos/${encodeURIComponent(id)}`;
+const listUri = (id: string): string => `/lists/${encodeURIComponent(id)}`;
+
+/**
+ * Runs one form post as Syncline operations (the same pipeline, rules and change log as
+ * every other write) and says where the browser goes next (Post/Redirect/Get).
+ *
+ * @example
+ * await performAction(syncline, { kind: 'create-list' }, new URLSearchParams('title=Groceries'), '/');
+ */
+export async function performAction(syncline: Syncline, action: FormAction, form: URLSearchParams, from: string): Promise<ActionResult> {
+  const title = form.get('title') ?? '';
+  const result = (outcome: Outcome, success: string, page: string, values: FormValues = {}): ActionResult =>
+    ok(outcome) ? { kind: 'redirect', location: success } : { kind: 'refused', status: outcome.status === 412 ? 409 : outcome.status, message: refusalMessage(outcome), page, values };
+
+  switch (action.kind) {
+    case 'create-list': {
+      const outcome = await run(syncline, 'POST', '/lists', { body: { title } });
+      return result(outcome, ok(outcome) ? listPath(String((outcome.body as { id: string }).id)) : '/', '/', { 'new-list': title });
+    }
+    case 'rename-list': {
+      const page = listPath(action.listId);
+      return result(await run(syncline, 'PATCH', listUri(action.listId), { body: { title }, ...etag(form) }), page, page, { 'list-title': title });
+    }
+    case 'delete-list':
+      return result(await run(syncline, 'DELETE', listUri(action.listId), etag(form)), '/', listPath(action.listId));
+    case 'create-todo': {
+      const page = listPath(action.listId);
+      const { items } = await readAll<TodoItem>(syncline, `/todos?list=${encodeURIComponent(action.listId)}&order=order`);
+      const outcome = await run(syncline, 'POST', '/todos', { body: { title, list: action.listId, order: nextOrder(items) } });
+      return result(outcome, page, page, { 'new-todo': title });
+    }
+    default:
+      return todoAction(syncline, action, form, from, result);
+  }
+}
+
+type Result = (outcome: Outcome, success: string, page: string, values?: FormValues) => ActionResult;
+
+async function todoAction(syncline: Syncline, action: Extract<FormAction, { todoId: string }>, form: URLSearchParams, from: string, result: Result): Promise<ActionResult> {
+  const uri = todoUri(action.todoId);
+  const { record: todo } = await readOne<TodoItem & { list: string }>(syncline, uri);
+  if (todo === undefined) return { kind: 'refused', status: 404, message: 'That todo was deleted meanwhile.', page: from, values: {} };
+  const page = listPath(todo.list);
+  switch (action.kind) {
+    case 'toggle-todo':
+      return result(await run(syncline, 'PATCH', uri, { body: { done: form.get('done') === 'true' }, ...etag(form) }), page, page);
+    case 'edit-todo': {
+      const title = form.get('title') ?? '';
+      return result(await run(syncline, 'PATCH', uri, { body: { title }, ...etag(form) }), page, page, { [`title-${todo.id}`]: title });
+    }
+    case 'delete-todo':
+      return result(await run(syncline, 'DELETE', uri, etag(form)), page, page);
+    case 'move-todo': {
+      const direction = form.get('direction') === 'up' ? 'up' : 'down';
+      const { items } = await readAll<TodoItem>(syncline, `/todos?list=${encodeURIComponent(todo.list)}&order=order`);
+      for (const patch of movePatches(items, todo.id, direction)) {
+        const outcome = await run(syncline, 'PATCH', todoUri(patch.id), { body: { order: patch.order } });
+        if (!ok(outcome)) return result(outcome, page, page);
+      }
+      return { kind: 'redirect', location: page };
+    }
+  }
+}

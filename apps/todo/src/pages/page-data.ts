@@ -1,0 +1,62 @@
+import type { Outcome, Syncline } from '@syncline/server';
+import type { ListItem, TodoItem } from './views.js';
+
+/** Runs one operation through Syncline's pipeline, exactly as an HTTP request would. */
+export function run(syncline: Syncline, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', uri: string, options: { body?: unknown; ifMatch?: string } = {}): Promise<Outcome> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.body !== undefined) headers['content-type'] = method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
+  if (options.ifMatch !== undefined) headers['if-match'] = options.ifMatch;
+  return syncline.execute({ method, uri, headers, body: options.body, context: { transport: 'http' } });
+}
+
+const seqOf = (outcome: Outcome): number => Number(outcome.headers['syncline-seq'] ?? 0);
+
+/**
+ * Every record of a collection query (following `next`), and the lowest change-log position
+ * among its pages: a subscription resumed from there misses nothing the page does not show.
+ *
+ * @example
+ * const { items, seq } = await readAll<TodoItem>(syncline, '/todos?list=1&order=order');
+ */
+export async function readAll<T>(syncline: Syncline, uri: string): Promise<{ items: T[]; seq: number }> {
+  const items: T[] = [];
+  let seq = Number.MAX_SAFE_INTEGER;
+  let next: string | null = uri;
+  while (next !== null) {
+    const outcome = await run(syncline, 'GET', next);
+    if (outcome.status !== 200) throw new Error(`GET ${next} answered ${outcome.status}`);
+    const page = outcome.body as { items: T[]; next: string | null };
+    items.push(...page.items);
+    seq = Math.min(seq, seqOf(outcome));
+    next = page.next;
+  }
+  return { items, seq };
+}
+
+/** One record, or undefined when it does not exist. */
+export async function readOne<T>(syncline: Syncline, uri: string): Promise<{ record: T | undefined; seq: number }> {
+  const outcome = await run(syncline, 'GET', uri);
+  return { record: outcome.status === 200 ? (outcome.body as T) : undefined, seq: seqOf(outcome) };
+}
+
+/** What the list page shows. */
+export interface ListPageData {
+  readonly list: ListItem;
+  readonly todos: TodoItem[];
+  readonly lists: ListItem[];
+  readonly seq: number;
+}
+
+/** Reads the home page's lists, oldest first. */
+export function readLists(syncline: Syncline): Promise<{ items: ListItem[]; seq: number }> {
+  return readAll<ListItem>(syncline, '/lists?order=createdAt');
+}
+
+/** Reads a list with its todos and the other lists; undefined when the list does not exist. */
+export async function readListPage(syncline: Syncline, listId: string): Promise<ListPageData | undefined> {
+  const one = await readOne<ListItem>(syncline, `/lists/${encodeURIComponent(listId)}`);
+  if (one.record === undefined) return undefined;
+  const todos = await readAll<TodoItem>(syncline, `/todos?list=${encodeURIComponent(listId)}&order=order`);
+  const lists = await readLists(syncline);
+  return { list: one.record, todos: todos.items, lists: lists.items, seq: Math.min(one.seq, todos.seq, lists.seq) };
+}

@@ -83,6 +83,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   const feed: ChangeFeed = createChangeFeed({ storage, backplane, dispatch: (change) => hub.dispatch(change), pollMs: limits.feedPollMs, reportError });
   await feed.start();
   const stopReconnects = backplane.onReconnect?.(() => void feed.catchUp());
+  const stopCommitted = storage.onCommitted?.(() => void feed.catchUp());
 
   const executor = createExecutor(deps);
   const handle = createHttpHandler({ executor, createContext, maxBodyBytes: limits.maxBodyBytes, maxJsonDepth: limits.maxJsonDepth, reportError });
@@ -128,6 +129,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     async close() {
       clearInterval(trimTimer);
       stopReconnects?.();
+      stopCommitted?.();
       feed.stop();
       await sockets.close();
       await Promise.all(

@@ -104,5 +104,13 @@ export interface Storage {
   logBounds(): Promise<LogBounds>;
   /** Deletes all but the newest `keep` changes; answers how many it deleted. */
   trimLog(keep: number): Promise<number>;
+  /**
+   * Optional: calls `listener` when changes may have been committed that no backplane will
+   * announce (PostgreSQL: a write made outside Syncline, heard through LISTEN/NOTIFY), so
+   * the change feed reads the log at once rather than at its next poll. A hint only: it
+   * may come more than once or late, and the poll heals what it misses. Answers a
+   * function that removes the listener.
+   */
+  onCommitted?(listener: () => void): () => void;
   close(): Promise<void>;
 }

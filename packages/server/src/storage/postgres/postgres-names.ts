@@ -5,6 +5,8 @@ import {
   OperationNodeTransformer,
   PostgresDialect,
   PostgresIntrospector,
+  sql,
+  type ColumnMetadata,
   type DatabaseIntrospector,
   type Kysely,
   type KyselyPlugin,
@@ -12,6 +14,7 @@ import {
   type PluginTransformResultArgs,
   type QueryResult,
   type RootOperationNode,
+  type TableMetadata,
   type UnknownRow,
   type PostgresDialectConfig,
 } from 'kysely';
@@ -57,6 +60,48 @@ export class IndexNamePlugin implements KyselyPlugin {
   }
 }
 
+interface ColumnRow {
+  table: string;
+  is_view: boolean;
+  column: string;
+  data_type: string;
+  data_type_schema: string;
+  not_null: boolean;
+  has_default: boolean;
+}
+
+/**
+ * The tables and columns of one schema. Asked of that schema only: Kysely's introspector
+ * reads every schema, and fails ("schema … does not exist") when another one is dropped
+ * meanwhile (parallel test runs, other apps on the database).
+ */
+async function schemaTables(db: Kysely<any>, schema: string): Promise<TableMetadata[]> {
+  const { rows } = await sql<ColumnRow>`
+    SELECT c.relname AS "table", c.relkind = 'v' AS is_view, a.attname AS "column", t.typname AS data_type,
+           tn.nspname AS data_type_schema, a.attnotnull AS not_null, a.atthasdef AS has_default
+    FROM pg_catalog.pg_class c
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid
+    JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+    JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
+    WHERE n.nspname = ${schema} AND c.relkind IN ('r', 'v', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+    ORDER BY c.relname, a.attnum`.execute(db);
+  const tables = new Map<string, { name: string; isView: boolean; schema: string; columns: ColumnMetadata[] }>();
+  for (const row of rows) {
+    let table = tables.get(row.table);
+    if (!table) tables.set(row.table, (table = { name: row.table, isView: row.is_view, schema, columns: [] }));
+    table.columns.push({
+      name: row.column,
+      dataType: row.data_type,
+      dataTypeSchema: row.data_type_schema,
+      isNullable: !row.not_null,
+      isAutoIncrementing: false,
+      hasDefaultValue: row.has_default,
+    });
+  }
+  return [...tables.values()];
+}
+
 /**
  * Kysely's PostgreSQL dialect, with introspection limited to one schema: the shared
  * migration looks tables up by name, and tables of the same name in other schemas (other
@@ -73,8 +118,8 @@ export class SchemaScopedPostgresDialect extends PostgresDialect {
     const schema = this.#schema;
     return {
       getSchemas: () => inner.getSchemas(),
-      getTables: async (options) => (await inner.getTables(options)).filter((table) => table.schema === schema),
-      getMetadata: async (options) => ({ tables: (await inner.getTables(options)).filter((table) => table.schema === schema) }),
+      getTables: () => schemaTables(db, schema),
+      getMetadata: async () => ({ tables: await schemaTables(db, schema) }),
     };
   }
 }

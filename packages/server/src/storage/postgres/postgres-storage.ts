@@ -3,8 +3,11 @@ import type { ResourceDefinition } from '@syncline/schema';
 import type { Storage } from '../storage.js';
 import type { SqlTables } from '../sql/sql-dialect.js';
 import { createSqlStorage } from '../sql/sql-storage.js';
+import { describeTable } from '../sql/record-codec.js';
 import { postgresDialect } from './postgres-dialect.js';
+import { createNotificationListener, type PgListenClient } from './postgres-listener.js';
 import { IndexNamePlugin, SchemaScopedPostgresDialect } from './postgres-names.js';
+import { WRITER_SETTING, notifyChannel, outsideWriteTriggers } from './postgres-triggers.js';
 
 /** The slice of pg's `Pool` this adapter calls (Kysely's slice plus `query`). */
 interface PgPool extends PostgresPool {
@@ -22,6 +25,7 @@ interface PgPoolConfig {
 
 interface PgModule {
   Pool: new (config: PgPoolConfig) => PgPool;
+  Client: new (config: { connectionString: string }) => PgListenClient;
   types: PgPoolConfig['types'];
 }
 
@@ -50,13 +54,19 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 // Duplicate schema/object: two processes migrating at once both ran `IF NOT EXISTS`.
 const ALREADY_EXISTS = new Set(['42P06', '23505']);
 
-async function openPool(connectionString: string, schema: string, max: number, onError: (error: Error) => void): Promise<PgPool> {
+async function loadPg(): Promise<PgModule> {
   // Loaded on first use, behind this subpath export: the core never imports the driver.
-  const { default: pg } = (await import('pg')) as unknown as { default: PgModule };
+  return ((await import('pg')) as unknown as { default: PgModule }).default;
+}
+
+async function openPool(connectionString: string, schema: string, max: number, onError: (error: Error) => void): Promise<PgPool> {
+  const pg = await loadPg();
   const types = {
     getTypeParser: (oid: number, format?: string) => (RAW_JSON_OIDS.has(oid) ? (text: string) => text : pg.types.getTypeParser(oid, format)),
   };
-  const pool = new pg.Pool({ connectionString, max, options: `-c search_path=${schema}`, types });
+  // `syncline.writer=on` marks Syncline's own connections: the outside-write triggers
+  // (postgres-triggers.ts) step aside for them, so their changes are logged once.
+  const pool = new pg.Pool({ connectionString, max, options: `-c search_path=${schema} -c ${WRITER_SETTING}=on`, types });
   // Without a listener, an idle connection's error (a database restart) would end the process.
   pool.on('error', onError);
   try {
@@ -80,7 +90,11 @@ async function openPool(connectionString: string, schema: string, max: number, o
  * (see {@link postgresDialect}). The pool opens on first use, usually `migrate()`.
  *
  * `migrate()` takes an advisory lock per schema: servers starting together would
- * otherwise race their `CREATE … IF NOT EXISTS` and one would fail.
+ * otherwise race their `CREATE … IF NOT EXISTS` and one would fail. It also installs
+ * triggers on each resource table so that writes made outside Syncline (psql, another
+ * service) take a seq, bump `version` and append their change like Syncline's own, and
+ * NOTIFY the schema's channel; `onCommitted` LISTENs there (one dedicated connection,
+ * opened with the first listener) so the change feed reads them at once.
  *
  * @example
  * const storage = createPostgresStorage({ connectionString: 'postgres://app@db/app', schema: 'syncline' });
@@ -99,14 +113,32 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     plugins: [new IndexNamePlugin()],
   });
   const storage = createSqlStorage({ db, dialect: postgresDialect, ...(options.now ? { now: options.now } : {}) });
+  const notifications = createNotificationListener({
+    createClient: async () => new (await loadPg()).Client({ connectionString: options.connectionString }),
+    channel: notifyChannel(schema),
+    onError,
+  });
   return {
     ...storage,
+    onCommitted: (listener) => notifications.add(listener),
+    async close() {
+      await notifications.close();
+      await storage.close();
+    },
     async migrate(definitions: readonly ResourceDefinition[]) {
       const client = await (await pool()).connect();
       try {
         await client.query(`SELECT pg_advisory_lock(hashtext($1))`, [`syncline:${schema}`]);
         try {
           await storage.migrate(definitions);
+          await client.query('BEGIN', []);
+          try {
+            for (const definition of definitions) await client.query(outsideWriteTriggers(schema, describeTable(definition)), []);
+            await client.query('COMMIT', []);
+          } catch (error) {
+            await client.query('ROLLBACK', []).catch(() => undefined);
+            throw error;
+          }
         } finally {
           await client.query(`SELECT pg_advisory_unlock(hashtext($1))`, [`syncline:${schema}`]);
         }

@@ -1,5 +1,7 @@
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createSyncline, type ServerConfig, type Syncline } from '@syncline/server';
+import { createAppHandler } from './app-handler.js';
 import { bundleBrowserScript } from './browser/bundle.js';
 import { createPageHandler } from './pages/page-handler.js';
 import { resources } from './resources.js';
@@ -14,7 +16,12 @@ export interface TodoAppOptions {
 /** The TODO app: Syncline serving `/lists` and `/todos` plus the HTML pages and script. */
 export interface TodoApp {
   readonly syncline: Syncline;
-  /** Listens on the port (0: a free one) and host; answers the port taken. */
+  /**
+   * The app's HTTP handler (pages, forms and the JSON API at the same URLs), for a server of
+   * your own: give it to `http.createServer` and call `syncline.attach(server)` for the live path.
+   */
+  readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Creates a server with {@link handler} and the WebSocket upgrade; listens on the port (0: a free one) and host; answers the port taken. */
   listen(port: number, host?: string): Promise<{ server: Server; port: number }>;
   close(): Promise<void>;
 }
@@ -48,10 +55,39 @@ export async function createTodoApp(options: TodoAppOptions): Promise<TodoApp> {
     return script;
   };
   void bundle().catch((error: unknown) => (options.onError ?? console.error)(error, 'browser script bundle'));
-  const pages = createPageHandler({ syncline, script: bundle, ...(options.onError ? { reportError: options.onError } : {}) });
+  const reportError = options.onError ?? ((error: unknown, where: string) => console.error(`[todo] ${where}:`, error));
+  const pages = createPageHandler({ syncline, script: bundle, reportError });
+  const handler = createAppHandler(syncline, pages);
+  const servers: Server[] = [];
   return {
     syncline,
-    listen: (port, host) => syncline.listen(port, host, pages),
-    close: () => syncline.close(),
+    handler,
+    async listen(port, host) {
+      const server = createServer(handler);
+      server.on('clientError', (error, socket) => {
+        reportError(error, 'http client');
+        socket.destroy();
+      });
+      syncline.attach(server);
+      servers.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+      });
+      return { server, port: (server.address() as AddressInfo).port };
+    },
+    async close() {
+      // Syncline closes the live sockets (1001) first, as at a shutdown; then the servers stop.
+      await syncline.close();
+      await Promise.all(
+        servers.splice(0).map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        ),
+      );
+    },
   };
 }

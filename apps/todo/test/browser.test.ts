@@ -87,7 +87,7 @@ describe.skipIf(browser === undefined)('the TODO app in Chromium', () => {
     await page.getByLabel('New list').fill('Chores');
     await page.getByRole('button', { name: 'Create list' }).click();
     await page.getByRole('heading', { name: 'Chores' }).waitFor();
-    expect(page.url()).toMatch(/\/app\/lists\/[^/]+$/);
+    expect(page.url()).toMatch(/\/lists\/[^/]+$/);
 
     for (const title of ['Sweep', 'Dust', 'Mop']) {
       await page.getByLabel('New todo').fill(title);
@@ -137,7 +137,7 @@ describe.skipIf(browser === undefined)('the TODO app in Chromium', () => {
     const list = await postJson<{ id: string }>(server.base, '/lists', { title: 'Restart' });
     const context = await browser!.newContext();
     const page = await context.newPage();
-    await page.goto(`${server.base}/app/lists/${list.id}`);
+    await page.goto(`${server.base}/lists/${list.id}`);
     const status = page.getByRole('status');
     await status.filter({ hasText: 'Live' }).waitFor({ timeout: 5_000 });
 
@@ -164,7 +164,7 @@ describe.skipIf(browser === undefined)('the TODO app in Chromium', () => {
         if (!(holding && String(message).includes('"event":"change"'))) socket.send(message);
       });
     });
-    await page.goto(`${server.base}/app/lists/${list.id}`);
+    await page.goto(`${server.base}/lists/${list.id}`);
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 5_000 });
     await checkbox(page, 'Call Ann').waitFor();
 

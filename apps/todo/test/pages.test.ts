@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, html } from '../src/pages/html.js';
-import { parseFormAction } from '../src/pages/routes.js';
+import { prefersHtml } from '../src/app-handler.js';
+import { formMethod, parseFormAction } from '../src/pages/routes.js';
 import { renderTodoItems } from '../src/pages/views.js';
 import { movePatches, nextOrder, sortByOrder } from '../src/todo-order.js';
 
@@ -20,12 +21,46 @@ describe('html', () => {
 });
 
 describe('form actions', () => {
-  it('are parsed from their paths, and unknown paths are none', () => {
-    expect(parseFormAction('/app/lists')).toEqual({ kind: 'create-list' });
-    expect(parseFormAction('/app/lists/l%201/todos')).toEqual({ kind: 'create-todo', listId: 'l 1' });
-    expect(parseFormAction('/app/todos/t1/move')).toEqual({ kind: 'move-todo', todoId: 't1' });
-    expect(parseFormAction('/app/todos/t1/explode')).toBeUndefined();
-    expect(parseFormAction('/todos')).toBeUndefined();
+  const form = (query: string) => new URLSearchParams(query);
+  it('are read from the resource URL, the _method field and the fields', () => {
+    expect(parseFormAction('/lists', 'POST', form('title=A'))).toEqual({ kind: 'create-list' });
+    expect(parseFormAction('/lists/l%201', 'PATCH', form('title=B'))).toEqual({ kind: 'rename-list', listId: 'l 1' });
+    expect(parseFormAction('/lists/l1', 'DELETE', form(''))).toEqual({ kind: 'delete-list', listId: 'l1' });
+    expect(parseFormAction('/todos', 'POST', form('title=Milk&list=l%201'))).toEqual({ kind: 'create-todo', listId: 'l 1' });
+    expect(parseFormAction('/todos/t1', 'PATCH', form('done=false&done=true'))).toEqual({ kind: 'toggle-todo', todoId: 't1', done: true });
+    expect(parseFormAction('/todos/t1', 'PATCH', form('done=false'))).toEqual({ kind: 'toggle-todo', todoId: 't1', done: false });
+    expect(parseFormAction('/todos/t1', 'PUT', form('title=Oat'))).toEqual({ kind: 'edit-todo', todoId: 't1' });
+    expect(parseFormAction('/todos/t1', 'PATCH', form('direction=up'))).toEqual({ kind: 'move-todo', todoId: 't1', direction: 'up' });
+    expect(parseFormAction('/todos/t1', 'DELETE', form(''))).toEqual({ kind: 'delete-todo', todoId: 't1' });
+  });
+
+  it('are none for other paths, methods a URL does not take, or forms that name no change', () => {
+    expect(parseFormAction('/app/lists', 'POST', form(''))).toBeUndefined();
+    expect(parseFormAction('/todos/t1/explode', 'PATCH', form('title=x'))).toBeUndefined();
+    expect(parseFormAction('/todos/t1', 'POST', form('title=x'))).toBeUndefined();
+    expect(parseFormAction('/lists', 'DELETE', form(''))).toBeUndefined();
+    expect(parseFormAction('/todos', 'POST', form('title=no-list'))).toBeUndefined();
+    expect(parseFormAction('/todos/t1', 'PATCH', form(''))).toBeUndefined();
+  });
+
+  it('take their method from _method (PUT, PATCH, DELETE), POST by default', () => {
+    expect(formMethod(form(''))).toBe('POST');
+    expect(formMethod(form('_method=delete'))).toBe('DELETE');
+    expect(formMethod(form('_method=PATCH'))).toBe('PATCH');
+    expect(formMethod(form('_method=GET'))).toBeUndefined();
+  });
+});
+
+describe('content negotiation', () => {
+  it('picks the page only when Accept prefers text/html to application/json', () => {
+    expect(prefersHtml('text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8')).toBe(true);
+    expect(prefersHtml('text/html')).toBe(true);
+    expect(prefersHtml('text/*, application/json;q=0.5')).toBe(true);
+    expect(prefersHtml(undefined)).toBe(false);
+    expect(prefersHtml('*/*')).toBe(false);
+    expect(prefersHtml('application/json')).toBe(false);
+    expect(prefersHtml('application/json, text/html')).toBe(false);
+    expect(prefersHtml('text/html;q=0.5, application/json')).toBe(false);
   });
 });
 

@@ -38,7 +38,7 @@ describe('npm start (the demo on the embedded default)', () => {
       const home = await fetch(`${base}/`);
       expect(home.headers.get('content-type')).toMatch(/^text\/html/);
       expect(await home.text()).toContain('Groceries');
-      expect(await (await fetch(`${base}/app/lists/${id}`)).text()).toContain('Milk');
+      expect(await (await fetch(`${base}/lists/${id}`, { headers: { accept: 'text/html' } })).text()).toContain('Milk');
       expect((await fetch(`${base}/assets/app.js`)).status).toBe(200);
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

@@ -1,5 +1,5 @@
 import { ConflictError, createClient, type LiveView } from '@syncline/client';
-import { parseFormAction } from '../pages/routes.js';
+import { formMethod, parseFormAction } from '../pages/routes.js';
 import { renderDeletedList, renderListHeader, renderListLinks, renderTodoItems } from '../pages/views.js';
 import { lists, todos } from '../resources.js';
 import { sortByOrder } from '../todo-order.js';
@@ -82,10 +82,13 @@ const runner = {
 document.addEventListener('submit', (event) => {
   const form = event.target;
   if (!(form instanceof HTMLFormElement)) return;
-  const action = parseFormAction(new URL(form.action).pathname);
+  if (form.method !== 'post') return;
+  // The same reading of the form as the server's: its resource URL, `_method` and fields.
+  const data = new FormData(form, event.submitter);
+  const method = formMethod(data);
+  const action = method === undefined ? undefined : parseFormAction(new URL(form.action).pathname, method, data);
   if (action === undefined) return;
   event.preventDefault();
-  const data = new FormData(form, event.submitter);
   showNotice('');
   // New-item forms empty at once, like the optimistic edits; a refusal puts the text back.
   const input = action.kind === 'create-todo' || action.kind === 'create-list' ? form.querySelector<HTMLInputElement>('input[name="title"]') : null;

@@ -21,7 +21,7 @@ export interface FormRunnerOptions {
  * same with and without JavaScript.
  *
  * @example
- * await runFormAction(options, { kind: 'toggle-todo', todoId }, new FormData(form));
+ * await runFormAction(options, { kind: 'toggle-todo', todoId, done: true }, new FormData(form));
  */
 export async function runFormAction(options: FormRunnerOptions, action: FormAction, form: FormData): Promise<void> {
   const title = String(form.get('title') ?? '');
@@ -40,7 +40,7 @@ export async function runFormAction(options: FormRunnerOptions, action: FormActi
       await options.todos.create({ title, list: action.listId, order: nextOrder(options.currentTodos()) });
       return;
     case 'toggle-todo':
-      await options.todos.patch(action.todoId, { done: form.get('done') === 'true' });
+      await options.todos.patch(action.todoId, { done: action.done });
       return;
     case 'edit-todo':
       await options.todos.patch(action.todoId, { title });
@@ -49,9 +49,8 @@ export async function runFormAction(options: FormRunnerOptions, action: FormActi
       await options.todos.delete(action.todoId);
       return;
     case 'move-todo': {
-      const direction = form.get('direction') === 'up' ? 'up' : 'down';
       // Every patch is optimistic, so the todo moves at once; they are sent together.
-      await Promise.all(movePatches(options.currentTodos(), action.todoId, direction).map((patch) => options.todos.patch(patch.id, { order: patch.order })));
+      await Promise.all(movePatches(options.currentTodos(), action.todoId, action.direction).map((patch) => options.todos.patch(patch.id, { order: patch.order })));
       return;
     }
   }

@@ -37,7 +37,7 @@ const listUri = (id: string): string => `/lists/${encodeURIComponent(id)}`;
  * every other write) and says where the browser goes next (Post/Redirect/Get).
  *
  * @example
- * await performAction(syncline, { kind: 'create-list' }, new URLSearchParams('title=Groceries'), '/');
+ * await performAction(syncline, { kind: 'create-list' }, new URLSearchParams('title=Groceries'), '/lists');
  */
 export async function performAction(syncline: Syncline, action: FormAction, form: URLSearchParams, from: string): Promise<ActionResult> {
   const title = form.get('title') ?? '';
@@ -75,7 +75,7 @@ async function todoAction(syncline: Syncline, action: Extract<FormAction, { todo
   const page = listPath(todo.list);
   switch (action.kind) {
     case 'toggle-todo':
-      return result(await run(syncline, 'PATCH', uri, { body: { done: form.get('done') === 'true' }, ...etag(form) }), page, page);
+      return result(await run(syncline, 'PATCH', uri, { body: { done: action.done }, ...etag(form) }), page, page);
     case 'edit-todo': {
       const title = form.get('title') ?? '';
       return result(await run(syncline, 'PATCH', uri, { body: { title }, ...etag(form) }), page, page, { [`title-${todo.id}`]: title });
@@ -83,9 +83,8 @@ async function todoAction(syncline: Syncline, action: Extract<FormAction, { todo
     case 'delete-todo':
       return result(await run(syncline, 'DELETE', uri, etag(form)), page, page);
     case 'move-todo': {
-      const direction = form.get('direction') === 'up' ? 'up' : 'down';
       const { items } = await readAll<TodoItem>(syncline, `/todos?list=${encodeURIComponent(todo.list)}&order=order`);
-      for (const patch of movePatches(items, todo.id, direction)) {
+      for (const patch of movePatches(items, todo.id, action.direction)) {
         const outcome = await run(syncline, 'PATCH', todoUri(patch.id), { body: { order: patch.order } });
         if (!ok(outcome)) return result(outcome, page, page);
       }

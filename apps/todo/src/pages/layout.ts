@@ -54,7 +54,7 @@ export function renderHomePage(options: { lists: readonly ListItem[]; seq: numbe
     main: html`<main>
 <h1>Lists</h1>
 <ul id="lists" class="lists">${renderListLinks(options.lists)}</ul>
-<form method="post" action="/app/lists" class="add">
+<form method="post" action="/lists" class="add">
   <label for="new-list">New list</label>
   <input id="new-list" name="title" required maxlength="200" value="${values['new-list'] ?? ''}">
   <button>Create list</button>
@@ -79,7 +79,8 @@ export function renderListPage(options: { list: ListItem; todos: readonly TodoIt
     main: html`<nav aria-label="Lists"><ul id="lists" class="lists">${renderListLinks(options.lists, options.list.id)}</ul></nav>
 <main>
 <section id="list-header">${renderListHeader(options.list, values)}</section>
-<form method="post" action="/app/lists/${options.list.id}/todos" class="add" id="new-todo-form">
+<form method="post" action="/todos" class="add" id="new-todo-form">
+  <input type="hidden" name="list" value="${options.list.id}">
   <label for="new-todo">New todo</label>
   <input id="new-todo" name="title" required maxlength="500" value="${values['new-todo'] ?? ''}">
   <button>Add</button>

@@ -1,44 +1,102 @@
 /**
- * The app's form actions, by path. Shared by the server (which runs them for browsers
- * without JavaScript) and the browser script (which runs the same forms through the client).
+ * The app's form actions. Forms post to the resource URLs themselves (`/lists`,
+ * `/lists/<id>`, `/todos`, `/todos/<id>`), with a hidden `_method` field for PUT, PATCH and
+ * DELETE (HTML forms can only send GET and POST). Shared by the server (which runs them for
+ * browsers without JavaScript) and the browser script (which runs the same forms through the client).
  */
 export type FormAction =
   | { readonly kind: 'create-list' }
   | { readonly kind: 'rename-list'; readonly listId: string }
   | { readonly kind: 'delete-list'; readonly listId: string }
   | { readonly kind: 'create-todo'; readonly listId: string }
-  | { readonly kind: 'toggle-todo'; readonly todoId: string }
+  | { readonly kind: 'toggle-todo'; readonly todoId: string; readonly done: boolean }
   | { readonly kind: 'edit-todo'; readonly todoId: string }
-  | { readonly kind: 'move-todo'; readonly todoId: string }
+  | { readonly kind: 'move-todo'; readonly todoId: string; readonly direction: 'up' | 'down' }
   | { readonly kind: 'delete-todo'; readonly todoId: string };
 
-const ID = '([^/]+)';
-const PATTERNS: readonly [RegExp, (id: string) => FormAction][] = [
-  [/^\/app\/lists$/, () => ({ kind: 'create-list' })],
-  [new RegExp(`^/app/lists/${ID}/rename$`), (listId) => ({ kind: 'rename-list', listId })],
-  [new RegExp(`^/app/lists/${ID}/delete$`), (listId) => ({ kind: 'delete-list', listId })],
-  [new RegExp(`^/app/lists/${ID}/todos$`), (listId) => ({ kind: 'create-todo', listId })],
-  [new RegExp(`^/app/todos/${ID}/toggle$`), (todoId) => ({ kind: 'toggle-todo', todoId })],
-  [new RegExp(`^/app/todos/${ID}/edit$`), (todoId) => ({ kind: 'edit-todo', todoId })],
-  [new RegExp(`^/app/todos/${ID}/move$`), (todoId) => ({ kind: 'move-todo', todoId })],
-  [new RegExp(`^/app/todos/${ID}/delete$`), (todoId) => ({ kind: 'delete-todo', todoId })],
-];
+/** The fields of a posted form: `URLSearchParams` on the server, `FormData` in the browser. */
+export interface FormFields {
+  get(name: string): unknown;
+  getAll(name: string): unknown[];
+  has(name: string): boolean;
+}
+
+/** A resource URL of the app: a collection (`/todos`) or one record (`/todos/<id>`). */
+export interface ResourcePath {
+  readonly resource: 'lists' | 'todos';
+  readonly id?: string;
+}
 
 /**
- * The form action a POST path names, or undefined.
+ * The resource a path names (the query is not part of it), or undefined for any other path.
  *
  * @example
- * parseFormAction('/app/todos/42/toggle'); // { kind: 'toggle-todo', todoId: '42' }
+ * parseResourcePath('/todos/42'); // { resource: 'todos', id: '42' }
  */
-export function parseFormAction(path: string): FormAction | undefined {
-  for (const [pattern, build] of PATTERNS) {
-    const match = pattern.exec(path);
-    if (match) return build(decodeURIComponent(match[1] ?? ''));
+export function parseResourcePath(path: string): ResourcePath | undefined {
+  const match = /^\/(lists|todos)(?:\/([^/]+))?$/.exec(path);
+  if (match === null) return undefined;
+  const resource = match[1] as 'lists' | 'todos';
+  if (match[2] === undefined) return { resource };
+  try {
+    return { resource, id: decodeURIComponent(match[2]) };
+  } catch {
+    return undefined;
   }
+}
+
+/** The methods a form may ask for through `_method` (POST when absent). */
+const FORM_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The method a posted form asks for: its `_method` field (PUT, PATCH, DELETE), or POST.
+ * Undefined for any other value.
+ *
+ * @example
+ * formMethod(new URLSearchParams('_method=delete')); // 'DELETE'
+ */
+export function formMethod(form: FormFields): string | undefined {
+  const value = form.get('_method');
+  const method = typeof value === 'string' && value !== '' ? value.toUpperCase() : 'POST';
+  return FORM_METHODS.has(method) ? method : undefined;
+}
+
+/** The form methods each kind of resource URL takes (for `Allow` on a 405). */
+export const allowedFormMethods = (target: ResourcePath): string => (target.id === undefined ? 'POST' : 'PUT, PATCH, DELETE');
+
+/**
+ * The action a form posted to a resource URL with this method describes, or undefined.
+ * PUT is taken as PATCH: a form carries only the fields it edits. Which PATCH of a todo it
+ * is follows from its fields: `direction` moves it, `done` toggles it, `title` renames it.
+ *
+ * @example
+ * parseFormAction('/todos/42', 'PATCH', new URLSearchParams('done=false&done=true')); // { kind: 'toggle-todo', todoId: '42', done: true }
+ */
+export function parseFormAction(path: string, method: string, form: FormFields): FormAction | undefined {
+  const target = parseResourcePath(path);
+  if (target === undefined) return undefined;
+  const { resource, id } = target;
+  const patch = method === 'PATCH' || method === 'PUT';
+  if (id === undefined) {
+    if (method !== 'POST') return undefined;
+    if (resource === 'lists') return { kind: 'create-list' };
+    const list = form.get('list');
+    return typeof list === 'string' && list !== '' ? { kind: 'create-todo', listId: list } : undefined;
+  }
+  if (resource === 'lists') {
+    if (patch && form.has('title')) return { kind: 'rename-list', listId: id };
+    return method === 'DELETE' ? { kind: 'delete-list', listId: id } : undefined;
+  }
+  if (method === 'DELETE') return { kind: 'delete-todo', todoId: id };
+  if (!patch) return undefined;
+  if (form.has('direction')) return { kind: 'move-todo', todoId: id, direction: form.get('direction') === 'up' ? 'up' : 'down' };
+  // A checkbox sends nothing when unchecked: the toggle form also carries a hidden `done=false`.
+  if (form.has('done')) return { kind: 'toggle-todo', todoId: id, done: form.getAll('done').includes('true') };
+  if (form.has('title')) return { kind: 'edit-todo', todoId: id };
   return undefined;
 }
 
-/** The page of one list. */
-export const listPath = (listId: string): string => `/app/lists/${encodeURIComponent(listId)}`;
-/** Where a todo's forms post. */
-export const todoPath = (todoId: string, action: string): string => `/app/todos/${encodeURIComponent(todoId)}/${action}`;
+/** The page of one list (its resource URL: browsers get the page, programs the JSON). */
+export const listPath = (listId: string): string => `/lists/${encodeURIComponent(listId)}`;
+/** A todo's URL, where its forms post. */
+export const todoPath = (todoId: string): string => `/todos/${encodeURIComponent(todoId)}`;

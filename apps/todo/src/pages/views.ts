@@ -36,13 +36,15 @@ export function renderListLinks(lists: readonly ListItem[], currentId?: string):
 export function renderListHeader(list: ListItem, values: FormValues = {}): SafeHtml {
   return html`<h1>${list.title}</h1>
 <div class="list-actions">
-  <form method="post" action="${listPath(list.id)}/rename" class="inline">
+  <form method="post" action="${listPath(list.id)}" class="inline">
+    <input type="hidden" name="_method" value="PATCH">
     <input type="hidden" name="version" value="${list.version}">
     <label for="list-title">List name</label>
     <input id="list-title" name="title" required maxlength="200" value="${values['list-title'] ?? list.title}">
     <button>Rename list</button>
   </form>
-  <form method="post" action="${listPath(list.id)}/delete" class="inline">
+  <form method="post" action="${listPath(list.id)}" class="inline">
+    <input type="hidden" name="_method" value="DELETE">
     <input type="hidden" name="version" value="${list.version}">
     <button class="danger">Delete list</button>
   </form>
@@ -58,22 +60,27 @@ function renderTodo(todo: TodoItem, index: number, count: number, values: FormVa
   const done = `done-${todo.id}`;
   const title = `title-${todo.id}`;
   return html`<li class="todo${todo.done ? ' done' : ''}" data-id="${todo.id}">
-  <form method="post" action="${todoPath(todo.id, 'toggle')}" class="toggle">
+  <form method="post" action="${todoPath(todo.id)}" class="toggle">
+    <input type="hidden" name="_method" value="PATCH">
     <input type="hidden" name="version" value="${todo.version}">
+    <input type="hidden" name="done" value="false">
     <input type="checkbox" id="${done}" name="done" value="true"${todo.done ? html` checked` : ''}>
     <label for="${done}">${todo.title}</label>
     <button class="js-hidden" aria-label="Save done state of ${todo.title}">Save</button>
   </form>
-  <form method="post" action="${todoPath(todo.id, 'edit')}" class="edit">
+  <form method="post" action="${todoPath(todo.id)}" class="edit">
+    <input type="hidden" name="_method" value="PATCH">
     <input type="hidden" name="version" value="${todo.version}">
     <input id="${title}" name="title" required maxlength="500" aria-label="Title of ${todo.title}" value="${values[title] ?? todo.title}">
     <button aria-label="Rename ${todo.title}">Rename</button>
   </form>
-  <form method="post" action="${todoPath(todo.id, 'move')}" class="move">
+  <form method="post" action="${todoPath(todo.id)}" class="move">
+    <input type="hidden" name="_method" value="PATCH">
     <button name="direction" value="up" aria-label="Move ${todo.title} up"${index === 0 ? html` disabled` : ''}>↑</button>
     <button name="direction" value="down" aria-label="Move ${todo.title} down"${index === count - 1 ? html` disabled` : ''}>↓</button>
   </form>
-  <form method="post" action="${todoPath(todo.id, 'delete')}" class="delete">
+  <form method="post" action="${todoPath(todo.id)}" class="delete">
+    <input type="hidden" name="_method" value="DELETE">
     <input type="hidden" name="version" value="${todo.version}">
     <button class="danger" aria-label="Delete ${todo.title}">Delete</button>
   </form>

@@ -1,0 +1,65 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Syncline } from '@syncline/server';
+import type { PageHandler } from './pages/page-handler.js';
+import { parseResourcePath } from './pages/routes.js';
+
+type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+interface MediaRange {
+  readonly type: string;
+  readonly q: number;
+}
+
+/** The quality `Accept` gives a media type: that of the most specific range matching it (RFC 9110 §12.5.1). */
+function quality(ranges: readonly MediaRange[], offered: string): number {
+  const major = `${offered.split('/')[0]}/*`;
+  const match = ranges.find((range) => range.type === offered) ?? ranges.find((range) => range.type === major) ?? ranges.find((range) => range.type === '*/*');
+  return match?.q ?? 0;
+}
+
+/**
+ * Whether `Accept` prefers `text/html` to `application/json`, as `negotiate(accept,
+ * ['application/json', 'text/html'])` decides it: only a strictly higher quality picks HTML,
+ * so no `Accept`, `*\/*` and ties all stay JSON (programs see no change).
+ *
+ * @example
+ * prefersHtml('text/html,application/xhtml+xml,application/xml;q=0.9,*\/*;q=0.8'); // true
+ * prefersHtml('*\/*'); // false
+ */
+export function prefersHtml(accept: string | undefined): boolean {
+  if (accept === undefined || accept.trim() === '') return false;
+  const ranges: MediaRange[] = [];
+  for (const part of accept.split(',')) {
+    const [range = '', ...params] = part.split(';').map((piece) => piece.trim().toLowerCase());
+    const q = Number(params.find((param) => param.startsWith('q='))?.slice(2) ?? '1');
+    if (range.includes('/') && Number.isFinite(q)) ranges.push({ type: range, q });
+  }
+  return quality(ranges, 'text/html') > quality(ranges, 'application/json');
+}
+
+const isForm = (contentType: string | undefined): boolean => contentType?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+
+/**
+ * The app's HTTP handler: one URL per resource, for browsers and programs alike. At a resource
+ * URL (`/lists`, `/lists/<id>`, `/todos`, `/todos/<id>`), a GET or HEAD that prefers HTML gets
+ * the page, a posted form (`_method` for PUT, PATCH, DELETE) runs as that operation and
+ * redirects, and everything else is Syncline's JSON API, unchanged. Those answers carry
+ * `Vary: Accept`. Other paths (`/`, `/assets/*`) are the pages' own.
+ *
+ * @example
+ * const server = http.createServer(createAppHandler(syncline, createPageHandler({ syncline, script })));
+ * syncline.attach(server);
+ */
+export function createAppHandler(syncline: Syncline, pages: PageHandler): Listener {
+  const api = syncline.listener(pages.other);
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (parseResourcePath(path) === undefined) return api(req, res);
+    // Merged into the API's own headers by its writeHead, so its JSON answers vary too.
+    res.setHeader('vary', 'Accept');
+    const method = req.method ?? 'GET';
+    if ((method === 'GET' || method === 'HEAD') && prefersHtml(req.headers.accept)) return pages.page(req, res);
+    if (method === 'POST' && isForm(req.headers['content-type'])) return pages.form(req, res);
+    return api(req, res);
+  };
+}

@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createSyncline, type ServerConfig, type Syncline } from '@syncline/server';
 import { createAppHandler } from './app-handler.js';
 import { bundleBrowserScript } from './browser/bundle.js';
@@ -58,36 +57,11 @@ export async function createTodoApp(options: TodoAppOptions): Promise<TodoApp> {
   const reportError = options.onError ?? ((error: unknown, where: string) => console.error(`[todo] ${where}:`, error));
   const pages = createPageHandler({ syncline, script: bundle, reportError });
   const handler = createAppHandler(syncline, pages);
-  const servers: Server[] = [];
   return {
     syncline,
     handler,
-    async listen(port, host) {
-      const server = createServer(handler);
-      server.on('clientError', (error, socket) => {
-        reportError(error, 'http client');
-        socket.destroy();
-      });
-      syncline.attach(server);
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => resolve());
-      });
-      return { server, port: (server.address() as AddressInfo).port };
-    },
-    async close() {
-      // Syncline closes the live sockets (1001) first, as at a shutdown; then the servers stop.
-      await syncline.close();
-      await Promise.all(
-        servers.splice(0).map(
-          (server) =>
-            new Promise<void>((resolve) => {
-              server.close(() => resolve());
-              server.closeAllConnections();
-            }),
-        ),
-      );
-    },
+    listen: (port, host) => syncline.listen(port, host, { handler }),
+    // Syncline closes the live sockets (1001) first, as at a shutdown, then the servers it made.
+    close: () => syncline.close(),
   };
 }

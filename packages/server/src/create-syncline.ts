@@ -30,6 +30,16 @@ export interface SynclineOptions {
   readonly onError?: (error: unknown, where: string) => void;
 }
 
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** How a server made by {@link Syncline.listen} answers HTTP requests. */
+export interface ListenOptions {
+  /** For paths that are not resources (the host application's pages). */
+  readonly fallback?: RequestListener;
+  /** Answers every request instead of Syncline's listener (which it calls for the requests it passes on). */
+  readonly handler?: RequestListener;
+}
+
 export interface Syncline {
   /** The HTTP surface as a function (for tests and for hosts that are not Node `http`). */
   handle(request: HttpRequest): Promise<HttpResponse>;
@@ -39,8 +49,13 @@ export interface Syncline {
   listener(fallback?: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void;
   /** Serves WebSocket upgrades on the live path of an existing server. */
   attach(server: Server): void;
-  /** Creates a server, attaches, listens. Port 0 picks a free port. */
-  listen(port: number, host?: string, fallback?: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; port: number }>;
+  /**
+   * Creates a server, attaches the WebSocket upgrade, listens (port 0 picks a free one). The
+   * server answers with Syncline's listener, sending non-resource paths to `fallback`; or,
+   * for a host that routes first, with `handler`, which calls `listener()` itself. `close()`
+   * closes the servers it created.
+   */
+  listen(port: number, host?: string, options?: ListenOptions): Promise<{ server: Server; port: number }>;
   /** Reads and dispatches every committed change not yet pushed (tests use it to wait for the fan-out). */
   flush(): Promise<void>;
   /** Counters for monitoring: open sockets, live subscriptions and their groups, slow consumers closed, the dispatched position. */
@@ -110,8 +125,8 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     execute: (op) => executor.execute(op),
     listener: (fallback) => createNodeListener({ handle, maxBodyBytes: limits.maxBodyBytes, owns, fallback, reportError }),
     attach: (server) => sockets.attach(server),
-    async listen(port, host, fallback) {
-      const server = createServer(syncline.listener(fallback));
+    async listen(port, host, options = {}) {
+      const server = createServer(options.handler ?? syncline.listener(options.fallback));
       server.on('clientError', (error, socket) => {
         reportError(error, 'http client');
         socket.destroy();

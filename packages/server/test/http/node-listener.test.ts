@@ -19,9 +19,11 @@ function send(port: number, method: string, path: string, headers: Record<string
 describe('the Node HTTP listener', () => {
   it('serves resources with a content-length, and hands other paths to the host application', async () => {
     await using app = await createTestSyncline();
-    const { port } = await app.listen(0, '127.0.0.1', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end('host app');
+    const { port } = await app.listen(0, '127.0.0.1', {
+      fallback: (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('host app');
+      },
     });
     const created = await send(port, 'POST', '/lists', { 'content-type': 'application/json' }, '{"title":"L"}');
     expect(created.status).toBe(201);

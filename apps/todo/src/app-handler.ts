@@ -1,21 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Syncline } from '@syncline/server';
+import { negotiate, type Syncline } from '@syncline/server';
 import type { PageHandler } from './pages/page-handler.js';
 import { parseResourcePath } from './pages/routes.js';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
-
-interface MediaRange {
-  readonly type: string;
-  readonly q: number;
-}
-
-/** The quality `Accept` gives a media type: that of the most specific range matching it (RFC 9110 §12.5.1). */
-function quality(ranges: readonly MediaRange[], offered: string): number {
-  const major = `${offered.split('/')[0]}/*`;
-  const match = ranges.find((range) => range.type === offered) ?? ranges.find((range) => range.type === major) ?? ranges.find((range) => range.type === '*/*');
-  return match?.q ?? 0;
-}
 
 /**
  * Whether `Accept` prefers `text/html` to `application/json`, as `negotiate(accept,
@@ -27,14 +15,7 @@ function quality(ranges: readonly MediaRange[], offered: string): number {
  * prefersHtml('*\/*'); // false
  */
 export function prefersHtml(accept: string | undefined): boolean {
-  if (accept === undefined || accept.trim() === '') return false;
-  const ranges: MediaRange[] = [];
-  for (const part of accept.split(',')) {
-    const [range = '', ...params] = part.split(';').map((piece) => piece.trim().toLowerCase());
-    const q = Number(params.find((param) => param.startsWith('q='))?.slice(2) ?? '1');
-    if (range.includes('/') && Number.isFinite(q)) ranges.push({ type: range, q });
-  }
-  return quality(ranges, 'text/html') > quality(ranges, 'application/json');
+  return negotiate(accept, ['application/json', 'text/html']) === 'text/html';
 }
 
 const isForm = (contentType: string | undefined): boolean => contentType?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';

@@ -1,15 +1,35 @@
 /**
- * What the server knows about the caller of one operation. Rules and hooks receive it.
- * Applications add their own fields by declaration merging:
+ * Who is calling. Authentication fills it in (the built-in password sign-in uses the
+ * username as `id`); applications add their own fields by declaration merging:
  *
  * @example
  * declare module '@syncline/schema' {
- *   interface RequestContext { principal?: { id: string; roles: string[] } }
+ *   interface Principal { roles: readonly string[] }
  * }
+ */
+export interface Principal {
+  /** Stable and unique: what rules compare owners and members with. */
+  readonly id: string;
+}
+
+/** The signed-in session an operation belongs to (its sockets close when it ends). */
+export interface SessionInfo {
+  readonly id: string;
+  /** Milliseconds since the epoch. */
+  readonly expiresAt: number;
+  /** How the caller proved the session: a cookie (CSRF applies to its unsafe requests) or a bearer token. */
+  readonly via: 'cookie' | 'bearer';
+}
+
+/**
+ * What the server knows about the caller of one operation. Rules and hooks receive it.
+ * `internal` is the server's own operations (sign-up, hooks of the host application):
+ * field write rules do not apply to them.
  */
 export interface RequestContext {
   /** Which surface the operation arrived on. */
   readonly transport: 'http' | 'websocket' | 'internal';
-  /** Who is calling, as the server's `context` option found it; `undefined` when anonymous. */
-  readonly principal?: unknown;
+  /** Who is calling; `undefined` when anonymous. */
+  readonly principal?: Principal;
+  readonly session?: SessionInfo;
 }

@@ -71,6 +71,31 @@ export interface Reference {
   readonly resource: string;
   /** What deleting the referenced record does: refuse with 409 (`restrict`, the default) or delete these too (`cascade`). */
   readonly onDelete: 'restrict' | 'cascade';
+  /**
+   * Fields copied from the referenced record and kept equal to it: set on create, and
+   * rewritten (each with its own change) in the transaction that changes them on the
+   * referenced record. A read rule over them (a list's `owner` and `members` on its todos)
+   * then decides visibility per record with no join, and a change of membership reaches
+   * every subscriber as records entering or leaving. Clients cannot write them.
+   */
+  readonly inherit: readonly string[];
+}
+
+/**
+ * Who sees and writes one field. Applied the same way to HTTP and WebSocket responses
+ * and to pushed events; a caller who may not read a field cannot filter or sort by it.
+ */
+export interface FieldRule {
+  /** Never leaves the server (a password hash); only the server's own writes set it. */
+  readonly hidden?: boolean;
+  /** Who sees the field (a function of the caller only, so a subscription's events are serialized once per view). */
+  readonly read?: (ctx: RequestContext) => boolean;
+  /**
+   * Who may write it: `false` makes it server-set (by a default, a hook or inheritance).
+   * A write that changes it without leave is refused (403 with the field's path), never
+   * dropped; a write that leaves it out keeps its current value.
+   */
+  readonly write?: boolean | ((ctx: RequestContext) => boolean);
 }
 
 type FieldName<S extends AnyObjectSchema> = Extract<keyof z.output<S>, string>;
@@ -83,9 +108,15 @@ export interface ResourceOptions<Name extends string, S extends AnyObjectSchema>
   /** Secondary indexes, each a list of fields (`id` is always indexed). */
   indexes?: ReadonlyArray<ReadonlyArray<FieldName<S> | SystemFieldName>>;
   /** Fields that refer to another resource's records: `{ list: 'lists' }` or `{ list: { resource: 'lists', onDelete: 'cascade' } }`. */
-  references?: { [K in FieldName<S>]?: string | { resource: string; onDelete?: 'restrict' | 'cascade' } };
+  references?: { [K in FieldName<S>]?: string | { resource: string; onDelete?: 'restrict' | 'cascade'; inherit?: ReadonlyArray<FieldName<S>> } };
   rules?: Rules<S>;
   hooks?: Hooks<S>;
+  /** Per-field visibility and write rules. */
+  fieldRules?: { [K in FieldName<S>]?: FieldRule };
+  /** Only signed-in callers: an anonymous one gets 401 on every request and subscription. */
+  signedIn?: boolean;
+  /** Stored and logged, never served: no URI reaches it (sessions). The server's own code uses it. */
+  internal?: boolean;
 }
 
 export interface ResourceDefinition<Name extends string = string, S extends AnyObjectSchema = AnyObjectSchema> {
@@ -97,6 +128,9 @@ export interface ResourceDefinition<Name extends string = string, S extends AnyO
   readonly references: Readonly<Record<string, Reference>>;
   readonly rules: Rules<S>;
   readonly hooks: Hooks<S>;
+  readonly fieldRules: Readonly<Record<string, FieldRule>>;
+  readonly signedIn: boolean;
+  readonly internal: boolean;
   /** Phantom types for inference on the client; never set at run time. */
   readonly $types?: { readonly record: ResourceRecord<S>; readonly input: ResourceInput<S> };
 }
@@ -134,10 +168,25 @@ export function defineResource<const Name extends string, S extends AnyObjectSch
     return [...index];
   });
   const references: Record<string, Reference> = {};
-  for (const [field, value] of Object.entries(options.references ?? {}) as Array<[string, string | { resource: string; onDelete?: 'restrict' | 'cascade' } | undefined]>) {
+  type ReferenceOption = string | { resource: string; onDelete?: 'restrict' | 'cascade'; inherit?: readonly string[] } | undefined;
+  for (const [field, value] of Object.entries(options.references ?? {}) as Array<[string, ReferenceOption]>) {
     if (value === undefined) continue;
     if (!(field in fields)) throw new TypeError(`Resource "${options.name}": reference on unknown field "${field}"`);
-    references[field] = typeof value === 'string' ? { resource: value, onDelete: 'restrict' } : { resource: value.resource, onDelete: value.onDelete ?? 'restrict' };
+    const inherit = typeof value === 'string' ? [] : [...(value.inherit ?? [])];
+    for (const name of inherit) {
+      if (!(name in fields)) throw new TypeError(`Resource "${options.name}": reference "${field}" inherits unknown field "${name}"`);
+    }
+    references[field] = typeof value === 'string' ? { resource: value, onDelete: 'restrict', inherit } : { resource: value.resource, onDelete: value.onDelete ?? 'restrict', inherit };
+  }
+  const fieldRules: Record<string, FieldRule> = {};
+  for (const [field, rule] of Object.entries(options.fieldRules ?? {}) as Array<[string, FieldRule | undefined]>) {
+    if (rule === undefined) continue;
+    if (!(field in fields)) throw new TypeError(`Resource "${options.name}": field rule on unknown field "${field}"`);
+    fieldRules[field] = rule;
+  }
+  // Inherited fields are the server's to set.
+  for (const reference of Object.values(references)) {
+    for (const name of reference.inherit) fieldRules[name] = { ...fieldRules[name], write: false };
   }
   return Object.freeze({
     name: options.name,
@@ -147,6 +196,9 @@ export function defineResource<const Name extends string, S extends AnyObjectSch
     references,
     rules: options.rules ?? {},
     hooks: options.hooks ?? {},
+    fieldRules,
+    signedIn: options.signedIn ?? false,
+    internal: options.internal ?? false,
   });
 }
 

@@ -1,6 +1,7 @@
 import { HEADERS, SynclineError, type RequestId } from '@syncline/protocol';
-import { and, parseCollectionQuery, type Filter } from '@syncline/schema';
+import { and, filterFields, parseCollectionQuery, type Filter } from '@syncline/schema';
 import type { Operation, Outcome } from '../operation.js';
+import { assertQueryable, fieldView } from '../pipeline/field-access.js';
 import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
 import { handleRead } from '../pipeline/read-handlers.js';
 import { readScope } from '../pipeline/read-scope.js';
@@ -62,19 +63,22 @@ export function createLiveSubscriptions(options: LiveSubscriptionsOptions): Live
       if (active.size >= options.maxSubscriptions) {
         throw new SynclineError('rate-limited', { detail: `At most ${options.maxSubscriptions} subscriptions per connection.` });
       }
+      if (target.definition.internal) throw new SynclineError('not-found', { detail: `No resource at ${target.path}.` });
       const scope = readScope(target.definition, op.context);
+      const view = fieldView(target.definition, op.context);
       let filter: Filter;
       if (target.id !== undefined) {
         filter = and({ field: 'id', op: 'eq', value: target.id }, scope);
       } else {
         const query = parseCollectionQuery(target.definition, target.params, { defaultLimit: deps.limits.defaultPageSize, maxLimit: deps.limits.maxPageSize });
+        assertQueryable(view, [...filterFields(query.filter), ...query.order.map((term) => term.field)]);
         filter = and(query.filter, scope);
       }
       const lastEventId = op.headers[HEADERS.lastEventId];
       const from = lastEventId === undefined ? undefined : parsePosition(lastEventId);
       // Registered before anything is read: every change committed from here on is queued, none falls between snapshot and live.
       const subscriber: LiveSubscriber = { idJson: JSON.stringify(id), position: 0, catchingUp: true, queue: [], send: options.send };
-      const group = hub.add(subscriber, target.definition, target.id === undefined ? 'collection' : 'record', filter);
+      const group = hub.add(subscriber, target.definition, target.id === undefined ? 'collection' : 'record', filter, view);
       active.set(key, { subscriber, group });
       try {
         if (from !== undefined) {

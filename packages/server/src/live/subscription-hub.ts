@@ -1,5 +1,6 @@
 import type { ChangeOp } from '@syncline/protocol';
 import { filterKey, matchesFilter, type Filter, type ResourceDefinition } from '@syncline/schema';
+import type { FieldView } from '../pipeline/field-access.js';
 import { recordEtag, representRecord } from '../pipeline/representation.js';
 import { recordUri } from '../resource-registry.js';
 import type { Change } from '../storage/storage.js';
@@ -17,51 +18,63 @@ export interface LiveSubscriber {
   readonly send: (frame: string) => void;
 }
 
-/** Subscribers that see the same records: one resource, one kind, one effective filter (query and read rule). */
+/**
+ * Subscribers that see the same thing: one resource, one kind, one effective filter (query
+ * and read rule) and one field view. A change is matched once per group and serialized
+ * once per view, whatever the number of sockets.
+ */
 export interface SubscriptionGroup {
   readonly key: string;
   readonly definition: ResourceDefinition;
   readonly kind: 'record' | 'collection';
   readonly filter: Filter;
+  readonly view: FieldView;
   readonly subscribers: Set<LiveSubscriber>;
 }
 
 const FRAME_HEAD = '{"event":"change","subscription":';
 
-/** How a change looks to a group, or undefined when the group does not see it at all. */
+/**
+ * How a change looks to a group, or undefined when the group does not see it at all. A
+ * record subscription sees `create`/`delete` when the record comes into or goes out of
+ * existence, and `enter`/`leave` when it stays but its visibility changes.
+ */
 function opFor(group: SubscriptionGroup, change: Change): ChangeOp | undefined {
   const before = change.before !== null && matchesFilter(group.filter, change.before);
   const after = change.after !== null && matchesFilter(group.filter, change.after);
-  if (after) return before ? 'update' : group.kind === 'record' ? 'create' : 'enter';
-  if (before) return group.kind === 'record' ? 'delete' : 'leave';
+  if (after) return before ? 'update' : group.kind === 'record' && change.before === null ? 'create' : 'enter';
+  if (before) return group.kind === 'record' && change.after === null ? 'delete' : 'leave';
   return undefined;
 }
 
 /**
- * Builds event frames for one change, serializing the record once and each op's tail
- * once, whatever the number of groups and sockets (a frame differs per socket only in
- * its subscription id).
+ * Builds event frames for one change, serializing the record once per field view and
+ * each op's tail once, whatever the number of groups and sockets (a frame differs per
+ * socket only in its subscription id).
  */
-function createFrameBuilder(definition: ResourceDefinition, change: Change): (op: ChangeOp) => string {
-  const tails = new Map<ChangeOp, string>();
-  let visible: string | undefined;
+function createFrameBuilder(definition: ResourceDefinition, change: Change): (op: ChangeOp, view: FieldView) => string {
+  const tails = new Map<string, string>();
+  const bodies = new Map<string, string>();
   const uri = JSON.stringify(recordUri(change.resource, change.id));
-  return (op) => {
-    let tail = tails.get(op);
+  return (op, view) => {
+    const shows = op !== 'delete' && op !== 'leave' && change.after !== null;
+    const key = shows ? `${op}\u0000${view.key}` : op;
+    let tail = tails.get(key);
     if (tail === undefined) {
-      const shows = op !== 'delete' && op !== 'leave' && change.after !== null;
-      if (shows && visible === undefined && change.after !== null) {
-        visible = `"etag":${JSON.stringify(recordEtag(change.after.version))},"body":${JSON.stringify(representRecord(definition, change.after))}`;
+      let body = '"etag":null,"body":null';
+      if (shows && change.after !== null) {
+        body = bodies.get(view.key) ?? `"etag":${JSON.stringify(recordEtag(change.after.version))},"body":${JSON.stringify(representRecord(definition, change.after, view))}`;
+        bodies.set(view.key, body);
       }
-      tail = `,"seq":${change.seq},"op":"${op}","resource":${uri},${shows ? visible : '"etag":null,"body":null'}}`;
-      tails.set(op, tail);
+      tail = `,"seq":${change.seq},"op":"${op}","resource":${uri},${body}}`;
+      tails.set(key, tail);
     }
     return tail;
   };
 }
 
 export interface SubscriptionHub {
-  add(subscriber: LiveSubscriber, definition: ResourceDefinition, kind: 'record' | 'collection', filter: Filter): SubscriptionGroup;
+  add(subscriber: LiveSubscriber, definition: ResourceDefinition, kind: 'record' | 'collection', filter: Filter, view: FieldView): SubscriptionGroup;
   remove(subscriber: LiveSubscriber, group: SubscriptionGroup): void;
   /** Fans a change out to every group of its resource. Called by the change feed, in `seq` order. */
   dispatch(change: Change): void;
@@ -83,12 +96,12 @@ export function createSubscriptionHub(): SubscriptionHub {
   }
 
   const hub: SubscriptionHub = {
-    add(subscriber, definition, kind, filter) {
-      const key = `${kind}:${filterKey(filter)}`;
+    add(subscriber, definition, kind, filter, view) {
+      const key = `${kind}:${view.key}:${filterKey(filter)}`;
       let groups = byResource.get(definition.name);
       if (!groups) byResource.set(definition.name, (groups = new Map()));
       let group = groups.get(key);
-      if (!group) groups.set(key, (group = { key, definition, kind, filter, subscribers: new Set() }));
+      if (!group) groups.set(key, (group = { key, definition, kind, filter, view, subscribers: new Set() }));
       group.subscribers.add(subscriber);
       subscriptions++;
       return group;
@@ -101,12 +114,12 @@ export function createSubscriptionHub(): SubscriptionHub {
     dispatch(change) {
       const groups = byResource.get(change.resource);
       if (!groups) return;
-      let build: ((op: ChangeOp) => string) | undefined;
+      let build: ((op: ChangeOp, view: FieldView) => string) | undefined;
       for (const group of groups.values()) {
         const op = opFor(group, change);
         if (op === undefined) continue;
         build ??= createFrameBuilder(group.definition, change);
-        const tail = build(op);
+        const tail = build(op, group.view);
         for (const subscriber of group.subscribers) {
           if (subscriber.position >= change.seq) continue;
           if (subscriber.catchingUp) subscriber.queue.push(change);
@@ -121,7 +134,7 @@ export function createSubscriptionHub(): SubscriptionHub {
         subscriber.position = change.seq;
         return;
       }
-      send(subscriber, change, createFrameBuilder(group.definition, change)(op));
+      send(subscriber, change, createFrameBuilder(group.definition, change)(op, group.view));
     },
     goLive(subscriber, group) {
       for (const change of subscriber.queue) hub.deliver(subscriber, group, change);

@@ -4,6 +4,7 @@ import type { ResourceTarget } from '../resource-registry.js';
 import { errorOutcome } from './error-outcome.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { handleRead } from './read-handlers.js';
+import { assertSignedIn } from './read-scope.js';
 import { handleDelete, handlePatch, handlePost, handlePut, JSON_PATCH_TYPE, MERGE_PATCH_TYPE } from './write-handlers.js';
 
 const COLLECTION_METHODS = ['GET', 'HEAD', 'POST', 'OPTIONS'] as const;
@@ -23,6 +24,8 @@ function options(target: ResourceTarget): Outcome {
 
 async function dispatch(deps: PipelineDeps, op: Operation): Promise<Outcome> {
   const target = deps.registry.resolve(op.uri);
+  if (target.definition.internal && op.context.transport !== 'internal') throw new SynclineError('not-found', { detail: `No resource at ${target.path}.` });
+  if (op.method !== 'OPTIONS') assertSignedIn(target.definition, op.context);
   if (!allowedMethods(target).includes(op.method)) {
     throw new SynclineError('method-not-allowed', {
       detail: `${op.method} is not allowed on ${target.path}.`,
@@ -75,7 +78,8 @@ export function createExecutor(deps: PipelineDeps): Executor {
     },
     allow(uri) {
       try {
-        return allowedMethods(deps.registry.resolve(uri)).join(', ');
+        const target = deps.registry.resolve(uri);
+        return target.definition.internal ? undefined : allowedMethods(target).join(', ');
       } catch {
         return undefined;
       }

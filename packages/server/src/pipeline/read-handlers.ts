@@ -1,11 +1,12 @@
 import { HEADERS, SynclineError } from '@syncline/protocol';
-import { and, cursorValues, formatCollectionQuery, matchesFilter, parseCollectionQuery, type CollectionQuery } from '@syncline/schema';
+import { and, cursorValues, filterFields, formatCollectionQuery, matchesFilter, parseCollectionQuery, type CollectionQuery } from '@syncline/schema';
 import type { Operation, Outcome } from '../operation.js';
 import type { ResourceTarget } from '../resource-registry.js';
 import type { StoredRecord } from '../storage/storage.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { evaluatePreconditions } from './preconditions.js';
 import { readScope } from './read-scope.js';
+import { assertQueryable, fieldView } from './field-access.js';
 import { collectionEtag, recordEtag, representRecord } from './representation.js';
 
 export const JSON_TYPE = 'application/json';
@@ -37,6 +38,7 @@ export interface CollectionPage {
 export async function readCollection(deps: PipelineDeps, op: Pick<Operation, 'context'>, target: ResourceTarget): Promise<CollectionPage> {
   const { definition } = target;
   const query = parseCollectionQuery(definition, target.params, { defaultLimit: deps.limits.defaultPageSize, maxLimit: deps.limits.maxPageSize });
+  assertQueryable(fieldView(definition, op.context), [...filterFields(query.filter), ...query.order.map((term) => term.field)]);
   const scoped: CollectionQuery = { ...query, filter: and(query.filter, readScope(definition, op.context)), limit: query.limit + 1 };
   const { rows, seq } = await deps.storage.read(async (tx) => ({ rows: await tx.list(definition.name, scoped), seq: await tx.head() }));
   const items = rows.slice(0, query.limit);
@@ -56,12 +58,13 @@ export async function handleRead(deps: PipelineDeps, op: Operation, target: Reso
   if (target.id !== undefined) {
     const snapshot = await readRecord(deps, op, { ...target, id: target.id });
     etag = recordEtag(snapshot.record.version);
-    body = representRecord(target.definition, snapshot.record);
+    body = representRecord(target.definition, snapshot.record, fieldView(target.definition, op.context));
     seq = snapshot.seq;
   } else {
     const page = await readCollection(deps, op, target);
     etag = collectionEtag(page.items, page.next);
-    body = { items: page.items.map((item) => representRecord(target.definition, item)), next: page.next };
+    const view = fieldView(target.definition, op.context);
+    body = { items: page.items.map((item) => representRecord(target.definition, item, view)), next: page.next };
     if (page.next !== null) headers['link'] = `<${page.next}>; rel="next"`;
     seq = page.seq;
   }

@@ -1,4 +1,12 @@
+import { SynclineError } from '@syncline/protocol';
 import { MATCH_ALL, MATCH_NONE, type Filter, type RequestContext, type ResourceDefinition } from '@syncline/schema';
+
+/** A resource for signed-in callers only answers an anonymous one with 401, on every operation. */
+export function assertSignedIn(definition: ResourceDefinition, context: RequestContext): void {
+  if (definition.signedIn && context.principal === undefined && context.transport !== 'internal') {
+    throw new SynclineError('unauthenticated', { detail: `Sign in to use ${definition.name}.` });
+  }
+}
 
 /**
  * The filter of the records a caller may read, from the resource's read rule. It is
@@ -6,6 +14,7 @@ import { MATCH_ALL, MATCH_NONE, type Filter, type RequestContext, type ResourceD
  * and in memory (single records, pushed events).
  */
 export function readScope(definition: ResourceDefinition, context: RequestContext): Filter {
+  assertSignedIn(definition, context);
   const rule = definition.rules.read;
   if (rule === undefined) return MATCH_ALL;
   const scope = rule(context);

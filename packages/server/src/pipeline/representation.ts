@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SYSTEM_FIELDS, type ResourceDefinition } from '@syncline/schema';
 import type { StoredRecord } from '../storage/storage.js';
+import { fieldView, type FieldView } from './field-access.js';
 
 /** A record's strong ETag: its version, which is the change-log position of its last write and never reused. */
 export function recordEtag(version: number): string {
@@ -13,12 +14,15 @@ export function versionOfEtag(etag: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** A record as every surface shows it: system fields first, then the schema's fields in declaration order. */
-export function representRecord(definition: ResourceDefinition, record: StoredRecord): Record<string, unknown> {
+/**
+ * A record as every surface shows it: system fields first, then the schema's fields in
+ * declaration order, without those the view withholds (hidden ones always).
+ */
+export function representRecord(definition: ResourceDefinition, record: StoredRecord, view: FieldView = fieldView(definition)): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const field of SYSTEM_FIELDS) body[field] = record[field];
   for (const field of Object.keys(definition.fields)) {
-    if (record[field] !== undefined) body[field] = record[field];
+    if (record[field] !== undefined && !view.withheld.has(field)) body[field] = record[field];
   }
   return body;
 }

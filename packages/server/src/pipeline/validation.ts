@@ -1,16 +1,26 @@
 import { SynclineError, type FieldError } from '@syncline/protocol';
-import { SYSTEM_FIELDS, type AnyObjectSchema, type ResourceDefinition } from '@syncline/schema';
+import { SYSTEM_FIELDS, type AnyObjectSchema, type RequestContext, type ResourceDefinition } from '@syncline/schema';
 import type { z } from 'zod';
 import type { StoredRecord } from '../storage/storage.js';
+import { mayWriteField, protectFields } from './field-access.js';
 
-const strictSchemas = new WeakMap<ResourceDefinition, z.ZodType>();
+const strictSchemas = new WeakMap<ResourceDefinition, Map<string, z.ZodType>>();
 
-/** Unknown fields are refused (422), never silently dropped: a typo must not lose data. */
-function strictSchemaOf(definition: ResourceDefinition): z.ZodType {
-  let schema = strictSchemas.get(definition);
+/**
+ * Unknown fields are refused (422), never silently dropped: a typo must not lose data.
+ * Fields the server sets (`optional`) may be absent here; the write is validated again,
+ * whole, once hooks and inheritance have set them.
+ */
+function strictSchemaOf(definition: ResourceDefinition, optional: readonly string[]): z.ZodType {
+  let schemas = strictSchemas.get(definition);
+  if (!schemas) strictSchemas.set(definition, (schemas = new Map()));
+  const key = optional.join(',');
+  let schema = schemas.get(key);
   if (!schema) {
-    schema = (definition.schema as AnyObjectSchema).strict();
-    strictSchemas.set(definition, schema);
+    const base = definition.schema as AnyObjectSchema;
+    const mask = Object.fromEntries(optional.map((field) => [field, true as const]));
+    schema = (optional.length > 0 ? base.partial(mask) : base).strict();
+    schemas.set(key, schema);
   }
   return schema;
 }
@@ -25,7 +35,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * equal to the current record's. Throws `validation-failed` or `read-only-field` (422)
  * with the path of every offending field.
  */
-export function validateWrite(definition: ResourceDefinition, body: unknown, current?: StoredRecord): Record<string, unknown> {
+export function validateWrite(definition: ResourceDefinition, body: unknown, current?: StoredRecord, context?: RequestContext): Record<string, unknown> {
   if (!isPlainObject(body)) {
     throw new SynclineError('validation-failed', {
       detail: 'The body must be a JSON object.',
@@ -46,7 +56,13 @@ export function validateWrite(definition: ResourceDefinition, body: unknown, cur
   if (readOnly.length > 0) {
     throw new SynclineError('read-only-field', { detail: 'Server-owned fields cannot be written.', errors: readOnly });
   }
-  const result = strictSchemaOf(definition).safeParse(own);
+  let input = own;
+  let serverSet: string[] = [];
+  if (context !== undefined) {
+    input = protectFields(definition, own, current, context);
+    serverSet = Object.keys(definition.fieldRules).filter((field) => !mayWriteField(definition, field, context));
+  }
+  const result = strictSchemaOf(definition, serverSet).safeParse(input);
   if (!result.success) {
     throw new SynclineError('validation-failed', {
       detail: `The ${definition.name} record is not valid.`,

@@ -8,7 +8,8 @@ import { evaluatePreconditions } from './preconditions.js';
 import { JSON_TYPE } from './read-handlers.js';
 import { recordEtag, representRecord } from './representation.js';
 import { validateWrite } from './validation.js';
-import { checkReferences, deleteWithReferences, readTarget, runAfterHook, runWrite } from './write-transaction.js';
+import { checkReferences, deleteWithReferences, propagateInherited, readTarget, runAfterHook, runWrite } from './write-transaction.js';
+import { fieldView } from './field-access.js';
 
 export const MERGE_PATCH_TYPE = 'application/merge-patch+json';
 export const JSON_PATCH_TYPE = 'application/json-patch+json';
@@ -22,17 +23,31 @@ const rulesOf = (definition: ResourceDefinition): WriteRules<AnyObjectSchema> =>
 const asRecord = (record: StoredRecord): AnyRecord => record as unknown as AnyRecord;
 
 interface WriteResult {
+  /** The target record's change first, then those it caused (inherited fields rewritten). */
   changes: Change[];
   status: 200 | 201 | 204;
 }
 
-function recordOutcome(definition: ResourceDefinition, result: WriteResult): Outcome {
-  const change = result.changes[result.changes.length - 1];
-  const after = change?.after;
+function recordOutcome(definition: ResourceDefinition, result: WriteResult, context: RequestContext): Outcome {
+  const after = result.changes[0]?.after;
   if (result.status === 204 || !after) return { status: 204, headers: {} };
   const headers: Record<string, string> = { 'content-type': JSON_TYPE, etag: recordEtag(after.version) };
   if (result.status === 201) headers['location'] = recordUri(definition.name, after.id);
-  return { status: result.status, headers, body: representRecord(definition, after) };
+  return { status: result.status, headers, body: representRecord(definition, after, fieldView(definition, context)) };
+}
+
+/** Runs before-hooks' replacement, inheritance and reference checks, then validates the whole record once more. */
+async function completeFields(
+  deps: PipelineDeps,
+  tx: StorageWriter,
+  definition: ResourceDefinition,
+  context: RequestContext,
+  fields: Record<string, unknown>,
+  replaced: AnyFields | void,
+): Promise<Record<string, unknown>> {
+  const completed = await checkReferences(deps, tx, definition, replaced ?? fields, context);
+  const serverSet = replaced !== undefined || completed !== (replaced ?? fields) || Object.keys(definition.fieldRules).length > 0;
+  return serverSet ? validateWrite(definition, completed) : completed;
 }
 
 /** `If-Match` is required for changes to existing records when the server is configured so (428, RFC 6585 §3). */
@@ -48,23 +63,22 @@ async function allowOrRefuse(answer: boolean | Promise<boolean> | undefined): Pr
 }
 
 async function create(deps: PipelineDeps, tx: StorageWriter, definition: ResourceDefinition, context: RequestContext, body: unknown, id: string): Promise<Change> {
-  let fields = validateWrite(definition, body);
-  await allowOrRefuse(rulesOf(definition).create?.(context, fields as AnyFields));
-  const replaced = await hooksOf(definition).beforeCreate?.(context, fields);
-  if (replaced) fields = validateWrite(definition, replaced);
-  await checkReferences(deps, tx, definition, fields, context);
+  const input = validateWrite(definition, body, undefined, context);
+  await allowOrRefuse(rulesOf(definition).create?.(context, input as AnyFields));
+  const replaced = await hooksOf(definition).beforeCreate?.(context, input);
+  const fields = await completeFields(deps, tx, definition, context, input, replaced);
   const now = new Date().toISOString();
   return tx.apply({ kind: 'create', resource: definition.name, after: { ...fields, id, createdAt: now, updatedAt: now } });
 }
 
-async function update(deps: PipelineDeps, tx: StorageWriter, definition: ResourceDefinition, context: RequestContext, current: StoredRecord, body: unknown): Promise<Change> {
-  let fields = validateWrite(definition, body, current);
-  await allowOrRefuse(rulesOf(definition).update?.(context, asRecord(current), fields as AnyFields));
-  const replaced = await hooksOf(definition).beforeUpdate?.(context, fields, asRecord(current));
-  if (replaced) fields = validateWrite(definition, replaced);
-  await checkReferences(deps, tx, definition, fields, context);
+async function update(deps: PipelineDeps, tx: StorageWriter, definition: ResourceDefinition, context: RequestContext, current: StoredRecord, body: unknown): Promise<Change[]> {
+  const input = validateWrite(definition, body, current, context);
+  await allowOrRefuse(rulesOf(definition).update?.(context, asRecord(current), input as AnyFields));
+  const replaced = await hooksOf(definition).beforeUpdate?.(context, input, asRecord(current));
+  const fields = await completeFields(deps, tx, definition, context, input, replaced);
   const after = { ...fields, id: current.id, createdAt: current.createdAt, updatedAt: new Date().toISOString() };
-  return tx.apply({ kind: 'update', resource: definition.name, before: current, after });
+  const change = await tx.apply({ kind: 'update', resource: definition.name, before: current, after });
+  return [change, ...(await propagateInherited(deps, tx, change))];
 }
 
 async function afterWrite(deps: PipelineDeps, definition: ResourceDefinition, context: RequestContext, changes: readonly Change[]): Promise<void> {
@@ -86,7 +100,7 @@ export async function handlePost(deps: PipelineDeps, op: Operation, target: Reso
     status: 201 as const,
   }));
   await afterWrite(deps, definition, op.context, result.changes);
-  return recordOutcome(definition, result);
+  return recordOutcome(definition, result, op.context);
 }
 
 /** PUT on a record: replace it, or create it with the client's id (`If-None-Match: *` makes that create-only). */
@@ -99,10 +113,10 @@ export async function handlePut(deps: PipelineDeps, op: Operation, target: Resou
     evaluatePreconditions({ method: op.method, headers: op.headers, currentEtag: current && recordEtag(current.version) });
     if (current === undefined) return { changes: [await create(deps, tx, definition, op.context, op.body, id)], status: 201 };
     requireIfMatch(deps, op);
-    return { changes: [await update(deps, tx, definition, op.context, current, op.body)], status: 200 };
+    return { changes: await update(deps, tx, definition, op.context, current, op.body), status: 200 };
   });
   await afterWrite(deps, definition, op.context, result.changes);
-  return recordOutcome(definition, result);
+  return recordOutcome(definition, result, op.context);
 }
 
 /** PATCH on a record: JSON Merge Patch (RFC 7396, the default on the socket) or JSON Patch (RFC 6902). */
@@ -120,12 +134,12 @@ export async function handlePatch(deps: PipelineDeps, op: Operation, target: Res
     if (current === undefined) throw new SynclineError('not-found', { detail: `No ${definition.name} record ${id}.` });
     evaluatePreconditions({ method: op.method, headers: op.headers, currentEtag: recordEtag(current.version) });
     requireIfMatch(deps, op);
-    const document = representRecord(definition, current);
+    const document = representRecord(definition, current, fieldView(definition, op.context));
     const patched = type === JSON_PATCH_TYPE ? applyJsonPatch(document, op.body) : applyMergePatch(document, op.body);
-    return { changes: [await update(deps, tx, definition, op.context, current, patched)], status: 200 };
+    return { changes: await update(deps, tx, definition, op.context, current, patched), status: 200 };
   });
   await afterWrite(deps, definition, op.context, result.changes);
-  return recordOutcome(definition, result);
+  return recordOutcome(definition, result, op.context);
 }
 
 /** DELETE on a record: 204; cascades to referring records, or 409 while `restrict` references remain. */

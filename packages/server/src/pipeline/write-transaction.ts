@@ -1,6 +1,6 @@
 import { SynclineError, type FieldError } from '@syncline/protocol';
 import { MATCH_ALL, matchesFilter, type RequestContext, type ResourceDefinition } from '@syncline/schema';
-import { StorageConflictError, type Change, type StorageWriter, type StoredRecord } from '../storage/storage.js';
+import { StorageConflictError, type Change, type StorageWriter, type StoredRecord, type UnversionedRecord } from '../storage/storage.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { readScope } from './read-scope.js';
 
@@ -32,15 +32,19 @@ export async function runWrite<T extends { changes: Change[] }>(
   }
 }
 
-/** Every reference field must name a record that exists and that the caller may read. */
+/**
+ * Every reference field must name a record that exists and that the caller may read.
+ * Returns the fields with the values they inherit from the records they refer to.
+ */
 export async function checkReferences(
   deps: PipelineDeps,
   tx: StorageWriter,
   definition: ResourceDefinition,
   fields: Record<string, unknown>,
   context: RequestContext,
-): Promise<void> {
+): Promise<Record<string, unknown>> {
   const errors: FieldError[] = [];
+  let result = fields;
   for (const [field, reference] of Object.entries(definition.references)) {
     const value = fields[field];
     if (value === undefined || value === null) continue;
@@ -48,9 +52,47 @@ export async function checkReferences(
     const found = typeof value === 'string' && target ? await tx.get(reference.resource, value) : undefined;
     if (!found || !target || !matchesFilter(readScope(target, context), found)) {
       errors.push({ path: [field], message: `no ${reference.resource} record ${JSON.stringify(value)}` });
+      continue;
+    }
+    if (reference.inherit.length > 0) {
+      result = { ...result };
+      for (const name of reference.inherit) result[name] = found[name];
     }
   }
   if (errors.length > 0) throw new SynclineError('invalid-reference', { detail: 'A reference points to no record.', errors });
+  return result;
+}
+
+const PROPAGATE_BATCH = 500;
+
+/**
+ * After a record changed, rewrites the fields that records referring to it inherit, each
+ * with its own change (so subscribers see those records enter and leave), recursively.
+ */
+export async function propagateInherited(deps: PipelineDeps, tx: StorageWriter, change: Change): Promise<Change[]> {
+  const { before, after } = change;
+  if (before === null || after === null) return [];
+  const changes: Change[] = [];
+  for (const inbound of deps.registry.inbound(change.resource)) {
+    const inherited = inbound.from.references[inbound.field]?.inherit ?? [];
+    const changed = inherited.filter((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name]));
+    if (changed.length === 0) continue;
+    let last: string | undefined;
+    for (;;) {
+      const byParent = { field: inbound.field, op: 'eq', value: after.id } as const;
+      const filter = last === undefined ? byParent : { and: [byParent, { field: 'id', op: 'gt', value: last } as const] };
+      const batch = await tx.list(inbound.from.name, { filter, order: [{ field: 'id', direction: 'asc' }], limit: PROPAGATE_BATCH });
+      for (const child of batch) {
+        const next: Record<string, unknown> = { ...child, updatedAt: new Date().toISOString() };
+        for (const name of inherited) next[name] = after[name];
+        const childChange = await tx.apply({ kind: 'update', resource: inbound.from.name, before: child, after: next as UnversionedRecord });
+        changes.push(childChange, ...(await propagateInherited(deps, tx, childChange)));
+      }
+      if (batch.length < PROPAGATE_BATCH) break;
+      last = batch[batch.length - 1]?.id;
+    }
+  }
+  return changes;
 }
 
 /**

@@ -3,12 +3,6 @@ import { z } from 'zod';
 import { createSyncline, type Syncline, type SynclineOptions } from '../../src/index.js';
 import { createSqliteStorage } from '../../src/storage/sqlite/index.js';
 
-declare module '@syncline/schema' {
-  interface RequestContext {
-    readonly principal?: unknown;
-  }
-}
-
 export const lists = defineResource({
   name: 'lists',
   schema: z.object({ title: z.string().min(1).max(200) }),
@@ -32,8 +26,8 @@ export const notes = defineResource({
   name: 'notes',
   schema: z.object({ text: z.string(), owner: z.string(), locked: z.boolean().default(false) }),
   rules: {
-    read: (ctx: RequestContext) => (typeof ctx.principal === 'string' ? where({ owner: ctx.principal }) : false),
-    create: (ctx, data) => data.owner === ctx.principal,
+    read: (ctx: RequestContext) => (ctx.principal ? where({ owner: ctx.principal.id }) : false),
+    create: (ctx, data) => data.owner === ctx.principal?.id,
     update: (_ctx, current) => !current.locked,
     delete: (_ctx, current) => !current.locked,
   },
@@ -57,7 +51,7 @@ export async function createTestSyncline(options: Partial<SynclineOptions> = {})
   const syncline = await createSyncline({
     resources: testResources,
     storage: createSqliteStorage({ filename: ':memory:' }),
-    context: ({ transport, headers }) => (headers['x-user'] ? { transport, principal: headers['x-user'] } : { transport }),
+    context: ({ transport, headers }) => (headers['x-user'] ? { transport, principal: { id: headers['x-user'] } } : { transport }),
     onError: () => {},
     ...options,
   });

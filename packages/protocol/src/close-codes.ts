@@ -13,6 +13,11 @@ export const CLOSE_CODES = {
   slowConsumer: 4008,
   /** Too many malformed frames in a row. */
   tooManyErrors: 4400,
+  /**
+   * The connection's session ended: signed out (on any server process) or expired. The
+   * client signs in again (or renews its token) and reconnects; its subscriptions resume.
+   */
+  sessionEnded: 4401,
 } as const;
 
 export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];

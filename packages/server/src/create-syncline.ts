@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ResourceDefinition } from '@syncline/schema';
+import type { Authenticator } from './auth/password-auth.js';
 import type { Backplane } from './backplane/backplane.js';
 import { createMemoryBackplane } from './backplane/memory-backplane.js';
 import { anonymousContext, type ContextFactory } from './context-factory.js';
@@ -14,14 +15,17 @@ import type { Operation, Outcome } from './operation.js';
 import { createExecutor } from './pipeline/executor.js';
 import type { PipelineDeps } from './pipeline/pipeline-deps.js';
 import { createResourceRegistry } from './resource-registry.js';
-import type { Storage } from './storage/storage.js';
+import type { Change, Storage } from './storage/storage.js';
+import { CLOSE_CODES } from '@syncline/protocol';
 
 export interface SynclineOptions {
   readonly resources: readonly ResourceDefinition[];
   readonly storage: Storage;
   /** Default: in-process (one server process). */
   readonly backplane?: Backplane;
-  /** Finds out who is calling; default: everyone is anonymous. */
+  /** Sign-in: `createPasswordAuth()` adds accounts, sessions and their routes, and finds the caller on both transports. */
+  readonly auth?: Authenticator;
+  /** Finds out who is calling (instead of `auth`'s); default: everyone is anonymous. */
   readonly context?: ContextFactory;
   /** The WebSocket path. Default `/live`. */
   readonly livePath?: string;
@@ -75,10 +79,12 @@ export interface Syncline {
 export async function createSyncline(options: SynclineOptions): Promise<Syncline> {
   const limits: SynclineLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const reportError = options.onError ?? ((error: unknown, where: string) => console.error(`[syncline] ${where}:`, error));
-  const registry = createResourceRegistry(options.resources);
+  const auth = options.auth;
+  const resources = [...options.resources, ...(auth?.resources ?? [])];
+  const registry = createResourceRegistry(resources);
   const storage = options.storage;
   const backplane = options.backplane ?? createMemoryBackplane();
-  const createContext = options.context ?? anonymousContext;
+  const createContext = options.context ?? auth?.context ?? anonymousContext;
   const hub = createSubscriptionHub();
 
   const deps: PipelineDeps = {
@@ -94,14 +100,9 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
       },
     },
   };
-  await storage.migrate(options.resources);
-  const feed: ChangeFeed = createChangeFeed({ storage, backplane, dispatch: (change) => hub.dispatch(change), pollMs: limits.feedPollMs, reportError });
-  await feed.start();
-  const stopReconnects = backplane.onReconnect?.(() => void feed.catchUp());
-  const stopCommitted = storage.onCommitted?.(() => void feed.catchUp());
-
+  await storage.migrate(resources);
   const executor = createExecutor(deps);
-  const handle = createHttpHandler({ executor, createContext, maxBodyBytes: limits.maxBodyBytes, maxJsonDepth: limits.maxJsonDepth, reportError });
+  const handleResources = createHttpHandler({ executor, createContext, maxBodyBytes: limits.maxBodyBytes, maxJsonDepth: limits.maxJsonDepth, reportError });
   const sockets = createSocketServer({
     path: options.livePath ?? '/live',
     maxFrameBytes: limits.maxFrameBytes,
@@ -113,7 +114,22 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     createContext,
     seq: () => feed.head,
   });
-  const owns = (path: string): boolean => registry.get(path.split('/')[1] ?? '') !== undefined;
+  const handle = async (request: HttpRequest): Promise<HttpResponse> => (await auth?.route(request)) ?? handleResources(request);
+  auth?.bind({
+    execute: (op) => executor.execute(op),
+    get: (resource, id) => storage.read((tx) => tx.get(resource, id)),
+    checkCrossSite: () => {},
+  });
+  const dispatch = (change: Change): void => {
+    hub.dispatch(change);
+    const ended = auth?.observe(change);
+    if (ended !== undefined) sockets.closeSession(ended, CLOSE_CODES.sessionEnded, 'signed out');
+  };
+  const feed: ChangeFeed = createChangeFeed({ storage, backplane, dispatch, pollMs: limits.feedPollMs, reportError });
+  await feed.start();
+  const stopReconnects = backplane.onReconnect?.(() => void feed.catchUp());
+  const stopCommitted = storage.onCommitted?.(() => void feed.catchUp());
+  const owns = (path: string): boolean => registry.get(path.split('/')[1] ?? '') !== undefined || (auth?.paths.includes(path) ?? false);
   const servers: Server[] = [];
   const trimTimer = setInterval(() => {
     storage.trimLog(limits.changeLogRetention).catch((error: unknown) => reportError(error, 'change log trim'));

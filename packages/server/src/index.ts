@@ -8,3 +8,6 @@ export { negotiate } from './http/content-negotiation.js';
 export type { Backplane } from './backplane/backplane.js';
 export { createMemoryBackplane, createMemoryBus, type MemoryBus } from './backplane/memory-backplane.js';
 export * from './storage/storage.js';
+export { createPasswordAuth, type Authenticator, type AuthRuntime, type PasswordAuthOptions, type SignedIn } from './auth/password-auth.js';
+export { users, sessions, USERNAME_PATTERN } from './auth/auth-resources.js';
+export { hashPassword, verifyPassword } from './auth/password.js';

@@ -14,6 +14,8 @@ export interface HttpRequest {
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
   readonly body?: Uint8Array;
   readonly remoteAddress?: string | undefined;
+  /** Whether the request came over TLS (the session cookie is then `Secure`). */
+  readonly secure?: boolean;
 }
 
 export interface HttpResponse {

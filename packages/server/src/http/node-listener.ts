@@ -64,7 +64,8 @@ export function createNodeListener(options: NodeListenerOptions): (req: Incoming
     res.on('error', (error) => options.reportError(error, 'http response'));
     readBody(req, options.maxBodyBytes).then(
       async (body) => {
-        const request: HttpRequest = { method: req.method ?? 'GET', url, headers: req.headers, remoteAddress: req.socket.remoteAddress, ...(body ? { body } : {}) };
+        const secure = 'encrypted' in req.socket && req.socket.encrypted === true;
+        const request: HttpRequest = { method: req.method ?? 'GET', url, headers: req.headers, remoteAddress: req.socket.remoteAddress, secure, ...(body ? { body } : {}) };
         send(res, await options.handle(request), false);
       },
       (error: unknown) => {

@@ -39,6 +39,8 @@ const SLOW_CONSUMER_GRACE_MS = 5_000;
 export interface Connection {
   /** False once a heartbeat went unanswered; the next tick terminates the socket. */
   alive: boolean;
+  /** Who opened it: fixed for the connection's life (a new session means a new connection). */
+  readonly context: RequestContext;
   heartbeat(): void;
   close(code: number, reason: string): void;
 }
@@ -58,6 +60,7 @@ export function openConnection(options: ConnectionOptions): Connection {
 
   const connection: Connection = {
     alive: true,
+    context: options.context,
     heartbeat() {
       if (!connection.alive) {
         socket.terminate();
@@ -159,7 +162,12 @@ export function openConnection(options: ConnectionOptions): Connection {
     connection.alive = true;
   });
   socket.on('error', (error) => options.deps.reportError(error, 'websocket'));
+  // A session that expires while the socket is open ends it; the client signs in again and resumes.
+  const expiresAt = options.context.session?.expiresAt;
+  const expiry = expiresAt === undefined ? undefined : setTimeout(() => connection.close(CLOSE_CODES.sessionEnded, 'session expired'), Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1));
+  expiry?.unref();
   socket.on('close', () => {
+    if (expiry !== undefined) clearTimeout(expiry);
     subscriptions.closeAll();
     options.onClose();
   });

@@ -27,6 +27,8 @@ export interface SocketServer {
   readonly connections: number;
   /** Sockets closed as slow consumers since start. */
   readonly slowConsumers: number;
+  /** Closes the sockets of one session (signed out) with `code`. */
+  closeSession(sessionId: string, code: number, reason: string): void;
   /** Closes every socket with 1001 (going away) so clients reconnect elsewhere. */
   close(): Promise<void>;
 }
@@ -99,6 +101,11 @@ export function createSocketServer(options: SocketServerOptions): SocketServer {
     },
     get slowConsumers() {
       return slowConsumers;
+    },
+    closeSession(sessionId, code, reason) {
+      for (const connection of connections) {
+        if (connection.context.session?.id === sessionId) connection.close(code, reason);
+      }
     },
     async close() {
       clearInterval(timer);

@@ -26,6 +26,18 @@ export interface ClientOptions extends BackoffOptions {
   readonly requestTimeoutMs?: number;
   /** Frames that are not valid messages, socket errors: reported, never thrown. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * A bearer token from `POST /session`, asked for before each request and each new socket
+   * (so a renewed one is used at once). Browsers on the server's origin need none: the
+   * session cookie goes with every request and the socket's upgrade.
+   */
+  readonly token?: () => string | undefined | Promise<string | undefined>;
+  /**
+   * The server ended the session (signed out elsewhere, or expired; close code 4401). Sign
+   * in again (the client waits for the returned promise) and return the new token from
+   * `token`: the client reconnects and its live views resume where they were.
+   */
+  readonly onSessionEnded?: () => void | Promise<void>;
 }
 
 /** Events a client emits. */
@@ -62,7 +74,7 @@ export function createClient(options: ClientOptions): SynclineClient {
   let subscriptions: Subscriptions | undefined;
   let transport: Transport;
   if (options.transport === 'http') {
-    transport = createHttpTransport({ baseUrl: options.url, ...(options.fetch ? { fetch: options.fetch } : {}), ...timeout(options) });
+    transport = createHttpTransport({ baseUrl: options.url, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.token ? { token: options.token } : {}), ...timeout(options) });
   } else {
     const url = new URL(options.livePath ?? '/live', options.url);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';

@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { InputOf, RecordOf } from '@syncline/schema';
+import { defineResource, type InputOf, type RecordOf } from '@syncline/schema';
+import { z } from 'zod';
 import { createClient, type ConnectionState, type LiveView, type Page } from '../src/index.js';
 import { todos } from './support.js';
 
@@ -28,6 +29,22 @@ describe('types inferred from the shared definition', () => {
     expectTypeOf(api().patch).parameter(1).toExtend<{ done?: boolean | null | undefined }>();
     expectTypeOf<{ done: 'yes' }>().not.toExtend<Parameters<ReturnType<typeof api>['patch']>[1]>();
     expectTypeOf(api().delete).returns.resolves.toBeVoid();
+  });
+
+  it('hidden fields are absent from records and inputs; server-set ones are optional in inputs', () => {
+    const accounts = defineResource({
+      name: 'accounts',
+      schema: z.object({ name: z.string(), owner: z.string(), secret: z.string(), team: z.string(), teamOwner: z.string() }),
+      fieldRules: { secret: { hidden: true }, owner: { write: false } },
+      references: { team: { resource: 'teams', inherit: ['teamOwner'] } },
+    });
+    type Account = RecordOf<typeof accounts>;
+    type Input = InputOf<typeof accounts>;
+    expectTypeOf<Account>().not.toHaveProperty('secret');
+    expectTypeOf<Account['owner']>().toEqualTypeOf<string>();
+    expectTypeOf<{ name: string; team: string }>().toExtend<Input>();
+    expectTypeOf<{ name: string; team: string; owner: string; teamOwner: string }>().toExtend<Input>();
+    expectTypeOf<Input>().not.toHaveProperty('secret');
   });
 
   it('live views hold records', () => {

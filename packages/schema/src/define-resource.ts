@@ -100,6 +100,26 @@ export interface FieldRule {
 
 type FieldName<S extends AnyObjectSchema> = Extract<keyof z.output<S>, string>;
 
+type ReferenceOption<S extends AnyObjectSchema> = string | { resource: string; onDelete?: 'restrict' | 'cascade'; inherit?: ReadonlyArray<FieldName<S>> };
+/** The `references` option's shape. */
+export type ReferenceOptions<S extends AnyObjectSchema> = { [K in FieldName<S>]?: ReferenceOption<S> };
+/** The `fieldRules` option's shape. */
+export type FieldRuleOptions<S extends AnyObjectSchema> = { [K in FieldName<S>]?: FieldRule };
+
+/** Fields a `fieldRules` option hides. */
+export type HiddenFieldsOf<R> = { [K in keyof R]: R[K] extends { readonly hidden: true } ? K : never }[keyof R] & string;
+/** Fields the server sets: hidden, `write: false`, or inherited through a reference. */
+export type ServerFieldsOf<R, Ref> =
+  | HiddenFieldsOf<R>
+  | ({ [K in keyof R]: R[K] extends { readonly write: false } ? K : never }[keyof R] & string)
+  | ({ [K in keyof Ref]: Ref[K] extends { readonly inherit: ReadonlyArray<infer F> } ? F : never }[keyof Ref] & string);
+
+/** What clients see of a record: every field but hidden ones. */
+export type VisibleRecord<S extends AnyObjectSchema, Hidden extends string> = Omit<ResourceRecord<S>, Hidden>;
+/** What clients write: server-set fields may be left out (or sent back unchanged), hidden ones never appear. */
+export type ClientInput<S extends AnyObjectSchema, Hidden extends string, Server extends string> = Omit<ResourceInput<S>, Server> &
+  Partial<Pick<ResourceInput<S>, Exclude<Server, Hidden> & keyof ResourceInput<S>>>;
+
 export interface ResourceOptions<Name extends string, S extends AnyObjectSchema> {
   /** The URI segment: `/<name>` and `/<name>/<id>`. Lower case letters, digits, `-` and `_`. */
   name: Name;
@@ -108,18 +128,18 @@ export interface ResourceOptions<Name extends string, S extends AnyObjectSchema>
   /** Secondary indexes, each a list of fields (`id` is always indexed). */
   indexes?: ReadonlyArray<ReadonlyArray<FieldName<S> | SystemFieldName>>;
   /** Fields that refer to another resource's records: `{ list: 'lists' }` or `{ list: { resource: 'lists', onDelete: 'cascade' } }`. */
-  references?: { [K in FieldName<S>]?: string | { resource: string; onDelete?: 'restrict' | 'cascade'; inherit?: ReadonlyArray<FieldName<S>> } };
+  references?: ReferenceOptions<S>;
   rules?: Rules<S>;
   hooks?: Hooks<S>;
   /** Per-field visibility and write rules. */
-  fieldRules?: { [K in FieldName<S>]?: FieldRule };
+  fieldRules?: FieldRuleOptions<S>;
   /** Only signed-in callers: an anonymous one gets 401 on every request and subscription. */
   signedIn?: boolean;
   /** Stored and logged, never served: no URI reaches it (sessions). The server's own code uses it. */
   internal?: boolean;
 }
 
-export interface ResourceDefinition<Name extends string = string, S extends AnyObjectSchema = AnyObjectSchema> {
+export interface ResourceDefinition<Name extends string = string, S extends AnyObjectSchema = AnyObjectSchema, Hidden extends string = never, Server extends string = never> {
   readonly name: Name;
   readonly schema: S;
   /** Each field's storage kind, derived from the schema. */
@@ -132,7 +152,7 @@ export interface ResourceDefinition<Name extends string = string, S extends AnyO
   readonly signedIn: boolean;
   readonly internal: boolean;
   /** Phantom types for inference on the client; never set at run time. */
-  readonly $types?: { readonly record: ResourceRecord<S>; readonly input: ResourceInput<S> };
+  readonly $types?: { readonly record: VisibleRecord<S, Hidden>; readonly input: ClientInput<S, Hidden, Server> };
 }
 
 const NAME_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/;
@@ -150,9 +170,14 @@ const RESERVED_FIELDS = new Set<string>([...SYSTEM_FIELDS, '__proto__', 'constru
  *   indexes: [['list']],
  * });
  */
-export function defineResource<const Name extends string, S extends AnyObjectSchema>(
-  options: ResourceOptions<Name, S>,
-): ResourceDefinition<Name, S> {
+export function defineResource<
+  const Name extends string,
+  S extends AnyObjectSchema,
+  const R extends FieldRuleOptions<S> = {},
+  const Ref extends ReferenceOptions<S> = {},
+>(
+  options: ResourceOptions<Name, S> & { fieldRules?: R; references?: Ref },
+): ResourceDefinition<Name, S, HiddenFieldsOf<R>, ServerFieldsOf<R, Ref>> {
   if (!NAME_PATTERN.test(options.name)) {
     throw new TypeError(`Resource name "${options.name}" must match ${NAME_PATTERN}`);
   }
@@ -168,8 +193,7 @@ export function defineResource<const Name extends string, S extends AnyObjectSch
     return [...index];
   });
   const references: Record<string, Reference> = {};
-  type ReferenceOption = string | { resource: string; onDelete?: 'restrict' | 'cascade'; inherit?: readonly string[] } | undefined;
-  for (const [field, value] of Object.entries(options.references ?? {}) as Array<[string, ReferenceOption]>) {
+  for (const [field, value] of Object.entries(options.references ?? {}) as Array<[string, ReferenceOption<S> | undefined]>) {
     if (value === undefined) continue;
     if (!(field in fields)) throw new TypeError(`Resource "${options.name}": reference on unknown field "${field}"`);
     const inherit = typeof value === 'string' ? [] : [...(value.inherit ?? [])];
@@ -203,6 +227,6 @@ export function defineResource<const Name extends string, S extends AnyObjectSch
 }
 
 /** The record type of a definition: `RecordOf<typeof todos>`. */
-export type RecordOf<D> = D extends ResourceDefinition<string, infer S> ? ResourceRecord<S> : never;
+export type RecordOf<D> = D extends { readonly $types?: { readonly record: infer R } } ? R : never;
 /** The write input type of a definition: `InputOf<typeof todos>`. */
-export type InputOf<D> = D extends ResourceDefinition<string, infer S> ? ResourceInput<S> : never;
+export type InputOf<D> = D extends { readonly $types?: { readonly input: infer I } } ? I : never;

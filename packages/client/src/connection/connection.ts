@@ -12,6 +12,13 @@ export interface ConnectionOptions extends BackoffOptions {
   readonly onFrame: (frame: Downstream) => void;
   /** Called once per socket that reached `open`, when it is lost. */
   readonly onDrop?: () => void;
+  /** A bearer token for each new socket (offered as the `syncline.bearer.<token>` subprotocol); none for cookies or anonymous. */
+  readonly token?: () => string | undefined | Promise<string | undefined>;
+  /**
+   * The server ended the socket's session (close 4401: signed out or expired). The next
+   * socket waits for the promise it returns (a new sign-in), then asks `token()` again.
+   */
+  readonly onSessionEnded?: () => void | Promise<void>;
   /** Frames that are not valid messages, sockets that fail: reported, never thrown. */
   readonly onError?: (error: unknown) => void;
 }
@@ -31,6 +38,8 @@ export interface Connection {
 
 // Codes after which retrying the same frames would fail the same way (protocol.md §9).
 const FATAL_CLOSE_CODES = new Set([1002, 1007, 4400]);
+const SESSION_ENDED = 4401;
+const BEARER_PROTOCOL = 'syncline.bearer.';
 
 /**
  * Opens a WebSocket offering `syncline.1`, is `open` once `hello` arrives, treats
@@ -46,6 +55,7 @@ export function createConnection(options: ConnectionOptions): Connection {
   let socket: SocketLike | undefined;
   let lastHello: HelloEvent | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let renewing: Promise<void> | undefined;
   const listeners = new Set<ConnectionStateListener>();
 
   const setState = (next: ConnectionState): void => {
@@ -115,17 +125,32 @@ export function createConnection(options: ConnectionOptions): Connection {
       options.onError?.(error);
       return lose('no WebSocket implementation', true);
     }
+    let token: string | undefined;
+    try {
+      await renewing;
+      renewing = undefined;
+      token = await options.token?.();
+    } catch (error) {
+      options.onError?.(error);
+    }
     if (current.kind !== 'connecting' || current.attempt !== attempt) return;
     let created: SocketLike;
     try {
-      created = new Ctor(options.url, SUBPROTOCOL);
+      created = new Ctor(options.url, token === undefined ? SUBPROTOCOL : [SUBPROTOCOL, BEARER_PROTOCOL + token]);
     } catch (error) {
       options.onError?.(error);
       return lose('invalid WebSocket URL', true);
     }
     socket = created;
     created.onmessage = (event) => onMessage(event.data);
-    created.onclose = (event) => lose(`socket closed (${event.code})`, FATAL_CLOSE_CODES.has(event.code));
+    created.onclose = (event) => {
+      if (event.code === SESSION_ENDED && options.onSessionEnded) {
+        renewing = Promise.resolve()
+          .then(options.onSessionEnded)
+          .catch((error: unknown) => options.onError?.(error));
+      }
+      lose(`socket closed (${event.code})`, FATAL_CLOSE_CODES.has(event.code));
+    };
     created.onerror = (event) => options.onError?.(event);
     setTimer(options.connectTimeoutMs ?? 10_000, () => lose('handshake timed out'));
   };

@@ -8,6 +8,8 @@ export interface HttpTransportOptions {
   readonly fetch?: typeof fetch;
   /** Default 10 s. */
   readonly timeoutMs?: number;
+  /** A bearer token sent as `Authorization` with each request. */
+  readonly token?: () => string | undefined | Promise<string | undefined>;
 }
 
 /**
@@ -26,6 +28,8 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         throw new SynclineError('method-not-allowed', { detail: `${request.method} needs the socket transport.` });
       }
       const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...request.headers };
+      const token = await options.token?.();
+      if (token !== undefined) headers['authorization'] ??= `Bearer ${token}`;
       const init: RequestInit = { method: request.method, headers, signal: AbortSignal.timeout(requestOptions.timeoutMs ?? options.timeoutMs ?? 10_000) };
       if (request.body !== undefined) {
         headers['content-type'] ??= 'application/json';

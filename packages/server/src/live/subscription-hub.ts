@@ -2,6 +2,7 @@ import type { ChangeOp } from '@syncline/protocol';
 import { filterKey, matchesFilter, type Filter, type ResourceDefinition } from '@syncline/schema';
 import type { FieldView } from '../pipeline/field-access.js';
 import { recordEtag, representRecord } from '../pipeline/representation.js';
+import { createGroupIndex, type GroupIndex } from './group-index.js';
 import { recordUri } from '../resource-registry.js';
 import type { Change } from '../storage/storage.js';
 
@@ -85,9 +86,19 @@ export interface SubscriptionHub {
   stats(): { subscriptions: number; groups: number };
 }
 
-/** The fan-out: subscriptions grouped by what they see, so each change is matched once per group. */
+interface ResourceGroups {
+  readonly groups: Map<string, SubscriptionGroup>;
+  /** Finds the groups a change may concern by the values its filter pins (`list = X`, `owner = u`), instead of testing all. */
+  readonly index: GroupIndex<SubscriptionGroup>;
+}
+
+/**
+ * The fan-out: subscriptions grouped by what they see, so each change is matched once per
+ * group, and groups indexed by their filters' anchors, so a change tests only the groups
+ * it may concern (one list's subscribers, one user's read rule).
+ */
 export function createSubscriptionHub(): SubscriptionHub {
-  const byResource = new Map<string, Map<string, SubscriptionGroup>>();
+  const byResource = new Map<string, ResourceGroups>();
   let subscriptions = 0;
 
   function send(subscriber: LiveSubscriber, change: Change, tail: string): void {
@@ -98,10 +109,13 @@ export function createSubscriptionHub(): SubscriptionHub {
   const hub: SubscriptionHub = {
     add(subscriber, definition, kind, filter, view) {
       const key = `${kind}:${view.key}:${filterKey(filter)}`;
-      let groups = byResource.get(definition.name);
-      if (!groups) byResource.set(definition.name, (groups = new Map()));
-      let group = groups.get(key);
-      if (!group) groups.set(key, (group = { key, definition, kind, filter, view, subscribers: new Set() }));
+      let resource = byResource.get(definition.name);
+      if (!resource) byResource.set(definition.name, (resource = { groups: new Map(), index: createGroupIndex() }));
+      let group = resource.groups.get(key);
+      if (!group) {
+        resource.groups.set(key, (group = { key, definition, kind, filter, view, subscribers: new Set() }));
+        resource.index.add(group, filter);
+      }
       group.subscribers.add(subscriber);
       subscriptions++;
       return group;
@@ -109,15 +123,18 @@ export function createSubscriptionHub(): SubscriptionHub {
     remove(subscriber, group) {
       if (!group.subscribers.delete(subscriber)) return;
       subscriptions--;
-      if (group.subscribers.size === 0) byResource.get(group.definition.name)?.delete(group.key);
+      if (group.subscribers.size > 0) return;
+      const resource = byResource.get(group.definition.name);
+      resource?.groups.delete(group.key);
+      resource?.index.remove(group);
     },
     dispatch(change) {
-      const groups = byResource.get(change.resource);
-      if (!groups) return;
+      const resource = byResource.get(change.resource);
+      if (!resource) return;
       let build: ((op: ChangeOp, view: FieldView) => string) | undefined;
-      for (const group of groups.values()) {
+      resource.index.candidates([change.before, change.after], (group) => {
         const op = opFor(group, change);
-        if (op === undefined) continue;
+        if (op === undefined) return;
         build ??= createFrameBuilder(group.definition, change);
         const tail = build(op, group.view);
         for (const subscriber of group.subscribers) {
@@ -125,7 +142,7 @@ export function createSubscriptionHub(): SubscriptionHub {
           if (subscriber.catchingUp) subscriber.queue.push(change);
           else send(subscriber, change, tail);
         }
-      }
+      });
     },
     deliver(subscriber, group, change) {
       if (change.resource !== group.definition.name || subscriber.position >= change.seq) return;
@@ -141,7 +158,7 @@ export function createSubscriptionHub(): SubscriptionHub {
       subscriber.queue.length = 0;
       subscriber.catchingUp = false;
     },
-    stats: () => ({ subscriptions, groups: [...byResource.values()].reduce((n, groups) => n + groups.size, 0) }),
+    stats: () => ({ subscriptions, groups: [...byResource.values()].reduce((n, resource) => n + resource.groups.size, 0) }),
   };
   return hub;
 }

@@ -1,0 +1,539 @@
+/**
+ * The fuzzed authorization matrix: random users share lists and write todos over HTTP and
+ * WebSocket while every user keeps live subscriptions open on real sockets. A model holds
+ * what each user may see; after every step the harness checks every response and every
+ * pushed event against it (see `runMatrix`).
+ */
+import fc from 'fast-check';
+import type { Syncline } from '../../../src/index.js';
+import { LiveClient } from '../../support/live-client.js';
+import { SECRET_MARK } from './sharing-resources.js';
+
+/** Two servers over one database and one backplane (or one server twice): subscribers use `reader`, writes go to `writer`. */
+export interface MatrixServers {
+  readonly writer: Syncline;
+  readonly reader: Syncline;
+  readonly writerPort: number;
+  readonly readerPort: number;
+}
+
+// ---------------------------------------------------------------------------------------
+// Commands: plain data, so fast-check prints a failing sequence readably.
+
+type Via = 'http' | 'ws';
+export type Query =
+  | { readonly kind: 'lists' }
+  | { readonly kind: 'todos' }
+  | { readonly kind: 'todosOfList'; readonly list: number }
+  | { readonly kind: 'todosNotDone' }
+  | { readonly kind: 'list'; readonly list: number }
+  | { readonly kind: 'todo'; readonly todo: number };
+
+/** Who acts: a user by index, or the owner (or first member) of the list the command aims at. */
+export type Actor = number | 'owner' | 'member';
+
+export type Command =
+  | { readonly op: 'createList'; readonly user: number; readonly title: string; readonly via: Via }
+  | { readonly op: 'share'; readonly user: Actor; readonly list: number; readonly target: number; readonly via: Via }
+  | { readonly op: 'unshare'; readonly user: Actor; readonly list: number; readonly target: number; readonly via: Via }
+  | { readonly op: 'renameList'; readonly user: Actor; readonly list: number; readonly title: string; readonly via: Via }
+  | { readonly op: 'deleteList'; readonly user: Actor; readonly list: number; readonly via: Via }
+  | { readonly op: 'createTodo'; readonly user: Actor; readonly list: number; readonly title: string; readonly done: boolean; readonly via: Via }
+  | { readonly op: 'updateTodo'; readonly user: Actor; readonly todo: number; readonly title: string; readonly done: boolean; readonly via: Via }
+  | { readonly op: 'deleteTodo'; readonly user: Actor; readonly todo: number; readonly via: Via }
+  | { readonly op: 'writeServerField'; readonly user: Actor; readonly field: 'listOwner' | 'todoSecret' | 'todoOwner' | 'todoMembers'; readonly index: number; readonly via: Via }
+  | { readonly op: 'get'; readonly user: number; readonly query: Query; readonly via: Via }
+  | { readonly op: 'subscribe'; readonly user: number; readonly query: Query };
+
+export interface Scenario {
+  readonly users: number;
+  readonly commands: readonly Command[];
+}
+
+const user = fc.nat({ max: 4 });
+const actor: fc.Arbitrary<Actor> = fc.oneof({ arbitrary: user, weight: 2 }, { arbitrary: fc.constantFrom<Actor>('owner', 'member'), weight: 2 });
+const index = fc.nat({ max: 7 });
+const via = fc.constantFrom<Via>('http', 'ws');
+const title = fc.constantFrom('Milk', 'b', 'Rye bread', 'ünïcødé 😀', 'long '.repeat(40).trim());
+const query: fc.Arbitrary<Query> = fc.oneof(
+  fc.constant<Query>({ kind: 'lists' }),
+  fc.constant<Query>({ kind: 'todos' }),
+  index.map((list): Query => ({ kind: 'todosOfList', list })),
+  fc.constant<Query>({ kind: 'todosNotDone' }),
+  index.map((list): Query => ({ kind: 'list', list })),
+  index.map((todo): Query => ({ kind: 'todo', todo })),
+);
+
+const command: fc.Arbitrary<Command> = fc.oneof(
+  { arbitrary: fc.record({ op: fc.constant('createList' as const), user, title, via }), weight: 3 },
+  { arbitrary: fc.record({ op: fc.constant('share' as const), user: actor, list: index, target: user, via }), weight: 4 },
+  { arbitrary: fc.record({ op: fc.constant('unshare' as const), user: actor, list: index, target: user, via }), weight: 3 },
+  { arbitrary: fc.record({ op: fc.constant('renameList' as const), user: actor, list: index, title, via }), weight: 1 },
+  { arbitrary: fc.record({ op: fc.constant('deleteList' as const), user: actor, list: index, via }), weight: 1 },
+  { arbitrary: fc.record({ op: fc.constant('createTodo' as const), user: actor, list: index, title, done: fc.boolean(), via }), weight: 4 },
+  { arbitrary: fc.record({ op: fc.constant('updateTodo' as const), user: actor, todo: index, title, done: fc.boolean(), via }), weight: 3 },
+  { arbitrary: fc.record({ op: fc.constant('deleteTodo' as const), user: actor, todo: index, via }), weight: 1 },
+  {
+    arbitrary: fc.record({ op: fc.constant('writeServerField' as const), user: actor, field: fc.constantFrom('listOwner' as const, 'todoSecret' as const, 'todoOwner' as const, 'todoMembers' as const), index, via }),
+    weight: 1,
+  },
+  { arbitrary: fc.record({ op: fc.constant('get' as const), user, query, via }), weight: 3 },
+  { arbitrary: fc.record({ op: fc.constant('subscribe' as const), user, query }), weight: 3 },
+);
+
+export const scenarioArbitrary = (maxCommands: number): fc.Arbitrary<Scenario> =>
+  fc.record({ users: fc.integer({ min: 3, max: 5 }), commands: fc.array(command, { minLength: Math.min(8, maxCommands), maxLength: maxCommands, size: 'max' }) });
+
+// ---------------------------------------------------------------------------------------
+// The model.
+
+interface ModelList {
+  id: string;
+  title: string;
+  owner: string;
+  members: string[];
+}
+interface ModelTodo {
+  id: string;
+  title: string;
+  done: boolean;
+  list: string;
+}
+
+class Model {
+  readonly lists = new Map<string, ModelList>();
+  readonly todos = new Map<string, ModelTodo>();
+  /** Every id ever created, in order (deleted ones stay, so commands can aim at them). */
+  readonly listIds: string[] = [];
+  readonly todoIds: string[] = [];
+
+  listId(index: number): string {
+    return this.listIds.length === 0 ? 'no-such-list' : (this.listIds[index % this.listIds.length] as string);
+  }
+  todoId(index: number): string {
+    return this.todoIds.length === 0 ? 'no-such-todo' : (this.todoIds[index % this.todoIds.length] as string);
+  }
+  canSeeList(user: string, id: string): boolean {
+    const list = this.lists.get(id);
+    return list !== undefined && (list.owner === user || list.members.includes(user));
+  }
+  canSeeTodo(user: string, id: string): boolean {
+    const todo = this.todos.get(id);
+    return todo !== undefined && this.canSeeList(user, todo.list);
+  }
+  canSee(user: string, resource: 'lists' | 'todos', id: string): boolean {
+    return resource === 'lists' ? this.canSeeList(user, id) : this.canSeeTodo(user, id);
+  }
+  /** What the user may see of a query: id → the fields a client should get. */
+  visible(user: string, query: ResolvedQuery): Map<string, Record<string, unknown>> {
+    const result = new Map<string, Record<string, unknown>>();
+    const source: Map<string, ModelList | ModelTodo> = query.resource === 'lists' ? this.lists : this.todos;
+    for (const record of source.values()) {
+      if (this.canSee(user, query.resource, record.id) && query.matches(record)) result.set(record.id, { ...record });
+    }
+    return result;
+  }
+}
+
+interface ResolvedQuery {
+  readonly resource: 'lists' | 'todos';
+  readonly uri: string;
+  readonly record: boolean;
+  readonly matches: (record: ModelList | ModelTodo) => boolean;
+}
+
+function resolve(model: Model, query: Query): ResolvedQuery {
+  switch (query.kind) {
+    case 'lists':
+      return { resource: 'lists', uri: '/lists?limit=500', record: false, matches: () => true };
+    case 'todos':
+      return { resource: 'todos', uri: '/todos?limit=500', record: false, matches: () => true };
+    case 'todosOfList': {
+      const list = model.listId(query.list);
+      return { resource: 'todos', uri: `/todos?list=${encodeURIComponent(list)}&limit=500`, record: false, matches: (r) => (r as ModelTodo).list === list };
+    }
+    case 'todosNotDone':
+      return { resource: 'todos', uri: '/todos?done=false&limit=500', record: false, matches: (r) => !(r as ModelTodo).done };
+    case 'list': {
+      const id = model.listId(query.list);
+      return { resource: 'lists', uri: `/lists/${id}`, record: true, matches: (r) => r.id === id };
+    }
+    case 'todo': {
+      const id = model.todoId(query.todo);
+      return { resource: 'todos', uri: `/todos/${id}`, record: true, matches: (r) => r.id === id };
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// What a client may receive.
+
+const SYSTEM = ['id', 'version', 'createdAt', 'updatedAt'];
+const SHAPES: Record<'lists' | 'todos', readonly string[]> = {
+  lists: [...SYSTEM, 'title', 'owner', 'members'],
+  todos: [...SYSTEM, 'title', 'done', 'list'],
+};
+const OWN_FIELDS: Record<'lists' | 'todos', readonly string[]> = { lists: ['title', 'owner', 'members'], todos: ['title', 'done', 'list'] };
+
+export class Violation extends Error {
+  override name = 'Violation';
+}
+function fail(message: string): never {
+  throw new Violation(message);
+}
+
+/** A served representation must have exactly the visible fields (no hidden one) and equal the model's record. */
+function checkRepresentation(where: string, resource: 'lists' | 'todos', body: unknown, expected?: Record<string, unknown>): void {
+  if (typeof body !== 'object' || body === null) fail(`${where}: not a record: ${JSON.stringify(body)}`);
+  const keys = Object.keys(body).sort();
+  const shape = [...SHAPES[resource]].sort();
+  if (JSON.stringify(keys) !== JSON.stringify(shape)) fail(`${where}: ${resource} record has fields ${keys.join(',')}, expected exactly ${shape.join(',')}`);
+  if (expected) {
+    for (const field of OWN_FIELDS[resource]) {
+      const got = (body as Record<string, unknown>)[field];
+      if (JSON.stringify(got) !== JSON.stringify(expected[field])) {
+        fail(`${where}: ${resource} ${String(expected['id'])}.${field} is ${JSON.stringify(got)}, the model says ${JSON.stringify(expected[field])}`);
+      }
+    }
+  }
+}
+
+function checkNoSecret(where: string, raw: string): void {
+  if (raw.includes(SECRET_MARK)) fail(`${where}: a hidden field's value left the server: ${raw.slice(0, 500)}`);
+}
+
+interface Answer {
+  status: number;
+  body: any;
+}
+
+/** One user's sockets and subscriptions. */
+interface Session {
+  readonly name: string;
+  readonly reader: LiveClient;
+  readonly writer: LiveClient;
+  readonly subscriptions: Map<string, Subscription>;
+  /** How many frames of each socket have been checked. */
+  seen: { reader: number; writer: number };
+  nextSub: number;
+}
+interface Subscription {
+  readonly id: string;
+  readonly query: ResolvedQuery;
+  readonly content: Map<string, Record<string, unknown>>;
+  lastSeq: number;
+}
+
+let runCounter = 0;
+
+/** What the runs exercised, so a test can show the matrix is not vacuous. */
+export const matrixStats = { runs: 0, steps: 0, events: {} as Record<string, number>, statuses: {} as Record<string, number>, subscriptions: 0 };
+const bump = (counts: Record<string, number>, key: string) => void (counts[key] = (counts[key] ?? 0) + 1);
+
+
+/**
+ * Runs one scenario and throws a {@link Violation} at the first step where a response, a
+ * pushed event or a subscription's content is not what the model allows. Users are named
+ * per run, so runs can share servers: a user of this run sees nothing an earlier run made.
+ */
+export async function runScenario(servers: MatrixServers, scenario: Scenario): Promise<void> {
+  const run = ++runCounter;
+  const names = Array.from({ length: scenario.users }, (_, i) => `r${run}-${['ann', 'bob', 'cy', 'dee', 'eve'][i]}`);
+  const model = new Model();
+  matrixStats.runs++;
+  matrixStats.steps += scenario.commands.length;
+  const sessions: Session[] = [];
+  try {
+    for (const name of names) {
+      const headers = { 'x-user': name };
+      sessions.push({
+        name,
+        reader: await LiveClient.connect(servers.readerPort, { headers }),
+        writer: await LiveClient.connect(servers.writerPort, { headers }),
+        subscriptions: new Map(),
+        seen: { reader: 0, writer: 0 },
+        nextSub: 1,
+      });
+    }
+    await servers.writer.flush();
+    await servers.reader.flush();
+    let head = servers.reader.stats().seq;
+    // Every user watches everything it may see from the start; commands open more (records, one list's todos).
+    for (const [i] of names.entries()) {
+      for (const query of [{ kind: 'lists' }, { kind: 'todos' }, { kind: 'todosNotDone' }] as const) {
+        await apply(servers, model, sessions[i] as Session, { op: 'subscribe', user: i, query }, names);
+      }
+    }
+    for (const [step, cmd] of scenario.commands.entries()) {
+      const session = sessions[actorIndex(model, cmd, names)] as Session;
+      const where = `step ${step} ${JSON.stringify(cmd)} as ${session.name}`;
+      try {
+        await apply(servers, model, session, cmd, names);
+        await servers.writer.flush();
+        await servers.reader.flush();
+        const previous = head;
+        head = Math.max(servers.reader.stats().seq, servers.writer.stats().seq);
+        // A request after the events on every socket: its answer comes after them.
+        for (const s of sessions) await Promise.all([s.reader.request('OPTIONS', '/lists'), s.writer.request('OPTIONS', '/lists')]);
+        for (const s of sessions) checkFrames(model, s, previous, head);
+      } catch (error) {
+        if (error instanceof Violation) error.message = `${where}: ${error.message}`;
+        throw error;
+      }
+    }
+  } finally {
+    for (const s of sessions) {
+      await s.reader[Symbol.asyncDispose]();
+      await s.writer[Symbol.asyncDispose]();
+    }
+  }
+}
+
+/** The index of the user who runs a command ('owner' and 'member' look at the list it aims at, as the model knows it). */
+function actorIndex(model: Model, cmd: Command, names: readonly string[]): number {
+  if (typeof cmd.user === 'number') return cmd.user % names.length;
+  let listId: string | undefined;
+  if (cmd.op === 'share' || cmd.op === 'unshare' || cmd.op === 'renameList' || cmd.op === 'deleteList' || cmd.op === 'createTodo') listId = model.listId(cmd.list);
+  else if (cmd.op === 'updateTodo' || cmd.op === 'deleteTodo') listId = model.todos.get(model.todoId(cmd.todo))?.list;
+  else if (cmd.op === 'writeServerField') listId = cmd.field === 'listOwner' ? model.listId(cmd.index) : model.todos.get(model.todoId(cmd.index))?.list;
+  const list = listId === undefined ? undefined : model.lists.get(listId);
+  const name = cmd.user === 'owner' ? list?.owner : list?.members[0];
+  const found = name === undefined ? -1 : names.indexOf(name);
+  return found >= 0 ? found : cmd.user === 'owner' ? 0 : 1;
+}
+
+async function call(servers: MatrixServers, session: Session, via: Via, method: string, uri: string, body?: unknown): Promise<Answer> {
+  if (via === 'ws') {
+    const frame = await session.writer.request(method, uri, body === undefined ? {} : { body });
+    return { status: frame['status'] as number, body: frame['body'] };
+  }
+  return httpCall(method === 'GET' ? servers.reader : servers.writer, session.name, method, uri, body);
+}
+
+async function httpCall(server: Syncline, user: string, method: string, uri: string, body?: unknown): Promise<Answer> {
+  const headers: Record<string, string> = { 'x-user': user, accept: 'application/json' };
+  let bytes: Uint8Array | undefined;
+  if (body !== undefined) {
+    bytes = new TextEncoder().encode(JSON.stringify(body));
+    headers['content-type'] = method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
+  }
+  const response = await server.handle({ method, url: uri, headers, ...(bytes ? { body: bytes } : {}) });
+  const raw = response.body ?? '';
+  checkNoSecret(`HTTP ${method} ${uri}`, raw);
+  return { status: response.status, body: raw === '' ? undefined : JSON.parse(raw) };
+}
+
+function expectStatus(what: string, answer: Answer, expected: number): void {
+  bump(matrixStats.statuses, `${what.split(' ')[0]} ${expected}`);
+  if (answer.status !== expected) fail(`${what} answered ${answer.status}, the model expects ${expected}: ${JSON.stringify(answer.body)?.slice(0, 300)}`);
+}
+
+async function apply(servers: MatrixServers, model: Model, session: Session, cmd: Command, names: string[]): Promise<void> {
+  const me = session.name;
+  switch (cmd.op) {
+    case 'createList': {
+      const answer = await call(servers, session, cmd.via, 'POST', '/lists', { title: cmd.title });
+      expectStatus('POST /lists', answer, 201);
+      const list: ModelList = { id: answer.body.id, title: cmd.title, owner: me, members: [] };
+      checkRepresentation('POST /lists', 'lists', answer.body, { ...list });
+      model.lists.set(list.id, list);
+      model.listIds.push(list.id);
+      return;
+    }
+    case 'share':
+    case 'unshare':
+    case 'renameList': {
+      const id = model.listId(cmd.list);
+      const list = model.lists.get(id);
+      const target = names[('target' in cmd ? cmd.target : 0) % names.length] as string;
+      let patch: Record<string, unknown>;
+      let next: ModelList | undefined;
+      if (cmd.op === 'renameList') {
+        patch = { title: cmd.title };
+        next = list && { ...list, title: cmd.title };
+      } else {
+        const members = list ? (cmd.op === 'share' ? [...list.members, target] : list.members.filter((m) => m !== target)) : [target];
+        patch = { members };
+        next = list && { ...list, members };
+      }
+      const expected = !model.canSeeList(me, id) ? 404 : list && next && list.owner !== me && JSON.stringify(list.members) !== JSON.stringify(next.members) ? 403 : 200;
+      const answer = await call(servers, session, cmd.via, 'PATCH', `/lists/${id}`, patch);
+      expectStatus(`PATCH /lists/${id} ${JSON.stringify(patch)}`, answer, expected);
+      if (expected === 200 && next) {
+        checkRepresentation('PATCH /lists', 'lists', answer.body, { ...next });
+        model.lists.set(id, next);
+      }
+      return;
+    }
+    case 'deleteList': {
+      const id = model.listId(cmd.list);
+      const expected = !model.canSeeList(me, id) ? 404 : model.lists.get(id)?.owner !== me ? 403 : 204;
+      const answer = await call(servers, session, cmd.via, 'DELETE', `/lists/${id}`);
+      expectStatus(`DELETE /lists/${id}`, answer, expected);
+      if (expected === 204) {
+        model.lists.delete(id);
+        for (const todo of [...model.todos.values()]) if (todo.list === id) model.todos.delete(todo.id);
+      }
+      return;
+    }
+    case 'createTodo': {
+      const list = model.listId(cmd.list);
+      const expected = model.canSeeList(me, list) ? 201 : 422;
+      const answer = await call(servers, session, cmd.via, 'POST', '/todos', { title: cmd.title, done: cmd.done, list });
+      expectStatus(`POST /todos in ${list}`, answer, expected);
+      if (expected === 201) {
+        const todo: ModelTodo = { id: answer.body.id, title: cmd.title, done: cmd.done, list };
+        checkRepresentation('POST /todos', 'todos', answer.body, { ...todo });
+        model.todos.set(todo.id, todo);
+        model.todoIds.push(todo.id);
+      }
+      return;
+    }
+    case 'updateTodo': {
+      const id = model.todoId(cmd.todo);
+      const expected = model.canSeeTodo(me, id) ? 200 : 404;
+      const answer = await call(servers, session, cmd.via, 'PATCH', `/todos/${id}`, { title: cmd.title, done: cmd.done });
+      expectStatus(`PATCH /todos/${id}`, answer, expected);
+      if (expected === 200) {
+        const todo = { ...(model.todos.get(id) as ModelTodo), title: cmd.title, done: cmd.done };
+        checkRepresentation('PATCH /todos', 'todos', answer.body, { ...todo });
+        model.todos.set(id, todo);
+      }
+      return;
+    }
+    case 'deleteTodo': {
+      const id = model.todoId(cmd.todo);
+      const expected = model.canSeeTodo(me, id) ? 204 : 404;
+      expectStatus(`DELETE /todos/${id}`, await call(servers, session, cmd.via, 'DELETE', `/todos/${id}`), expected);
+      if (expected === 204) model.todos.delete(id);
+      return;
+    }
+    case 'writeServerField': {
+      // Always a value different from the stored one: the write must be refused, never dropped.
+      if (cmd.field === 'listOwner') {
+        const id = model.listId(cmd.index);
+        const answer = await call(servers, session, cmd.via, 'PATCH', `/lists/${id}`, { owner: `${me}-not-the-owner` });
+        expectStatus(`PATCH /lists/${id} owner`, answer, model.canSeeList(me, id) ? 403 : 404);
+        return;
+      }
+      const id = model.todoId(cmd.index);
+      const patch =
+        cmd.field === 'todoSecret' ? { secret: 'guess' } : cmd.field === 'todoOwner' ? { owner: `${me}-not-the-owner` } : { members: [`${me}-not-a-member`] };
+      const answer = await call(servers, session, cmd.via, 'PATCH', `/todos/${id}`, patch);
+      expectStatus(`PATCH /todos/${id} ${JSON.stringify(patch)}`, answer, model.canSeeTodo(me, id) ? 403 : 404);
+      return;
+    }
+    case 'get': {
+      const query = resolve(model, cmd.query);
+      const answer =
+        cmd.via === 'ws'
+          ? await session.reader.request('GET', query.uri).then((frame) => ({ status: frame['status'] as number, body: frame['body'] }))
+          : await httpCall(servers.reader, me, 'GET', query.uri);
+      checkSnapshot(`GET ${query.uri} over ${cmd.via}`, model, me, query, answer);
+      return;
+    }
+    case 'subscribe': {
+      const query = resolve(model, cmd.query);
+      const id = `s${session.nextSub++}`;
+      const frame = await session.reader.request('SUBSCRIBE', query.uri, { id });
+      const answer = { status: frame['status'] as number, body: frame['body'] };
+      const content = checkSnapshot(`SUBSCRIBE ${query.uri}`, model, me, query, answer);
+      if (answer.status === 200) {
+        matrixStats.subscriptions++;
+        session.subscriptions.set(id, { id, query, content, lastSeq: Number(frame['headers']?.['syncline-seq']) });
+      }
+      return;
+    }
+  }
+}
+
+/** A GET or SUBSCRIBE answer: exactly what the model lets the user see. Answers it as content. */
+function checkSnapshot(where: string, model: Model, user: string, query: ResolvedQuery, answer: Answer): Map<string, Record<string, unknown>> {
+  const expected = model.visible(user, query);
+  const content = new Map<string, Record<string, unknown>>();
+  if (query.record) {
+    expectStatus(where, answer, expected.size === 1 ? 200 : 404);
+    if (answer.status === 200) {
+      checkRepresentation(where, query.resource, answer.body, [...expected.values()][0]);
+      content.set(answer.body.id, answer.body);
+    }
+    return content;
+  }
+  expectStatus(where, answer, 200);
+  if (answer.body?.next !== null) fail(`${where}: expected one page, got next ${answer.body?.next}`);
+  for (const item of answer.body.items as Array<Record<string, unknown>>) {
+    const id = String(item['id']);
+    if (!expected.has(id)) fail(`${where}: ${query.resource} ${id} was served, but ${user} may not see it (or it does not match)`);
+    checkRepresentation(where, query.resource, item, expected.get(id));
+    content.set(id, item);
+  }
+  if (content.size !== expected.size) {
+    fail(`${where}: served ${content.size} ${query.resource}, the model expects ${expected.size}: missing ${[...expected.keys()].filter((id) => !content.has(id)).join(',')}`);
+  }
+  return content;
+}
+
+/** Every new frame on a user's sockets, then every subscription's content against the model. */
+function checkFrames(model: Model, session: Session, previousHead: number, head: number): void {
+  const user = session.name;
+  for (const frame of session.writer.frames.slice(session.seen.writer)) {
+    checkNoSecret(`a frame to ${user} (writer socket)`, JSON.stringify(frame));
+    if (frame['event'] === 'change') fail(`${user}'s writer socket has no subscription, yet got ${JSON.stringify(frame)}`);
+  }
+  session.seen.writer = session.writer.frames.length;
+  for (const frame of session.reader.frames.slice(session.seen.reader)) {
+    const raw = JSON.stringify(frame);
+    checkNoSecret(`a frame to ${user}`, raw);
+    if (frame['event'] !== 'change') continue;
+    const where = `event ${raw.slice(0, 400)} to ${user}`;
+    const sub = session.subscriptions.get(String(frame['subscription']));
+    if (!sub) fail(`${where}: no such subscription`);
+    const seq = Number(frame['seq']);
+    if (!(seq > previousHead && seq <= head)) fail(`${where}: seq ${seq} is not a change of this step (${previousHead}, ${head}]`);
+    if (!(seq > sub.lastSeq)) fail(`${where}: seq ${seq} is not after ${sub.lastSeq}`);
+    sub.lastSeq = seq;
+    const match = /^\/(lists|todos)\/(.+)$/.exec(String(frame['resource']));
+    if (!match || match[1] !== sub.query.resource) fail(`${where}: not a ${sub.query.resource} record`);
+    const id = match[2] as string;
+    const op = String(frame['op']);
+    bump(matrixStats.events, `${sub.query.record ? 'record' : 'collection'} ${op}`);
+    if (!sub.query.record && (op === 'create' || op === 'delete')) fail(`${where}: a collection subscription got ${op}`);
+    if (sub.query.record && !sub.query.matches({ id } as ModelList)) fail(`${where}: a record subscription got another record`);
+    if (op === 'create' || op === 'enter' || op === 'update') {
+      // Visible at the time of the change: each record changes at most once per step, so the model after the step is its state then.
+      if (!model.canSee(user, sub.query.resource, id)) fail(`${where}: ${user} may not see ${sub.query.resource} ${id}`);
+      const expected = model.visible(user, sub.query).get(id);
+      if (!expected) fail(`${where}: ${id} does not match the subscription's query`);
+      checkRepresentation(where, sub.query.resource, frame['body'], expected);
+      if (op === 'update' && !sub.content.has(id)) fail(`${where}: update of a record the subscription does not hold`);
+      if (op !== 'update' && sub.content.has(id)) fail(`${where}: ${op} of a record the subscription already holds`);
+      sub.content.set(id, frame['body']);
+    } else if (op === 'delete' || op === 'leave') {
+      if (frame['body'] !== null) fail(`${where}: ${op} carries a body`);
+      if (!sub.content.has(id)) fail(`${where}: ${op} of a record the subscription never held (it reveals the record)`);
+      sub.content.delete(id);
+    } else {
+      fail(`${where}: unknown op`);
+    }
+  }
+  session.seen.reader = session.reader.frames.length;
+  for (const sub of session.subscriptions.values()) {
+    const expected = model.visible(user, sub.query);
+    const got = [...sub.content.keys()].sort();
+    const want = [...expected.keys()].sort();
+    if (JSON.stringify(got) !== JSON.stringify(want)) {
+      fail(`subscription ${sub.id} (${sub.query.uri}) of ${user} holds [${got.join(', ')}], the model says [${want.join(', ')}]`);
+    }
+    for (const [id, body] of sub.content) checkRepresentation(`subscription ${sub.id} of ${user}`, sub.query.resource, body, expected.get(id));
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Running it.
+
+/** The seed: `SYNCLINE_AUTHZ_SEED` replays a run; otherwise a fresh one, printed by fast-check on failure. */
+export const MATRIX_SEED = process.env['SYNCLINE_AUTHZ_SEED'] !== undefined ? Number(process.env['SYNCLINE_AUTHZ_SEED']) : Math.floor(Math.random() * 0x7fffffff);
+
+export function matrixProperty(servers: MatrixServers, maxCommands: number): fc.IAsyncPropertyWithHooks<[Scenario]> {
+  return fc.asyncProperty(scenarioArbitrary(maxCommands), (scenario) => runScenario(servers, scenario));
+}

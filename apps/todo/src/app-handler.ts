@@ -23,9 +23,11 @@ const isForm = (contentType: string | undefined): boolean => contentType?.split(
 /**
  * The app's HTTP handler: one URL per resource, for browsers and programs alike. At a resource
  * URL (`/lists`, `/lists/<id>`, `/todos`, `/todos/<id>`), a GET or HEAD that prefers HTML gets
- * the page, a posted form (`_method` for PUT, PATCH, DELETE) runs as that operation and
- * redirects, and everything else is Syncline's JSON API, unchanged. Those answers carry
- * `Vary: Accept`. Other paths (`/`, `/assets/*`) are the pages' own.
+ * the page (or, signed out, a 303 to the sign-in page), a posted form (`_method` for PUT,
+ * PATCH, DELETE) runs as that operation and redirects, and everything else is Syncline's JSON
+ * API, unchanged (401 when signed out). Those answers carry `Vary: Accept`. Forms posted to
+ * `/session` and `/users` sign in, out (`_method=DELETE`) and up; JSON there is the server's
+ * own sign-in API. Other paths (`/`, `/sign-in`, `/sign-up`, `/assets/*`) are the pages' own.
  *
  * @example
  * const server = http.createServer(createAppHandler(syncline, createPageHandler({ syncline, script })));
@@ -35,6 +37,8 @@ export function createAppHandler(syncline: Syncline, pages: PageHandler): Listen
   const api = syncline.listener(pages.other);
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    // The sign-in, sign-out and sign-up forms post to the authentication's own URLs; JSON there is the server's.
+    if ((path === '/session' || path === '/users') && req.method === 'POST' && isForm(req.headers['content-type'])) return pages.account(req, res);
     if (parseResourcePath(path) === undefined) return api(req, res);
     // Merged into the API's own headers by its writeHead, so its JSON answers vary too.
     res.setHeader('vary', 'Accept');

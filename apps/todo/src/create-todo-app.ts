@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createSyncline, type ServerConfig, type Syncline } from '@syncline/server';
+import { createPasswordAuth, createSyncline, type PasswordAuthOptions, type ServerConfig, type Syncline } from '@syncline/server';
 import { createAppHandler } from './app-handler.js';
 import { bundleBrowserScript } from './browser/bundle.js';
 import { createPageHandler } from './pages/page-handler.js';
@@ -10,9 +10,11 @@ import { openBackplane, openStorage } from './todo-storage.js';
 export interface TodoAppOptions {
   readonly config: ServerConfig;
   readonly onError?: (error: unknown, where: string) => void;
+  /** Settings of the built-in password sign-in (tests lower scrypt's cost). */
+  readonly auth?: PasswordAuthOptions;
 }
 
-/** The TODO app: Syncline serving `/lists` and `/todos` plus the HTML pages and script. */
+/** The TODO app: Syncline serving `/lists` and `/todos` to signed-in users, plus sign-in, the HTML pages and script. */
 export interface TodoApp {
   readonly syncline: Syncline;
   /**
@@ -36,8 +38,11 @@ export interface TodoApp {
 export async function createTodoApp(options: TodoAppOptions): Promise<TodoApp> {
   const { config } = options;
   const backplane = await openBackplane(config);
+  // Accounts and sessions (POST /users, /session) in the same storage; the cookie authenticates the pages and their socket.
+  const auth = createPasswordAuth(options.auth);
   const syncline = await createSyncline({
     resources,
+    auth,
     storage: await openStorage(config),
     ...(backplane ? { backplane } : {}),
     livePath: config.livePath,
@@ -55,7 +60,7 @@ export async function createTodoApp(options: TodoAppOptions): Promise<TodoApp> {
   };
   void bundle().catch((error: unknown) => (options.onError ?? console.error)(error, 'browser script bundle'));
   const reportError = options.onError ?? ((error: unknown, where: string) => console.error(`[todo] ${where}:`, error));
-  const pages = createPageHandler({ syncline, script: bundle, reportError });
+  const pages = createPageHandler({ syncline, auth, script: bundle, reportError });
   const handler = createAppHandler(syncline, pages);
   return {
     syncline,

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@syncline/server';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
 import { createTodoApp, type TodoApp } from '../src/create-todo-app.js';
+import { FAST_SCRYPT, signUp, type Account } from './session-support.js';
 
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it). */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -48,7 +49,7 @@ export async function startApp(): Promise<RunningApp> {
   const dir = mkdtempSync(join(tmpdir(), 'syncline-browser-'));
   const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'todo.db')}` });
   const open = async (port: number): Promise<{ app: TodoApp; port: number }> => {
-    const app = await createTodoApp({ config, onError: reportUnexpected });
+    const app = await createTodoApp({ config, auth: { scrypt: FAST_SCRYPT }, onError: reportUnexpected });
     return { app, port: (await app.listen(port, '127.0.0.1')).port };
   };
   const first = await open(0);
@@ -73,9 +74,21 @@ export async function startApp(): Promise<RunningApp> {
   return handle;
 }
 
-/** Posts JSON to a resource (as another program would) and answers the created record. */
-export async function postJson<T>(base: string, path: string, body: unknown): Promise<T> {
-  const response = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+/**
+ * A browser context signed in as a new user: signed up through the JSON API, with the
+ * session cookie the sign-in set (the pages and their socket use it).
+ */
+export async function signedInContext(browser: Browser, base: string, username: string, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; account: Account }> {
+  const account = await signUp(base, username);
+  const context = await browser.newContext(options);
+  const [name = '', value = ''] = account.cookie.split('=');
+  await context.addCookies([{ name, value, url: base, httpOnly: true, sameSite: 'Lax' }]);
+  return { context, account };
+}
+
+/** Posts JSON to a resource as the account (a program with its bearer token) and answers the created record. */
+export async function postJson<T>(base: string, account: Account, path: string, body: unknown): Promise<T> {
+  const response = await fetch(base + path, { method: 'POST', headers: { ...account.auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (response.status !== 201) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }

@@ -1,13 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, postJson, startApp, type RunningApp } from './browser-harness.js';
+import { launchChromium, postJson, signedInContext, startApp, type RunningApp } from './browser-harness.js';
+import { signUp, type Account } from './session-support.js';
 
 // Another browser's change must show within a second (no reload, no fixed sleeps: every wait
 // below is Playwright's auto-waiting with this timeout).
 const LIVE_MS = 1_000;
 const SCREENSHOT = fileURLToPath(new URL('../test-results/todo.png', import.meta.url));
+const SHARING_SCREENSHOT = fileURLToPath(new URL('../test-results/sharing.png', import.meta.url));
 const browser: Browser | undefined = await launchChromium();
 
 const checkbox = (page: Page, name: string, checked?: boolean) =>
@@ -19,8 +21,17 @@ const waitForTitles = (page: Page, titles: string[], timeout = LIVE_MS) =>
 
 describe.skipIf(browser === undefined)('the TODO app in Chromium', () => {
   let server: RunningApp;
+  /** The user of the tests that need only one; every context of hers carries her session cookie. */
+  let ana: Account;
+  const asAna = async (options = {}): Promise<BrowserContext> => {
+    const context = await browser!.newContext(options);
+    const [name = '', value = ''] = ana.cookie.split('=');
+    await context.addCookies([{ name, value, url: server.base, httpOnly: true, sameSite: 'Lax' }]);
+    return context;
+  };
   beforeAll(async () => {
     server = await startApp();
+    ana = await signUp(server.base, 'ana');
   });
   afterAll(async () => {
     await browser?.close();
@@ -28,7 +39,7 @@ describe.skipIf(browser === undefined)('the TODO app in Chromium', () => {
   });
 
   it('is live: what one browser does, another sees within a second, without reload', { timeout: 30_000 }, async () => {
-    const [a, b] = await Promise.all([browser!.newContext(), browser!.newContext()]);
+    const [a, b] = await Promise.all([asAna(), asAna()]);
     const [pageA, pageB] = await Promise.all([a.newPage(), b.newPage()]);
     for (const page of [pageA, pageB]) {
       await page.goto(server.base);
@@ -82,7 +93,18 @@ describe.skipIf(browser === undefined)('the TODO app in Chromium', () => {
   it('works without JavaScript, through forms (Post/Redirect/Get)', { timeout: 30_000 }, async () => {
     const context = await browser!.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
+    // Signed out, the app leads to the sign-in page; a new user signs up there.
     await page.goto(server.base);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByRole('link', { name: 'Sign up' }).first().click();
+    await page.getByLabel('Username').fill('nadia');
+    await page.getByLabel('Password').fill('correct horse');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.getByRole('heading', { name: 'Lists' }).waitFor();
+    expect(await page.locator('#username').textContent()).toBe('nadia');
+    // A program of the same user's (its own session, by bearer token).
+    const session = await fetch(`${server.base}/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"nadia","password":"correct horse"}' });
+    const program = { authorization: `Bearer ${((await session.json()) as { token: string }).token}` };
     expect(await page.getByRole('status').isHidden()).toBe(true);
     await page.getByLabel('New list').fill('Chores');
     await page.getByRole('button', { name: 'Create list' }).click();
@@ -115,7 +137,7 @@ describe.skipIf(browser === undefined)('the TODO app in Chromium', () => {
 
     // Someone else changes a todo after this page was rendered: the stale form is refused, visibly.
     const todoId = await page.locator('li.todo', { has: checkbox(page, 'Mop') }).getAttribute('data-id');
-    const patched = await fetch(`${server.base}/todos/${todoId}`, { method: 'PATCH', headers: { 'content-type': 'application/merge-patch+json' }, body: '{"title":"Mop the kitchen"}' });
+    const patched = await fetch(`${server.base}/todos/${todoId}`, { method: 'PATCH', headers: { ...program, 'content-type': 'application/merge-patch+json' }, body: '{"title":"Mop the kitchen"}' });
     expect(patched.status).toBe(200);
     await page.getByLabel('Title of Mop').fill('Mop the hall');
     await page.getByRole('button', { name: 'Rename Mop', exact: true }).click();
@@ -130,12 +152,21 @@ describe.skipIf(browser === undefined)('the TODO app in Chromium', () => {
     await page.getByRole('button', { name: 'Delete list' }).click();
     await page.getByRole('heading', { name: 'Lists' }).waitFor();
     expect(await page.getByRole('link', { name: 'House' }).count()).toBe(0);
+    // Signing out is a form too; afterwards the app is the sign-in page again.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.goto(`${server.base}/lists`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Username').fill('nadia');
+    await page.getByLabel('Password').fill('correct horse');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Lists' }).waitFor();
     await context.close();
   });
 
   it('reconnects by itself after a server restart and shows what changed meanwhile', { timeout: 30_000 }, async () => {
-    const list = await postJson<{ id: string }>(server.base, '/lists', { title: 'Restart' });
-    const context = await browser!.newContext();
+    const list = await postJson<{ id: string }>(server.base, ana, '/lists', { title: 'Restart' });
+    const context = await asAna();
     const page = await context.newPage();
     await page.goto(`${server.base}/lists/${list.id}`);
     const status = page.getByRole('status');
@@ -144,7 +175,7 @@ describe.skipIf(browser === undefined)('the TODO app in Chromium', () => {
     await server.stop();
     await status.filter({ hasText: 'Reconnecting' }).waitFor({ timeout: 5_000 });
     await server.restart();
-    await postJson(server.base, '/todos', { title: 'Made meanwhile', list: list.id });
+    await postJson(server.base, ana, '/todos', { title: 'Made meanwhile', list: list.id });
 
     await checkbox(page, 'Made meanwhile').waitFor({ timeout: 10_000 });
     await status.filter({ hasText: 'Live' }).waitFor({ timeout: 10_000 });
@@ -152,9 +183,9 @@ describe.skipIf(browser === undefined)('the TODO app in Chromium', () => {
   });
 
   it('shows a conflict when someone else changed the todo first, never silently', { timeout: 30_000 }, async () => {
-    const list = await postJson<{ id: string }>(server.base, '/lists', { title: 'Calls' });
-    const todo = await postJson<{ id: string }>(server.base, '/todos', { title: 'Call Ann', list: list.id });
-    const context = await browser!.newContext();
+    const list = await postJson<{ id: string }>(server.base, ana, '/lists', { title: 'Calls' });
+    const todo = await postJson<{ id: string }>(server.base, ana, '/todos', { title: 'Call Ann', list: list.id });
+    const context = await asAna();
     const page = await context.newPage();
     // Hold back pushed changes, so the page's copy is stale when the user edits: its If-Match fails.
     let holding = false;
@@ -169,13 +200,101 @@ describe.skipIf(browser === undefined)('the TODO app in Chromium', () => {
     await checkbox(page, 'Call Ann').waitFor();
 
     holding = true;
-    const patched = await fetch(`${server.base}/todos/${todo.id}`, { method: 'PATCH', headers: { 'content-type': 'application/merge-patch+json' }, body: '{"title":"Call Ann at 5"}' });
+    const patched = await fetch(`${server.base}/todos/${todo.id}`, { method: 'PATCH', headers: { ...ana.auth, 'content-type': 'application/merge-patch+json' }, body: '{"title":"Call Ann at 5"}' });
     expect(patched.status).toBe(200);
     await page.getByLabel('Title of Call Ann').fill('Call Bob');
     await page.getByLabel('Title of Call Ann').press('Enter');
     await page.getByRole('alert').filter({ hasText: '“Call Ann at 5” was changed by someone else' }).waitFor({ timeout: 5_000 });
     // The refused edit is rolled back to the server's version.
     await checkbox(page, 'Call Ann at 5').waitFor({ timeout: LIVE_MS });
+    await context.close();
+  });
+
+  it('shares a list live: it appears in the member’s open list index without reload, and leaves it on unsharing, with nothing further reaching them', { timeout: 40_000 }, async () => {
+    const { context: owner } = await signedInContext(browser!, server.base, 'olivia');
+    const { context: member, account: bob } = await signedInContext(browser!, server.base, 'bob');
+    const ownerPage = await owner.newPage();
+    const memberIndex = await member.newPage();
+    // Everything the member's index page receives over its socket.
+    const frames: string[] = [];
+    memberIndex.on('websocket', (socket) => socket.on('framereceived', (frame) => frames.push(String(frame.payload))));
+    await memberIndex.goto(server.base);
+    await memberIndex.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 5_000 });
+    // Marks this document: a reload would lose it.
+    await memberIndex.evaluate(() => ((window as unknown as { marker: string }).marker = 'not reloaded'));
+
+    await ownerPage.goto(server.base);
+    await ownerPage.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 5_000 });
+    await ownerPage.getByLabel('New list').fill('Road trip');
+    await ownerPage.getByRole('button', { name: 'Create list' }).click();
+    await ownerPage.getByRole('heading', { name: 'Road trip' }).waitFor();
+    const listId = decodeURIComponent(new URL(ownerPage.url()).pathname.split('/')[2] ?? '');
+    await ownerPage.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 5_000 });
+    await ownerPage.getByLabel('New todo').fill('Passports');
+    await ownerPage.getByLabel('New todo').press('Enter');
+    await checkbox(ownerPage, 'Passports').waitFor({ timeout: LIVE_MS });
+    // Not shared yet: nothing of it reached bob.
+    expect(frames.some((frame) => frame.includes(listId))).toBe(false);
+
+    await ownerPage.getByLabel('Share with').fill('bob');
+    await ownerPage.getByRole('button', { name: 'Share', exact: true }).click();
+    await ownerPage.getByRole('button', { name: 'Stop sharing with bob' }).waitFor();
+
+    const sharedLink = memberIndex.getByRole('link', { name: 'Road trip' });
+    await sharedLink.waitFor({ timeout: LIVE_MS });
+    expect(await memberIndex.locator('#lists li', { has: sharedLink }).textContent()).toContain('shared by olivia');
+    expect(await memberIndex.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('not reloaded');
+
+    // The member opens it in another tab: its todos, and they can add one (the owner sees it live).
+    const memberList = await member.newPage();
+    await memberList.goto(`${server.base}/lists/${encodeURIComponent(listId)}`);
+    await memberList.getByText('Shared with you by olivia').waitFor();
+    await checkbox(memberList, 'Passports').waitFor();
+    expect(await memberList.getByRole('button', { name: 'Rename list' }).count()).toBe(0);
+    await memberList.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 5_000 });
+    await memberList.getByLabel('New todo').fill('Sunscreen');
+    await memberList.getByLabel('New todo').press('Enter');
+    await checkbox(ownerPage, 'Sunscreen').waitFor({ timeout: LIVE_MS });
+    mkdirSync(fileURLToPath(new URL('../test-results/', import.meta.url)), { recursive: true });
+    await memberList.screenshot({ path: SHARING_SCREENSHOT, fullPage: true });
+    console.log(`screenshot: ${SHARING_SCREENSHOT}`);
+
+    // Unsharing: the list leaves the member's index and their list page, without reload.
+    await ownerPage.getByRole('button', { name: 'Stop sharing with bob' }).click();
+    await ownerPage.getByText('Nobody yet.').waitFor();
+    await sharedLink.waitFor({ state: 'detached', timeout: LIVE_MS });
+    await memberList.getByRole('heading', { name: 'List gone' }).waitFor({ timeout: LIVE_MS });
+    await checkbox(memberList, 'Passports').waitFor({ state: 'detached', timeout: LIVE_MS });
+    expect(await memberIndex.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('not reloaded');
+    expect(frames.some((frame) => frame.includes('"op":"leave"') && frame.includes(listId))).toBe(true);
+
+    // Nothing about the list reaches the former member afterwards.
+    const seen = frames.length;
+    await ownerPage.getByLabel('List name').fill('Secret trip');
+    await ownerPage.getByRole('button', { name: 'Rename list' }).click();
+    await ownerPage.getByLabel('New todo').fill('Secret plan');
+    await ownerPage.getByLabel('New todo').press('Enter');
+    await checkbox(ownerPage, 'Secret plan').waitFor({ timeout: LIVE_MS });
+    // A list of the member's own, created afterwards, is the sync point: events come in log order,
+    // so once it shows, any event about the unshared list would have arrived before it.
+    await postJson(server.base, bob, '/lists', { title: 'Bob’s own' });
+    await memberIndex.getByRole('link', { name: 'Bob’s own' }).waitFor({ timeout: LIVE_MS });
+    const later = frames.slice(seen);
+    expect(later.filter((frame) => frame.includes(listId) || frame.includes('Secret'))).toEqual([]);
+    expect(await memberIndex.getByRole('link', { name: 'Secret trip' }).count()).toBe(0);
+    await Promise.all([owner.close(), member.close()]);
+  });
+
+  it('sends a page whose session ended (signed out elsewhere: 4401) to the sign-in page', { timeout: 30_000 }, async () => {
+    const { context, account } = await signedInContext(browser!, server.base, 'carla');
+    const page = await context.newPage();
+    await page.goto(server.base);
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 5_000 });
+    // The same session signed out by a program holding its token.
+    const out = await fetch(`${server.base}/session`, { method: 'DELETE', headers: account.auth });
+    expect(out.status).toBe(204);
+    await page.waitForURL(/\/sign-in/, { timeout: 5_000 });
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await context.close();
   });
 });

@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, html } from '../src/pages/html.js';
 import { prefersHtml } from '../src/app-handler.js';
-import { formMethod, parseFormAction } from '../src/pages/routes.js';
-import { renderTodoItems } from '../src/pages/views.js';
+import { isCrossSite } from '../src/pages/account.js';
+import { renderHomePage, renderListPage } from '../src/pages/layout.js';
+import { formMethod, parseFormAction, safeNext, signInPath } from '../src/pages/routes.js';
+import { renderListHeader, renderTodoItems, type ListItem } from '../src/pages/views.js';
 import { movePatches, nextOrder, sortByOrder } from '../src/todo-order.js';
 
 describe('html', () => {
   it('escapes every interpolated value, in text and in attributes', () => {
     expect(escapeHtml(`<a href="x" onclick='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
     const title = '"><script>alert(1)</script>';
-    const markup = renderTodoItems([{ id: 'a"b', version: 1, title, done: false, order: 0 }]).value;
+    const markup = renderTodoItems([{ id: 'a"b', version: 1, title, done: false, order: 0 }], { user: 'ana', csrf: 'token' }).value;
     expect(markup).not.toContain('<script>');
     expect(markup).not.toContain('a"b');
     expect(markup).toContain('&quot;&gt;&lt;script&gt;');
@@ -32,6 +34,8 @@ describe('form actions', () => {
     expect(parseFormAction('/todos/t1', 'PUT', form('title=Oat'))).toEqual({ kind: 'edit-todo', todoId: 't1' });
     expect(parseFormAction('/todos/t1', 'PATCH', form('direction=up'))).toEqual({ kind: 'move-todo', todoId: 't1', direction: 'up' });
     expect(parseFormAction('/todos/t1', 'DELETE', form(''))).toEqual({ kind: 'delete-todo', todoId: 't1' });
+    expect(parseFormAction('/lists/l1', 'PATCH', form('add-member=%20Bob%20'))).toEqual({ kind: 'add-member', listId: 'l1', username: 'bob' });
+    expect(parseFormAction('/lists/l1', 'PATCH', form('remove-member=bob'))).toEqual({ kind: 'remove-member', listId: 'l1', username: 'bob' });
   });
 
   it('are none for other paths, methods a URL does not take, or forms that name no change', () => {
@@ -48,6 +52,50 @@ describe('form actions', () => {
     expect(formMethod(form('_method=delete'))).toBe('DELETE');
     expect(formMethod(form('_method=PATCH'))).toBe('PATCH');
     expect(formMethod(form('_method=GET'))).toBeUndefined();
+  });
+});
+
+describe('sign-in and the forms’ security', () => {
+  const viewer = { user: 'ana', csrf: 'tok-123' };
+  const list: ListItem = { id: 'l1', version: 3, title: 'Groceries', owner: 'ana', members: ['bob'] };
+  const todo = { id: 't1', version: 4, title: 'Milk', done: false, order: 0 };
+
+  it('puts the CSRF token in every form of a signed-in page, the sign-out form included', () => {
+    for (const page of [renderHomePage({ lists: [list], seq: 1, viewer }), renderListPage({ list, todos: [todo], lists: [list], seq: 1, viewer })]) {
+      const forms = page.match(/<form[\s\S]*?<\/form>/g) ?? [];
+      expect(forms.length).toBeGreaterThan(0);
+      for (const form of forms) expect(form).toContain('<input type="hidden" name="_csrf" value="tok-123">');
+      expect(page).toContain('Signed in as <strong id="username">ana</strong>');
+      expect(page).toContain('data-csrf="tok-123"');
+    }
+  });
+
+  it('gives the owner the rename, delete and sharing forms, and a member none of them', () => {
+    const owner = renderListHeader(list, viewer).value;
+    expect(owner).toContain('Rename list');
+    expect(owner).toContain('Delete list');
+    expect(owner).toContain('name="add-member"');
+    expect(owner).toContain('Stop sharing with bob');
+    const member = renderListHeader(list, { user: 'bob', csrf: 'x' }).value;
+    expect(member).not.toContain('<form');
+    expect(member).toContain('Shared with you by ana');
+  });
+
+  it('redirects only to paths of this site after sign-in', () => {
+    expect(safeNext('/lists/42?x=1')).toBe('/lists/42?x=1');
+    for (const bad of ['//evil.example/', '/\\evil.example', 'https://evil.example/', 'lists', undefined, 42]) expect(safeNext(bad)).toBe('/');
+    expect(signInPath('/lists/4 2')).toBe('/sign-in?next=%2Flists%2F4%202');
+    expect(signInPath('/')).toBe('/sign-in');
+  });
+
+  it('tells a cross-site form post by Origin (or Sec-Fetch-Site without one)', () => {
+    expect(isCrossSite({ origin: 'http://127.0.0.1:3000', host: '127.0.0.1:3000' })).toBe(false);
+    expect(isCrossSite({ origin: 'http://evil.example', host: '127.0.0.1:3000' })).toBe(true);
+    expect(isCrossSite({ origin: 'null', host: '127.0.0.1:3000' })).toBe(true);
+    expect(isCrossSite({ origin: 'not a url', host: 'x' })).toBe(true);
+    expect(isCrossSite({ host: 'x', 'sec-fetch-site': 'cross-site' })).toBe(true);
+    expect(isCrossSite({ host: 'x', 'sec-fetch-site': 'same-origin' })).toBe(false);
+    expect(isCrossSite({ host: 'x' })).toBe(false);
   });
 });
 

@@ -1,10 +1,11 @@
-import { loadConfig } from '@syncline/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTodoApp, type TodoApp } from '../src/create-todo-app.js';
+import type { TodoApp } from '../src/create-todo-app.js';
+import { HTML, signUp, startTestApp, type Account } from './session-support.js';
 
 // One URL per resource for browsers and programs: the page or the JSON by `Accept`, forms
-// posted to the same URL (with `_method`), and the JSON API exactly as before.
-const HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+// posted to the same URL (with `_method`), and the JSON API exactly as before. One signed-in
+// user: the browser requests carry the session cookie (and forms its CSRF token), the
+// program's requests the bearer token.
 
 interface Todo {
   id: string;
@@ -17,33 +18,44 @@ interface Todo {
 describe('the resource URLs, for browsers and programs', () => {
   let app: TodoApp;
   let base: string;
+  let user: Account;
+  /** The CSRF token the pages put in every form of this user's. */
+  let csrf: string;
   beforeAll(async () => {
-    app = await createTodoApp({ config: loadConfig({ DATABASE_URL: 'sqlite::memory:' }) });
-    base = `http://127.0.0.1:${(await app.listen(0, '127.0.0.1')).port}`;
+    ({ app, base } = await startTestApp());
+    user = await signUp(base, 'ana');
+    const home = await (await fetch(`${base}/`, { headers: { accept: HTML, cookie: user.cookie } })).text();
+    csrf = /name="_csrf" value="([^"]+)"/.exec(home)?.[1] ?? '';
+    expect(csrf).not.toBe('');
   });
   afterAll(() => app?.close());
 
   const postJson = async <T>(path: string, body: unknown): Promise<T> => {
-    const response = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(base + path, { method: 'POST', headers: { ...user.auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(response.status).toBe(201);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     return (await response.json()) as T;
   };
-  const getJson = (path: string) => fetch(base + path, { headers: { accept: 'application/json' } });
-  /** Posts a form as a browser without JavaScript does; redirects are not followed. */
-  const postForm = (path: string, fields: Record<string, string> | string[][]) =>
-    fetch(base + path, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: HTML }, body: new URLSearchParams(fields).toString() });
+  const getJson = (path: string) => fetch(base + path, { headers: { ...user.auth, accept: 'application/json' } });
+  /** Requests a page as the signed-in browser does (its session cookie). */
+  const getPage = (path: string, init: RequestInit = {}) => fetch(base + path, { ...init, headers: { accept: HTML, cookie: user.cookie, ...(init.headers as Record<string, string>) } });
+  /** Posts a form as a browser without JavaScript does (cookie, Origin, the form's CSRF token); redirects are not followed. */
+  const postForm = (path: string, fields: Record<string, string> | string[][]) => {
+    const body = new URLSearchParams(fields);
+    body.append('_csrf', csrf);
+    return fetch(base + path, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: HTML, cookie: user.cookie, origin: base }, body: body.toString() });
+  };
 
   it('answers GET /lists/<id> with the page to browsers and the record to programs, varying on Accept', async () => {
     const list = await postJson<{ id: string; title: string }>('/lists', { title: 'Groceries & more' });
-    const page = await fetch(`${base}/lists/${list.id}`, { headers: { accept: HTML } });
+    const page = await getPage(`/lists/${list.id}`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(page.headers.get('vary')).toMatch(/accept/i);
     expect(await page.text()).toContain('<h1>Groceries &amp; more</h1>');
 
     for (const accept of ['application/json', undefined, '*/*']) {
-      const json = await fetch(`${base}/lists/${list.id}`, accept === undefined ? {} : { headers: { accept } });
+      const json = await fetch(`${base}/lists/${list.id}`, { headers: { ...user.auth, ...(accept === undefined ? {} : { accept }) } });
       expect(json.status).toBe(200);
       expect(json.headers.get('content-type')).toMatch(/^application\/json/);
       expect(json.headers.get('vary')).toMatch(/accept/i);
@@ -51,7 +63,7 @@ describe('the resource URLs, for browsers and programs', () => {
       expect(await json.json()).toMatchObject({ id: list.id, title: 'Groceries & more' });
     }
     // HEAD as GET, without a body.
-    const head = await fetch(`${base}/lists/${list.id}`, { method: 'HEAD', headers: { accept: HTML } });
+    const head = await getPage(`/lists/${list.id}`, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.headers.get('content-type')).toMatch(/^text\/html/);
   });
@@ -59,13 +71,13 @@ describe('the resource URLs, for browsers and programs', () => {
   it('shows every list at /lists and /, and a 404 page for a list that does not exist', async () => {
     await postJson('/lists', { title: 'Home list' });
     for (const path of ['/lists', '/lists?order=createdAt', '/']) {
-      const page = await fetch(base + path, { headers: { accept: HTML } });
+      const page = await getPage(path);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('Home list');
     }
     const json = await getJson('/lists');
     expect(((await json.json()) as { items: unknown[] }).items.length).toBeGreaterThan(0);
-    const missing = await fetch(`${base}/lists/nope`, { headers: { accept: HTML } });
+    const missing = await getPage('/lists/nope');
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toMatch(/^text\/html/);
   });
@@ -96,7 +108,7 @@ describe('the resource URLs, for browsers and programs', () => {
     expect(afterRename).toMatchObject({ title: 'Sweep the floor', done: true });
 
     // The page shows it (the 303 leads there).
-    expect(await (await fetch(base + listPage, { headers: { accept: HTML } })).text()).toContain('Sweep the floor');
+    expect(await (await getPage(listPage)).text()).toContain('Sweep the floor');
 
     const deleted = await postForm(`/todos/${todo!.id}`, { _method: 'DELETE', version: String(afterRename.version) });
     expect(deleted.status).toBe(303);
@@ -120,7 +132,7 @@ describe('the resource URLs, for browsers and programs', () => {
     expect(await empty.text()).toContain('Please enter a title');
 
     const todo = await postJson<Todo>('/todos', { title: 'Call Ann', list: list.id });
-    const patched = await fetch(`${base}/todos/${todo.id}`, { method: 'PATCH', headers: { 'content-type': 'application/merge-patch+json' }, body: '{"title":"Call Ann at 5"}' });
+    const patched = await fetch(`${base}/todos/${todo.id}`, { method: 'PATCH', headers: { ...user.auth, 'content-type': 'application/merge-patch+json' }, body: '{"title":"Call Ann at 5"}' });
     expect(patched.status).toBe(200);
     const stale = await postForm(`/todos/${todo.id}`, { _method: 'PATCH', version: String(todo.version), title: 'Call Bob' });
     expect(stale.status).toBe(409);
@@ -142,28 +154,28 @@ describe('the resource URLs, for browsers and programs', () => {
   it('leads a browser from a todo to its list page, and keeps the JSON API as it was', async () => {
     const list = await postJson<{ id: string }>('/lists', { title: 'API' });
     const todo = await postJson<Todo>('/todos', { title: 'Milk', list: list.id });
-    const page = await fetch(`${base}/todos/${todo.id}`, { redirect: 'manual', headers: { accept: HTML } });
+    const page = await getPage(`/todos/${todo.id}`, { redirect: 'manual' });
     expect(page.status).toBe(303);
     expect(page.headers.get('location')).toBe(`/lists/${list.id}`);
-    const byList = await fetch(`${base}/todos?list=${list.id}`, { redirect: 'manual', headers: { accept: HTML } });
+    const byList = await getPage(`/todos?list=${list.id}`, { redirect: 'manual' });
     expect(byList.headers.get('location')).toBe(`/lists/${list.id}`);
 
-    const json = await fetch(`${base}/todos/${todo.id}`);
+    const json = await fetch(`${base}/todos/${todo.id}`, { headers: user.auth });
     expect(json.status).toBe(200);
     expect(await json.json()).toMatchObject({ id: todo.id, title: 'Milk', list: list.id });
     const patched = await fetch(`${base}/todos/${todo.id}`, {
       method: 'PATCH',
-      headers: { 'content-type': 'application/merge-patch+json', 'if-match': `"${todo.version}"` },
+      headers: { ...user.auth, 'content-type': 'application/merge-patch+json', 'if-match': `"${todo.version}"` },
       body: '{"done":true}',
     });
     expect(patched.status).toBe(200);
     expect(patched.headers.get('content-type')).toMatch(/^application\/json/);
     // A JSON write to a URL a form could post to stays JSON, errors as problem+json.
-    const invalid = await fetch(`${base}/todos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":""}' });
+    const invalid = await fetch(`${base}/todos`, { method: 'POST', headers: { ...user.auth, 'content-type': 'application/json' }, body: '{"title":""}' });
     expect(invalid.status).toBe(422);
     expect(invalid.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     // Other paths are still the pages' and the script's.
     expect((await fetch(`${base}/assets/app.css`)).status).toBe(200);
-    expect((await fetch(`${base}/nowhere`, { headers: { accept: HTML } })).status).toBe(404);
+    expect((await getPage('/nowhere')).status).toBe(404);
   });
 });

@@ -1,6 +1,6 @@
 import { ConflictError, createClient, type LiveView } from '@syncline/client';
-import { formMethod, parseFormAction } from '../pages/routes.js';
-import { renderDeletedList, renderListHeader, renderListLinks, renderTodoItems } from '../pages/views.js';
+import { formMethod, parseFormAction, signInPath } from '../pages/routes.js';
+import { renderDeletedList, renderListHeader, renderListLinks, renderTodoItems, type Viewer } from '../pages/views.js';
 import { lists, todos } from '../resources.js';
 import { sortByOrder } from '../todo-order.js';
 import { showConnectionState } from './connection-status.js';
@@ -12,6 +12,17 @@ import { runFormAction } from './form-runner.js';
 // forms through the client: optimistic, and live for every other browser.
 document.documentElement.classList.add('js');
 const listId = document.body.dataset['listId'];
+// The signed-in user and their forms' CSRF token, so re-rendered forms still work without the script's help.
+const viewer: Viewer = { user: document.body.dataset['user'] ?? '', csrf: document.body.dataset['csrf'] ?? '' };
+// The session cookie authenticates the socket (same origin); when the session ends (signed out
+// elsewhere or expired: close code 4401), the views' subscriptions are refused with 401 on the
+// next socket, and the user is sent to sign in again, then back here.
+let leaving = false;
+const signInAgain = (): void => {
+  if (leaving) return;
+  leaving = true;
+  location.assign(signInPath(location.pathname + location.search));
+};
 // Reconnect quickly after a server restart: the page is the only thing the user sees.
 const client = createClient({ url: location.origin, maxDelayMs: 3_000, onError: (error) => console.warn('[syncline]', error) });
 showConnectionState(client);
@@ -25,34 +36,47 @@ client.on('conflict', (conflict: ConflictError) => {
   showNotice(`${name} ${what} meanwhile, so your change was not applied. The page shows the current version.`);
 });
 
-/** Re-renders `render` on every change of the view, once its first snapshot is in (until then the server's markup stands). */
+const unauthenticated = (error: unknown): boolean => (error as { status?: unknown } | undefined)?.status === 401;
+
+/**
+ * Re-renders `render` on every change of the view, once its first snapshot is in (until then
+ * the server's markup stands). A view refused with 401 (the session ended) leads to sign-in.
+ */
 function follow<T>(view: LiveView<T>, render: (value: T) => void): void {
   let ready = false;
-  view.subscribe(() => ready && render(view.getSnapshot()));
+  view.subscribe(() => {
+    if (unauthenticated(view.error())) return signInAgain();
+    if (ready) render(view.getSnapshot());
+  });
   view.ready.then(
     () => {
       ready = true;
       render(view.getSnapshot());
     },
-    (error: unknown) => showNotice(`Live updates are not available: ${error instanceof Error ? error.message : String(error)}`),
+    (error: unknown) => {
+      if (unauthenticated(error)) return signInAgain();
+      showNotice(`Live updates are not available: ${error instanceof Error ? error.message : String(error)}`);
+    },
   );
 }
 
 const element = (id: string): Element | null => document.getElementById(id);
 follow(listsApi.liveQuery({ order: 'createdAt' }), (all) => {
   const linksBox = element('lists');
-  if (linksBox) patchHtml(linksBox, renderListLinks(all, listId).value);
+  if (linksBox) patchHtml(linksBox, renderListLinks(all, listId, viewer.user).value);
   const header = element('list-header');
   if (header === null || listId === undefined) return;
   const list = all.find((item) => item.id === listId);
-  patchHtml(header, (list ? renderListHeader(list) : renderDeletedList()).value);
+  // Gone: deleted, or no longer shared with this user (it left their live query).
+  patchHtml(header, (list ? renderListHeader(list, viewer) : renderDeletedList()).value);
+  if (list === undefined) element('new-todo-form')?.remove();
 });
 
 const listTodos = listId === undefined ? undefined : todosApi.liveQuery({ list: listId, order: 'order' });
 if (listTodos) {
   follow(listTodos, (items) => {
     const box = element('todos');
-    if (box) patchHtml(box, renderTodoItems(sortByOrder(items)).value);
+    if (box) patchHtml(box, renderTodoItems(sortByOrder(items), viewer).value);
   });
 }
 
@@ -87,7 +111,8 @@ document.addEventListener('submit', (event) => {
   const data = new FormData(form, event.submitter);
   const method = formMethod(data);
   const action = method === undefined ? undefined : parseFormAction(new URL(form.action).pathname, method, data);
-  if (action === undefined) return;
+  // Sharing forms go to the server, which checks that the username names a user.
+  if (action === undefined || action.kind === 'add-member' || action.kind === 'remove-member') return;
   event.preventDefault();
   showNotice('');
   // New-item forms empty at once, like the optimistic edits; a refusal puts the text back.
@@ -98,6 +123,7 @@ document.addEventListener('submit', (event) => {
     pending?.remove();
     if (input) input.value = String(data.get('title') ?? '');
     // Conflicts were shown by the client's 'conflict' event; anything else is shown here.
+    if (unauthenticated(error)) return signInAgain();
     if (!(error instanceof ConflictError)) showNotice(error instanceof Error ? error.message : String(error));
   });
 });

@@ -48,6 +48,10 @@ export async function runFormAction(options: FormRunnerOptions, action: FormActi
     case 'delete-todo':
       await options.todos.delete(action.todoId);
       return;
+    case 'add-member':
+    case 'remove-member':
+      // Posted to the server as they are (it checks the username); the page script does not intercept them.
+      throw new Error('Sharing forms are posted to the server.');
     case 'move-todo': {
       // Every patch is optimistic, so the todo moves at once; they are sent together.
       await Promise.all(movePatches(options.currentTodos(), action.todoId, action.direction).map((patch) => options.todos.patch(patch.id, { order: patch.order })));

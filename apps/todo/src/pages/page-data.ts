@@ -1,12 +1,22 @@
+import type { RequestContext } from '@syncline/schema';
 import type { Outcome, Syncline } from '@syncline/server';
 import type { ListItem, TodoItem } from './views.js';
 
-/** Runs one operation through Syncline's pipeline, exactly as an HTTP request would. */
-export function run(syncline: Syncline, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', uri: string, options: { body?: unknown; ifMatch?: string } = {}): Promise<Outcome> {
+/**
+ * Who a page or a form acts for: the request's context (its signed-in user), so every read
+ * and write goes through the same rules as that user's own requests.
+ */
+export interface Caller {
+  readonly syncline: Syncline;
+  readonly context: RequestContext;
+}
+
+/** Runs one operation through Syncline's pipeline as the caller, exactly as their HTTP request would. */
+export function run({ syncline, context }: Caller, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', uri: string, options: { body?: unknown; ifMatch?: string } = {}): Promise<Outcome> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
   if (options.ifMatch !== undefined) headers['if-match'] = options.ifMatch;
-  return syncline.execute({ method, uri, headers, body: options.body, context: { transport: 'http' } });
+  return syncline.execute({ method, uri, headers, body: options.body, context });
 }
 
 const seqOf = (outcome: Outcome): number => Number(outcome.headers['syncline-seq'] ?? 0);
@@ -16,14 +26,14 @@ const seqOf = (outcome: Outcome): number => Number(outcome.headers['syncline-seq
  * among its pages: a subscription resumed from there misses nothing the page does not show.
  *
  * @example
- * const { items, seq } = await readAll<TodoItem>(syncline, '/todos?list=1&order=order');
+ * const { items, seq } = await readAll<TodoItem>(caller, '/todos?list=1&order=order');
  */
-export async function readAll<T>(syncline: Syncline, uri: string): Promise<{ items: T[]; seq: number }> {
+export async function readAll<T>(caller: Caller, uri: string): Promise<{ items: T[]; seq: number }> {
   const items: T[] = [];
   let seq = Number.MAX_SAFE_INTEGER;
   let next: string | null = uri;
   while (next !== null) {
-    const outcome = await run(syncline, 'GET', next);
+    const outcome = await run(caller, 'GET', next);
     if (outcome.status !== 200) throw new Error(`GET ${next} answered ${outcome.status}`);
     const page = outcome.body as { items: T[]; next: string | null };
     items.push(...page.items);
@@ -34,8 +44,8 @@ export async function readAll<T>(syncline: Syncline, uri: string): Promise<{ ite
 }
 
 /** One record, or undefined when it does not exist. */
-export async function readOne<T>(syncline: Syncline, uri: string): Promise<{ record: T | undefined; seq: number }> {
-  const outcome = await run(syncline, 'GET', uri);
+export async function readOne<T>(caller: Caller, uri: string): Promise<{ record: T | undefined; seq: number }> {
+  const outcome = await run(caller, 'GET', uri);
   return { record: outcome.status === 200 ? (outcome.body as T) : undefined, seq: seqOf(outcome) };
 }
 
@@ -48,15 +58,15 @@ export interface ListPageData {
 }
 
 /** Reads the home page's lists, oldest first. */
-export function readLists(syncline: Syncline): Promise<{ items: ListItem[]; seq: number }> {
-  return readAll<ListItem>(syncline, '/lists?order=createdAt');
+export function readLists(caller: Caller): Promise<{ items: ListItem[]; seq: number }> {
+  return readAll<ListItem>(caller, '/lists?order=createdAt');
 }
 
 /** Reads a list with its todos and the other lists; undefined when the list does not exist. */
-export async function readListPage(syncline: Syncline, listId: string): Promise<ListPageData | undefined> {
-  const one = await readOne<ListItem>(syncline, `/lists/${encodeURIComponent(listId)}`);
+export async function readListPage(caller: Caller, listId: string): Promise<ListPageData | undefined> {
+  const one = await readOne<ListItem>(caller, `/lists/${encodeURIComponent(listId)}`);
   if (one.record === undefined) return undefined;
-  const todos = await readAll<TodoItem>(syncline, `/todos?list=${encodeURIComponent(listId)}&order=order`);
-  const lists = await readLists(syncline);
+  const todos = await readAll<TodoItem>(caller, `/todos?list=${encodeURIComponent(listId)}&order=order`);
+  const lists = await readLists(caller);
   return { list: one.record, todos: todos.items, lists: lists.items, seq: Math.min(one.seq, todos.seq, lists.seq) };
 }

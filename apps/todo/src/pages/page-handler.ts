@@ -1,14 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Syncline } from '@syncline/server';
+import type { RequestContext } from '@syncline/schema';
+import type { Authenticator, Syncline } from '@syncline/server';
+import { contextOf, formToken, headersOf, isCrossSite, isSecure, verifyFormToken } from './account.js';
 import { performAction } from './form-actions.js';
-import { renderHomePage, renderListPage, renderNotFoundPage, type Notice } from './layout.js';
-import { readListPage, readLists, readOne } from './page-data.js';
-import { allowedFormMethods, formMethod, listPath, parseFormAction, parseResourcePath } from './routes.js';
+import { renderHomePage, renderListPage, renderNotFoundPage, renderSignInPage, renderSignUpPage, type AccountPageOptions, type Notice } from './layout.js';
+import { readListPage, readLists, readOne, type Caller } from './page-data.js';
+import { allowedFormMethods, formMethod, listPath, parseFormAction, parseResourcePath, safeNext, SIGN_IN_PATH, signInPath, SIGN_UP_PATH } from './routes.js';
 import { STYLESHEET } from './stylesheet.js';
+import type { Viewer } from './views.js';
 
 /** Options of {@link createPageHandler}. */
 export interface PageHandlerOptions {
   readonly syncline: Syncline;
+  /** The sign-in the server was created with: finds the caller, signs in and out, makes CSRF tokens. */
+  readonly auth: Authenticator;
   /** The browser script's bundle (built once, at start). */
   readonly script: () => Promise<string>;
   readonly reportError?: (error: unknown, where: string) => void;
@@ -54,14 +59,34 @@ function isPagePath(path: string): boolean {
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** The app's HTML surface, in the three parts the request router (`app-handler.ts`) hands requests to. */
+/** The app's HTML surface, in the parts the request router (`app-handler.ts`) hands requests to. */
 export interface PageHandler {
-  /** Every path that is not a resource: the home page at `/`, the stylesheet and script, a 404 page otherwise. */
+  /** Every path that is not a resource: the home page at `/`, the sign-in and sign-up pages, the stylesheet and script, a 404 page otherwise. */
   readonly other: Listener;
   /** A GET or HEAD of a resource URL from a browser (`Accept` prefers HTML): its page. */
   readonly page: Listener;
   /** A form posted to a resource URL: the operation, then 303 to the page (or the page again with the message). */
   readonly form: Listener;
+  /** A form posted to `/session` (sign in; sign out with `_method=DELETE`) or to `/users` (sign up). */
+  readonly account: Listener;
+}
+
+/** An error thrown by the authenticator (a SynclineError): its status, headers and field errors. */
+interface Refusal {
+  readonly status: number;
+  readonly message: string;
+  readonly headers?: Record<string, string>;
+  readonly errors?: { path: (string | number)[]; message: string }[];
+}
+const isRefusal = (error: unknown): error is Refusal => error instanceof Error && typeof (error as Partial<Refusal>).status === 'number';
+
+/** What a refused sign-in or sign-up says to the user. */
+function accountMessage(error: Refusal): string {
+  if (error.status === 401) return 'Wrong username or password.';
+  if (error.status === 429) return `Too many failed sign-ins. Try again in ${error.headers?.['retry-after'] ?? 'a few'} seconds.`;
+  if (error.status === 409) return 'That username is taken. Please choose another.';
+  const fields = (error.errors ?? []).map((field) => `${field.path.join('.') === 'username' ? 'Username' : 'Password'}: ${field.message}.`);
+  return fields.length > 0 ? fields.join(' ') : error.message;
 }
 
 /**
@@ -75,58 +100,91 @@ export interface PageHandler {
  * http.createServer(createAppHandler(syncline, pages));
  */
 export function createPageHandler(options: PageHandlerOptions): PageHandler {
-  const { syncline } = options;
+  const { syncline, auth } = options;
   const reportError = options.reportError ?? ((error: unknown, where: string) => console.error(`[todo] ${where}:`, error));
 
-  async function renderAt(path: string, status: number, notice?: Notice): Promise<{ status: number; body: string }> {
-    const target = parseResourcePath(path);
-    if (path === '/' || (target?.resource === 'lists' && target.id === undefined)) {
-      const { items, seq } = await readLists(syncline);
-      return { status, body: renderHomePage({ lists: items, seq, notice }) };
-    }
-    const data = target?.resource === 'lists' && target.id !== undefined ? await readListPage(syncline, target.id) : undefined;
-    if (data === undefined) return { status: 404, body: renderNotFoundPage(syncline.stats().seq) };
-    return { status, body: renderListPage({ ...data, notice }) };
+  /** The signed-in caller, or undefined when the request carries no live session. */
+  async function signedIn(req: IncomingMessage): Promise<{ caller: Caller; viewer: Viewer } | undefined> {
+    const context: RequestContext = await contextOf(auth, req);
+    if (context.principal === undefined) return undefined;
+    return { caller: { syncline, context }, viewer: { user: context.principal.id, csrf: auth.csrfToken(context) ?? '' } };
   }
 
-  async function sendPage(res: ServerResponse, path: string): Promise<void> {
-    const page = await renderAt(path, 200);
+  async function renderAt(caller: Caller, viewer: Viewer, path: string, status: number, notice?: Notice): Promise<{ status: number; body: string }> {
+    const target = parseResourcePath(path);
+    if (path === '/' || (target?.resource === 'lists' && target.id === undefined)) {
+      const { items, seq } = await readLists(caller);
+      return { status, body: renderHomePage({ lists: items, seq, viewer, notice }) };
+    }
+    const data = target?.resource === 'lists' && target.id !== undefined ? await readListPage(caller, target.id) : undefined;
+    // A list the caller may not read is answered like one that does not exist.
+    if (data === undefined) return { status: 404, body: renderNotFoundPage(syncline.stats().seq, viewer) };
+    return { status, body: renderListPage({ ...data, viewer, notice }) };
+  }
+
+  async function sendPage(res: ServerResponse, user: { caller: Caller; viewer: Viewer }, path: string): Promise<void> {
+    const page = await renderAt(user.caller, user.viewer, path, 200);
     // Pages change with every write: always revalidate (they carry the position they reflect).
     send(res, page.status, HTML, page.body, { 'cache-control': 'no-cache' });
   }
 
-  const redirect = (res: ServerResponse, location: string): void => {
+  const redirect = (res: ServerResponse, location: string, headers: Record<string, string> = {}): void => {
     // 303: the browser follows with a GET, so reloading the page never re-posts the form (RFC 9110 §15.4.4).
-    res.writeHead(303, { location, 'content-length': '0' });
+    res.writeHead(303, { location, 'content-length': '0', 'cache-control': 'no-store', ...headers });
     res.end();
   };
+  /** An anonymous browser asking for a page is sent to sign in, and back here afterwards. */
+  const toSignIn = (req: IncomingMessage, res: ServerResponse): void => redirect(res, signInPath(safeNext(req.url ?? '/')));
+  const refuseForm = (res: ServerResponse, why: string): void =>
+    send(res, 403, 'text/plain; charset=utf-8', `${why} Go back, reload the page and try again.`, { 'cache-control': 'no-store' });
+
+  function sendAccountPage(req: IncomingMessage, res: ServerResponse, kind: 'sign-in' | 'sign-up', status: number, page: Omit<AccountPageOptions, 'csrf'>, headers: Record<string, string> = {}): void {
+    const { token, setCookie } = formToken(req, isSecure(req));
+    const render = kind === 'sign-in' ? renderSignInPage : renderSignUpPage;
+    send(res, status, HTML, render({ ...page, csrf: token }), { 'cache-control': 'no-store', ...headers, ...(setCookie ? { 'set-cookie': setCookie } : {}) });
+  }
 
   async function other(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
     const method = req.method ?? 'GET';
     if (method === 'GET' && path === '/assets/app.css') return send(res, 200, 'text/css; charset=utf-8', STYLESHEET, { 'cache-control': 'no-cache' });
     if (method === 'GET' && path === '/assets/app.js') return send(res, 200, 'text/javascript; charset=utf-8', await options.script(), { 'cache-control': 'no-cache' });
-    if (method === 'GET' || method === 'HEAD') return sendPage(res, path);
-    send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed', { allow: 'GET, HEAD' });
+    if (method !== 'GET' && method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed', { allow: 'GET, HEAD' });
+    const user = await signedIn(req);
+    if (path === SIGN_IN_PATH || path === SIGN_UP_PATH) {
+      const next = safeNext(url.searchParams.get('next'));
+      if (user !== undefined) return redirect(res, next);
+      return sendAccountPage(req, res, path === SIGN_IN_PATH ? 'sign-in' : 'sign-up', 200, { next });
+    }
+    if (user === undefined) return path === '/' ? toSignIn(req, res) : send(res, 404, HTML, renderNotFoundPage(syncline.stats().seq), { 'cache-control': 'no-cache' });
+    return sendPage(res, user, path);
   }
 
   async function page(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const user = await signedIn(req);
+    if (user === undefined) return toSignIn(req, res);
     const target = parseResourcePath(url.pathname);
-    if (target?.resource !== 'todos') return sendPage(res, url.pathname);
+    if (target?.resource !== 'todos') return sendPage(res, user, url.pathname);
     // Todos have no page of their own: a todo leads to its list's page, the collection to the list it is filtered by.
     if (target.id === undefined) {
       const list = url.searchParams.get('list');
       return redirect(res, list ? listPath(list) : '/');
     }
-    const { record } = await readOne<{ list: string }>(syncline, `/todos/${encodeURIComponent(target.id)}`);
+    const { record } = await readOne<{ list: string }>(user.caller, `/todos/${encodeURIComponent(target.id)}`);
     if (record !== undefined) return redirect(res, listPath(record.list));
-    send(res, 404, HTML, renderNotFoundPage(syncline.stats().seq), { 'cache-control': 'no-cache' });
+    send(res, 404, HTML, renderNotFoundPage(syncline.stats().seq, user.viewer), { 'cache-control': 'no-cache' });
   }
 
   async function form(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (isCrossSite(headersOf(req))) return refuseForm(res, 'This form was sent from another site.');
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const fields = await readForm(req);
+    const user = await signedIn(req);
+    // Signed out meanwhile (in another tab, or the session expired): sign in again, then back to the page.
+    if (user === undefined) return redirect(res, signInPath(sameOriginPage(req)));
+    if (!auth.verifyCsrfToken(user.caller.context, fields.get('_csrf'))) return refuseForm(res, 'This form has no valid security token.');
     const method = formMethod(fields);
     const action = method === undefined ? undefined : parseFormAction(path, method, fields);
     if (action === undefined) {
@@ -135,10 +193,41 @@ export function createPageHandler(options: PageHandlerOptions): PageHandler {
       if (method === undefined || !allow.split(', ').includes(method)) return send(res, 405, 'text/plain; charset=utf-8', `Forms cannot ${method ?? 'do that'} here.`, { allow });
       return send(res, 400, 'text/plain; charset=utf-8', 'This form does not name a change of this resource.');
     }
-    const result = await performAction(syncline, action, fields, sameOriginPage(req));
+    const result = await performAction(user.caller, action, fields, sameOriginPage(req));
     if (result.kind === 'redirect') return redirect(res, result.location);
-    const refused = await renderAt(result.page, result.status, { message: result.message, values: result.values });
+    const refused = await renderAt(user.caller, user.viewer, result.page, result.status, { message: result.message, values: result.values });
     send(res, refused.status, HTML, refused.body);
+  }
+
+  async function account(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (isCrossSite(headersOf(req))) return refuseForm(res, 'This form was sent from another site.');
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const fields = await readForm(req);
+    const secure = isSecure(req);
+    if (path === '/session' && formMethod(fields) === 'DELETE') {
+      const context = await contextOf(auth, req);
+      // Already signed out (another tab, or expired): nothing to end, only the cookie to clear.
+      if (context.session === undefined) return redirect(res, SIGN_IN_PATH, { 'set-cookie': auth.cookie(undefined, secure) });
+      if (!auth.verifyCsrfToken(context, fields.get('_csrf'))) return refuseForm(res, 'This form has no valid security token.');
+      await auth.signOut(context);
+      return redirect(res, SIGN_IN_PATH, { 'set-cookie': auth.cookie(undefined, secure) });
+    }
+    if (formMethod(fields) !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'Forms cannot do that here.', { allow: 'POST' });
+    // Before there is a session, the form's token is the one in its own cookie (login CSRF).
+    if (!verifyFormToken(req, fields.get('_csrf'))) return refuseForm(res, 'This form has no valid security token.');
+    const kind = path === '/users' ? 'sign-up' : 'sign-in';
+    const next = safeNext(fields.get('next'));
+    const username = (fields.get('username') ?? '').trim().toLowerCase();
+    const password = fields.get('password') ?? '';
+    try {
+      if (kind === 'sign-up') await auth.signUp(username, password);
+      const session = await auth.signIn(username, password, req.socket.remoteAddress);
+      return redirect(res, next, { 'set-cookie': auth.cookie(session, secure) });
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      const headers = error.headers?.['retry-after'] ? { 'retry-after': error.headers['retry-after'] } : {};
+      return sendAccountPage(req, res, kind, error.status, { next, username, notice: { message: accountMessage(error) } }, headers);
+    }
   }
 
   const guard =
@@ -150,5 +239,5 @@ export function createPageHandler(options: PageHandlerOptions): PageHandler {
         else res.destroy();
       });
     };
-  return { other: guard(other), page: guard(page), form: guard(form) };
+  return { other: guard(other), page: guard(page), form: guard(form), account: guard(account) };
 }

@@ -8,6 +8,8 @@ export type FormAction =
   | { readonly kind: 'create-list' }
   | { readonly kind: 'rename-list'; readonly listId: string }
   | { readonly kind: 'delete-list'; readonly listId: string }
+  | { readonly kind: 'add-member'; readonly listId: string; readonly username: string }
+  | { readonly kind: 'remove-member'; readonly listId: string; readonly username: string }
   | { readonly kind: 'create-todo'; readonly listId: string }
   | { readonly kind: 'toggle-todo'; readonly todoId: string; readonly done: boolean }
   | { readonly kind: 'edit-todo'; readonly todoId: string }
@@ -85,6 +87,11 @@ export function parseFormAction(path: string, method: string, form: FormFields):
   }
   if (resource === 'lists') {
     if (patch && form.has('title')) return { kind: 'rename-list', listId: id };
+    // Sharing: the owner's form names one username to add or to remove.
+    const add = form.get('add-member');
+    if (patch && typeof add === 'string') return { kind: 'add-member', listId: id, username: add.trim().toLowerCase() };
+    const remove = form.get('remove-member');
+    if (patch && typeof remove === 'string') return { kind: 'remove-member', listId: id, username: remove.trim().toLowerCase() };
     return method === 'DELETE' ? { kind: 'delete-list', listId: id } : undefined;
   }
   if (method === 'DELETE') return { kind: 'delete-todo', todoId: id };
@@ -94,6 +101,32 @@ export function parseFormAction(path: string, method: string, form: FormFields):
   if (form.has('done')) return { kind: 'toggle-todo', todoId: id, done: form.getAll('done').includes('true') };
   if (form.has('title')) return { kind: 'edit-todo', todoId: id };
   return undefined;
+}
+
+/** The sign-in page (`next`: where to go once signed in, a path of this site). */
+export const SIGN_IN_PATH = '/sign-in';
+/** The sign-up page. */
+export const SIGN_UP_PATH = '/sign-up';
+
+/**
+ * The sign-in page's URL that leads back to `next` once signed in.
+ *
+ * @example
+ * signInPath('/lists/42'); // '/sign-in?next=%2Flists%2F42'
+ */
+export function signInPath(next?: string): string {
+  return next === undefined || next === '/' ? SIGN_IN_PATH : `${SIGN_IN_PATH}?next=${encodeURIComponent(next)}`;
+}
+
+/**
+ * A `next` value that is safe to redirect to: a path of this site (not `//host`, which
+ * browsers read as another origin), or `/`.
+ *
+ * @example
+ * safeNext('https://evil.example/'); // '/'
+ */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/';
 }
 
 /** The page of one list (its resource URL: browsers get the page, programs the JSON). */

@@ -30,5 +30,16 @@ button.danger { color: #a11; }
 .js .js-hidden { display: none; }
 li.empty { color: #777; }
 li.pending { color: #888; font-style: italic; }
+.account { display: flex; gap: .6rem; align-items: center; margin-left: auto; }
+header.site #connection { margin-left: 1rem; }
+.account-page { max-width: 22rem; }
+.account-form { display: grid; gap: .3rem; }
+.account-form button { justify-self: start; margin-top: .5rem; }
+.account-form small { color: #666; }
+small.shared, p.sharing { color: #666; }
+section.sharing { margin: 1rem 0; }
+section.sharing h2 { font-size: 1rem; margin: 0 0 .3rem; }
+ul.members { list-style: none; padding: 0; }
+ul.members li { display: flex; gap: .6rem; align-items: center; }
 @media (max-width: 40rem) { body { grid-template-columns: 1fr; } }
 `;

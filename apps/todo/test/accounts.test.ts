@@ -146,6 +146,18 @@ describe('sign-up, sign-in and sign-out through the forms, without JavaScript', 
     expect(browser.page).toContain('Password:');
   });
 
+  it('shows the rate limit after repeated wrong passwords (429 with Retry-After), even for the right one', async () => {
+    await signUp(base, 'guessed');
+    const browser = new FormBrowser(base);
+    await browser.get('/sign-in');
+    for (let i = 0; i < 5; i++) expect((await browser.post('/session', { username: 'guessed', password: `guess ${i}` }))[0]?.status).toBe(401);
+    const [limited] = await browser.post('/session', { username: 'guessed', password: 'correct horse' });
+    expect(limited?.status).toBe(429);
+    expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(browser.page).toContain('Too many failed sign-ins');
+    expect(browser.cookies.has('syncline_session')).toBe(false);
+  });
+
   it('never redirects off-site after sign-in', async () => {
     await signUp(base, 'wanderer');
     const browser = new FormBrowser(base);

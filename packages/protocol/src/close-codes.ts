@@ -18,6 +18,11 @@ export const CLOSE_CODES = {
    * client signs in again (or renews its token) and reconnects; its subscriptions resume.
    */
   sessionEnded: 4401,
+  /**
+   * The client kept sending past its message rate (`SYNCLINE_MAX_MESSAGES_PER_SECOND`) after
+   * being told so with `rate-limited` answers. Reconnect after a pause, and send less often.
+   */
+  rateLimited: 4429,
 } as const;
 
 export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];

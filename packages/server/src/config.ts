@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type SynclineLimits } from './limits.js';
+import { isValidOriginEntry } from './security/origin-policy.js';
 
 /** Every environment variable a Syncline server reads, with its limit or option (docs/configuration.md lists them). */
 export const ENVIRONMENT: Record<string, keyof SynclineLimits> = {
@@ -12,9 +13,12 @@ export const ENVIRONMENT: Record<string, keyof SynclineLimits> = {
   SYNCLINE_MAX_BUFFERED_BYTES: 'maxBufferedBytes',
   SYNCLINE_HEARTBEAT_MS: 'heartbeatMs',
   SYNCLINE_MAX_CONNECTIONS: 'maxConnections',
+  SYNCLINE_MAX_CONNECTIONS_PER_ADDRESS: 'maxConnectionsPerAddress',
   SYNCLINE_MAX_SUBSCRIPTIONS: 'maxSubscriptions',
   SYNCLINE_MAX_INFLIGHT: 'maxInflight',
   SYNCLINE_MAX_CONSECUTIVE_ERRORS: 'maxConsecutiveErrors',
+  SYNCLINE_MAX_MESSAGES_PER_SECOND: 'maxMessagesPerSecond',
+  SYNCLINE_MESSAGE_BURST: 'messageBurst',
   SYNCLINE_CHANGE_LOG_RETENTION: 'changeLogRetention',
   SYNCLINE_FEED_POLL_MS: 'feedPollMs',
 };
@@ -28,10 +32,20 @@ export interface ServerConfig {
   readonly redisUrl?: string;
   readonly sqliteSynchronous: 'NORMAL' | 'FULL';
   readonly livePath: string;
+  /**
+   * Origins besides the server's own that browsers may use it from (`SYNCLINE_ORIGINS`,
+   * comma-separated): WebSocket upgrades and cookie-carrying unsafe requests from other
+   * origins are refused with 403. `*` allows any. Absent, only the server's own origin.
+   */
+  readonly origins?: readonly string[];
   readonly limits: SynclineLimits;
 }
 
 const positive = z.coerce.number().int().positive();
+const originList = z
+  .string()
+  .transform((raw) => raw.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+  .refine((entries) => entries.every(isValidOriginEntry), 'each entry must be * or an origin such as https://app.example.com (a scheme, a host and an optional port)');
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /**
@@ -67,6 +81,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
   };
   const redisUrl = read('REDIS_URL', z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'), '');
   if (redisUrl) config = { ...config, redisUrl };
+  const origins = read('SYNCLINE_ORIGINS', originList, []);
+  if (origins.length > 0) config = { ...config, origins };
   if (problems.length > 0) throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;
 }

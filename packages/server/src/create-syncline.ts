@@ -29,6 +29,12 @@ export interface SynclineOptions {
   readonly context?: ContextFactory;
   /** The WebSocket path. Default `/live`. */
   readonly livePath?: string;
+  /**
+   * Origins besides the server's own whose pages may use it (`https://app.example.com`; `*`
+   * allows any). A WebSocket upgrade or a cookie-carrying POST, PUT, PATCH or DELETE from
+   * any other origin is refused with 403. Default: only the server's own origin.
+   */
+  readonly origins?: readonly string[];
   readonly limits?: Partial<SynclineLimits>;
   /** Errors that do not fail a request (after-hooks, a socket's error, a failed delivery). Default: console.error. */
   readonly onError?: (error: unknown, where: string) => void;
@@ -102,11 +108,13 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   };
   await storage.migrate(resources);
   const executor = createExecutor(deps);
-  const handleResources = createHttpHandler({ executor, createContext, maxBodyBytes: limits.maxBodyBytes, maxJsonDepth: limits.maxJsonDepth, reportError });
+  const handleResources = createHttpHandler({ executor, createContext, maxBodyBytes: limits.maxBodyBytes, maxJsonDepth: limits.maxJsonDepth, origins: options.origins, reportError });
   const sockets = createSocketServer({
     path: options.livePath ?? '/live',
     maxFrameBytes: limits.maxFrameBytes,
     maxConnections: limits.maxConnections,
+    maxConnectionsPerAddress: limits.maxConnectionsPerAddress,
+    origins: options.origins,
     limits,
     executor,
     deps,

@@ -11,3 +11,4 @@ export * from './storage/storage.js';
 export { createPasswordAuth, type Authenticator, type AuthRuntime, type PasswordAuthOptions, type SignedIn } from './auth/password-auth.js';
 export { users, sessions, USERNAME_PATTERN } from './auth/auth-resources.js';
 export { hashPassword, verifyPassword } from './auth/password.js';
+export { checkCrossSiteRequest, isOriginAllowed } from './security/origin-policy.js';

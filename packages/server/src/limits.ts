@@ -19,9 +19,15 @@ export interface SynclineLimits {
   readonly heartbeatMs: number;
   /** Open WebSocket connections per server process (503 on upgrade beyond). */
   readonly maxConnections: number;
+  /** Open WebSocket connections per client address per process (429 on upgrade beyond). */
+  readonly maxConnectionsPerAddress: number;
   readonly maxSubscriptions: number;
   readonly maxInflight: number;
   readonly maxConsecutiveErrors: number;
+  /** Requests a connection may send per second, on average (a token bucket; `rate-limited` beyond, then close 4429). */
+  readonly maxMessagesPerSecond: number;
+  /** Requests a connection may send at once before the rate applies (the bucket's size). */
+  readonly messageBurst: number;
   /** How many changes the log keeps; older ones are trimmed and a resume from before them reloads the snapshot. */
   readonly changeLogRetention: number;
   /** How often the change feed compares the log's head with what it dispatched. */
@@ -38,9 +44,12 @@ export const DEFAULT_LIMITS: SynclineLimits = {
   maxBufferedBytes: 4 * 1024 * 1024,
   heartbeatMs: 25_000,
   maxConnections: 10_000,
+  maxConnectionsPerAddress: 1_000,
   maxSubscriptions: 1_000,
   maxInflight: 64,
   maxConsecutiveErrors: 10,
+  maxMessagesPerSecond: 100,
+  messageBurst: 200,
   changeLogRetention: 100_000,
   feedPollMs: 1_000,
 };

@@ -4,6 +4,7 @@ import type { Operation, Outcome } from '../operation.js';
 import type { ContextFactory } from '../context-factory.js';
 import { errorOutcome } from '../pipeline/error-outcome.js';
 import type { Executor } from '../pipeline/executor.js';
+import { checkCrossSiteRequest } from '../security/origin-policy.js';
 import { negotiate } from './content-negotiation.js';
 
 /** A request as the HTTP surface sees it, independent of Node's `http` module (tests call the handler with these). */
@@ -30,6 +31,8 @@ export interface HttpHandlerOptions {
   readonly createContext: ContextFactory;
   readonly maxBodyBytes: number;
   readonly maxJsonDepth: number;
+  /** Origins besides the server's own that may send cookie-carrying unsafe requests (`*`: any); others get 403. */
+  readonly origins?: readonly string[] | undefined;
   readonly reportError: (error: unknown, where: string) => void;
 }
 
@@ -89,6 +92,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: HttpRe
           headers: allow === undefined ? {} : { allow },
         });
       }
+      checkCrossSiteRequest(method.data, headers, options.origins, request.secure);
       if (negotiate(headers['accept'], ['application/json', PROBLEM_CONTENT_TYPE]) === undefined) {
         throw new SynclineError('not-acceptable', { detail: 'Resources are available as application/json.' });
       }

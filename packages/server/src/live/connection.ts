@@ -7,6 +7,7 @@ import type { Executor } from '../pipeline/executor.js';
 import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
 import type { SubscriptionHub } from './subscription-hub.js';
 import { createLiveSubscriptions } from './live-subscriptions.js';
+import { createTokenBucket } from '../security/token-bucket.js';
 
 export interface ConnectionLimits {
   /** A socket whose unsent bytes pass this is closed with 4008 (slow consumer); its client resumes on reconnect. */
@@ -15,8 +16,12 @@ export interface ConnectionLimits {
   readonly maxSubscriptions: number;
   /** Requests being answered at once; more answer 429. */
   readonly maxInflight: number;
-  /** Malformed frames in a row before the socket is closed with 4400. */
+  /** Malformed frames in a row before the socket is closed with 4400 (and requests refused by the message rate, before 4429). */
   readonly maxConsecutiveErrors: number;
+  /** Requests per second a connection may send on average; beyond, `rate-limited` answers, then close 4429. */
+  readonly maxMessagesPerSecond: number;
+  /** Requests a connection may send at once before the rate applies. */
+  readonly messageBurst: number;
   readonly heartbeatMs: number;
 }
 
@@ -57,6 +62,8 @@ export function openConnection(options: ConnectionOptions): Connection {
   const { socket, limits } = options;
   const inflight = new Set<string>();
   let consecutiveErrors = 0;
+  const rate = createTokenBucket(limits.maxMessagesPerSecond, limits.messageBurst);
+  let limitedInARow = 0;
 
   const connection: Connection = {
     alive: true,
@@ -143,8 +150,17 @@ export function openConnection(options: ConnectionOptions): Connection {
     if (!message.success) {
       return frameError(new SynclineError('invalid-frame', { detail: 'The frame is not a valid request.', errors: PROBLEM_ERRORS(message.error.issues) }), id);
     }
-    consecutiveErrors = 0;
     const request = message.data;
+    // Past the message rate, a request is answered but not run; a client that keeps on is cut off.
+    // (Malformed frames are bounded by maxConsecutiveErrors; a refused request does not reset that count.)
+    if (!rate.take()) {
+      if (++limitedInARow > limits.maxConsecutiveErrors) return connection.close(CLOSE_CODES.rateLimited, 'message rate exceeded');
+      const retryAfter = String(Math.max(1, Math.ceil(rate.waitMs() / 1000)));
+      const limited = new SynclineError('rate-limited', { detail: `At most ${limits.maxMessagesPerSecond} requests a second (bursts of ${limits.messageBurst}).`, headers: { 'retry-after': retryAfter } });
+      return respond(request.id, errorOutcome(limited, undefined, options.deps.reportError));
+    }
+    limitedInARow = 0;
+    consecutiveErrors = 0;
     const key = String(request.id);
     if (inflight.has(key) || subscriptions.has(request.id)) {
       return respond(request.id, errorOutcome(new SynclineError('conflict', { detail: `Request id ${key} is in use on this connection.` }), undefined, options.deps.reportError));

@@ -6,6 +6,8 @@ import type { ContextFactory } from '../context-factory.js';
 import { normalizeHeaders } from '../http/http-handler.js';
 import type { Executor } from '../pipeline/executor.js';
 import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
+import { createAddressCounter } from '../security/address-counter.js';
+import { isOriginAllowed } from '../security/origin-policy.js';
 import { openConnection, type Connection, type ConnectionLimits } from './connection.js';
 import type { SubscriptionHub } from './subscription-hub.js';
 
@@ -13,6 +15,10 @@ export interface SocketServerOptions {
   readonly path: string;
   readonly maxFrameBytes: number;
   readonly maxConnections: number;
+  /** Open sockets per client address; beyond, the upgrade gets HTTP 429. */
+  readonly maxConnectionsPerAddress: number;
+  /** Origins besides the server's own whose pages may open a socket (`*`: any); others get HTTP 403. */
+  readonly origins?: readonly string[] | undefined;
   readonly limits: ConnectionLimits;
   readonly executor: Executor;
   readonly deps: PipelineDeps;
@@ -56,13 +62,24 @@ export function createSocketServer(options: SocketServerOptions): SocketServer {
   }, options.limits.heartbeatMs);
   timer.unref();
 
+  const perAddress = createAddressCounter(options.maxConnectionsPerAddress);
+
   function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', (error) => options.deps.reportError(error, 'websocket upgrade'));
     const offered = request.headers['sec-websocket-protocol'];
     if (offered !== undefined && !offered.split(',').some((p) => p.trim() === SUBPROTOCOL)) {
       return refuse(socket, 400, 'Unsupported Subprotocol');
     }
+    // A page from a foreign origin must not open a socket with the user's cookie (cross-site WebSocket hijacking).
+    const secure = 'encrypted' in request.socket && request.socket.encrypted === true;
+    if (!isOriginAllowed(request.headers.origin, request.headers.host, options.origins, secure)) return refuse(socket, 403, 'Forbidden');
     if (connections.size >= options.maxConnections) return refuse(socket, 503, 'Service Unavailable');
+    const address = request.socket.remoteAddress;
+    if (!perAddress.acquire(address)) {
+      socket.end('HTTP/1.1 429 Too Many Requests\r\nretry-after: 5\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    socket.once('close', () => perAddress.release(address));
     const headers = normalizeHeaders(request.headers);
     Promise.resolve(options.createContext({ transport: 'websocket', headers, remoteAddress: request.socket.remoteAddress })).then(
       (context) => {

@@ -34,6 +34,22 @@ describe('configuration from the environment', () => {
     for (const named of ['PORT="eighty"', 'SYNCLINE_MAX_BODY_BYTES="-1"', 'SYNCLINE_REQUIRE_IF_MATCH="maybe"']) expect(message).toContain(named);
   });
 
+  it('SYNCLINE_ORIGINS lists the origins allowed besides the server\'s own, comma-separated; * allows any', () => {
+    expect(loadConfig({}).origins).toBeUndefined();
+    expect(loadConfig({ SYNCLINE_ORIGINS: 'https://app.example.com, http://localhost:5173' }).origins).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(loadConfig({ SYNCLINE_ORIGINS: '*' }).origins).toEqual(['*']);
+    for (const bad of ['app.example.com', 'https://app.example.com/path', 'https://ok.example,evil', 'null']) {
+      expect(() => loadConfig({ SYNCLINE_ORIGINS: bad }), bad).toThrow(/SYNCLINE_ORIGINS/);
+    }
+  });
+
+  it('the per-address connection limit and the message rate have their variables and defaults', () => {
+    expect(loadConfig({}).limits).toMatchObject({ maxConnectionsPerAddress: 1000, maxMessagesPerSecond: 100, messageBurst: 200 });
+    const { limits } = loadConfig({ SYNCLINE_MAX_CONNECTIONS_PER_ADDRESS: '20', SYNCLINE_MAX_MESSAGES_PER_SECOND: '50', SYNCLINE_MESSAGE_BURST: '75' });
+    expect(limits).toMatchObject({ maxConnectionsPerAddress: 20, maxMessagesPerSecond: 50, messageBurst: 75 });
+    expect(() => loadConfig({ SYNCLINE_MAX_MESSAGES_PER_SECOND: '0' })).toThrow(/SYNCLINE_MAX_MESSAGES_PER_SECOND/);
+  });
+
   it('DATABASE_URL chooses SQLite or PostgreSQL, and REDIS_URL the Redis backplane', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://app@db:5432/app' }).databaseUrl).toBe('postgres://app@db:5432/app');
     expect(loadConfig({ DATABASE_URL: 'postgresql://app@db/app' }).databaseUrl).toBe('postgresql://app@db/app');

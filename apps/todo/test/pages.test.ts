@@ -1,3 +1,4 @@
+import { USERNAME_PATTERN } from '@syncline/server';
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, html } from '../src/pages/html.js';
 import { prefersHtml } from '../src/app-handler.js';
@@ -5,6 +6,7 @@ import { isCrossSite } from '../src/pages/account.js';
 import { renderHomePage, renderListPage } from '../src/pages/layout.js';
 import { formMethod, parseFormAction, safeNext, signInPath } from '../src/pages/routes.js';
 import { renderListHeader, renderTodoItems, type ListItem } from '../src/pages/views.js';
+import { USERNAME } from '../src/resources.js';
 import { movePatches, nextOrder, sortByOrder } from '../src/todo-order.js';
 
 describe('html', () => {
@@ -79,6 +81,10 @@ describe('sign-in and the forms’ security', () => {
     const member = renderListHeader(list, { user: 'bob', csrf: 'x' }).value;
     expect(member).not.toContain('<form');
     expect(member).toContain('Shared with you by ana');
+  });
+
+  it('accepts the usernames the sign-in accepts (resources.ts keeps its own copy: it imports no server code)', () => {
+    expect(USERNAME.source).toBe(USERNAME_PATTERN.source);
   });
 
   it('redirects only to paths of this site after sign-in', () => {

@@ -247,6 +247,8 @@ describe.skipIf(browser === undefined)('the TODO app in Chromium', () => {
 
     // The member opens it in another tab: its todos, and they can add one (the owner sees it live).
     const memberList = await member.newPage();
+    const listFrames: string[] = [];
+    memberList.on('websocket', (socket) => socket.on('framereceived', (frame) => listFrames.push(String(frame.payload))));
     await memberList.goto(`${server.base}/lists/${encodeURIComponent(listId)}`);
     await memberList.getByText('Shared with you by olivia').waitFor();
     await checkbox(memberList, 'Passports').waitFor();
@@ -255,6 +257,10 @@ describe.skipIf(browser === undefined)('the TODO app in Chromium', () => {
     await memberList.getByLabel('New todo').fill('Sunscreen');
     await memberList.getByLabel('New todo').press('Enter');
     await checkbox(ownerPage, 'Sunscreen').waitFor({ timeout: LIVE_MS });
+    // The todos' copies of the list's owner and members are hidden fields: never on the wire.
+    const todoFrames = listFrames.filter((frame) => frame.includes(`"list":"${listId}"`));
+    expect(todoFrames.length).toBeGreaterThan(0);
+    expect(todoFrames.filter((frame) => frame.includes('"members"') || frame.includes('"owner"'))).toEqual([]);
     mkdirSync(fileURLToPath(new URL('../test-results/', import.meta.url)), { recursive: true });
     await memberList.screenshot({ path: SHARING_SCREENSHOT, fullPage: true });
     console.log(`screenshot: ${SHARING_SCREENSHOT}`);

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSyncline } from '../../src/index.js';
 import { createSqliteStorage } from '../../src/storage/sqlite/index.js';
-import { MATRIX_SEED, Violation, matrixProperty } from './support/matrix.js';
+import { MATRIX_SEED, Violation, matrixProperty, sqliteServers } from './support/matrix.js';
 import { sharingResources, userFromHeader, type RulesVariant } from './support/sharing-resources.js';
 
 describe.each<{ variant: RulesVariant; why: string }>([
@@ -13,22 +13,13 @@ describe.each<{ variant: RulesVariant; why: string }>([
   { variant: 'todos-unguarded', why: 'todos have no read rule, so anyone signed in reads any todo' },
 ])('the matrix catches a wrong rule: $variant', ({ variant, why }) => {
   it(`finds a violation: ${why}`, async () => {
-    const syncline = await createSyncline({
-      resources: sharingResources(variant).resources,
-      storage: createSqliteStorage({ filename: ':memory:' }),
-      context: userFromHeader,
-      onError: () => {},
-    });
-    try {
-      const { port } = await syncline.listen(0, '127.0.0.1');
-      const servers = { writer: syncline, reader: syncline, writerPort: port, readerPort: port };
-      // No shrinking: the point is only that some run fails, and that it fails as a Violation.
-      const result = await fc.check(matrixProperty(servers, 30), { seed: MATRIX_SEED, numRuns: 100, endOnFailure: true });
-      expect(result.failed, `the matrix passed ${result.numRuns} runs against the wrong rule (seed ${MATRIX_SEED})`).toBe(true);
-      expect(result.errorInstance).toBeInstanceOf(Violation);
-      console.log(`${variant}: caught after ${result.numRuns} run(s) (seed ${MATRIX_SEED}): ${String((result.errorInstance as Error).message).slice(0, 300)}`);
-    } finally {
-      await syncline.close();
-    }
+    const fresh = sqliteServers(() =>
+      createSyncline({ resources: sharingResources(variant).resources, storage: createSqliteStorage({ filename: ':memory:' }), context: userFromHeader, onError: () => {} }),
+    );
+    // No shrinking: the point is only that some run fails, and that it fails as a Violation.
+    const result = await fc.check(matrixProperty(fresh, 30), { seed: MATRIX_SEED, numRuns: 100, endOnFailure: true });
+    expect(result.failed, `the matrix passed ${result.numRuns} runs against the wrong rule (seed ${MATRIX_SEED})`).toBe(true);
+    expect(result.errorInstance).toBeInstanceOf(Violation);
+    console.log(`${variant}: caught after ${result.numRuns} run(s) (seed ${MATRIX_SEED}): ${String((result.errorInstance as Error).message).slice(0, 300)}`);
   }, 60_000);
 });

@@ -274,7 +274,7 @@ export async function runScenario(servers: MatrixServers, scenario: Scenario): P
         const previous = head;
         head = Math.max(servers.reader.stats().seq, servers.writer.stats().seq);
         // A request after the events on every socket: its answer comes after them.
-        for (const s of sessions) await Promise.all([s.reader.request('OPTIONS', '/lists'), s.writer.request('OPTIONS', '/lists')]);
+        await Promise.all(sessions.flatMap((s) => [s.reader.request('OPTIONS', '/lists'), s.writer.request('OPTIONS', '/lists')]));
         for (const s of sessions) checkFrames(model, s, previous, head);
       } catch (error) {
         if (error instanceof Violation) error.message = `${where}: ${error.message}`;
@@ -534,6 +534,26 @@ function checkFrames(model: Model, session: Session, previousHead: number, head:
 /** The seed: `SYNCLINE_AUTHZ_SEED` replays a run; otherwise a fresh one, printed by fast-check on failure. */
 export const MATRIX_SEED = process.env['SYNCLINE_AUTHZ_SEED'] !== undefined ? Number(process.env['SYNCLINE_AUTHZ_SEED']) : Math.floor(Math.random() * 0x7fffffff);
 
-export function matrixProperty(servers: MatrixServers, maxCommands: number): fc.IAsyncPropertyWithHooks<[Scenario]> {
-  return fc.asyncProperty(scenarioArbitrary(maxCommands), (scenario) => runScenario(servers, scenario));
+/** Servers for one run: shared ones, or fresh ones per run (closed after it). */
+export type MatrixServersSource = MatrixServers | (() => Promise<MatrixServers & { close(): Promise<void> }>);
+
+export function matrixProperty(source: MatrixServersSource, maxCommands: number): fc.IAsyncPropertyWithHooks<[Scenario]> {
+  return fc.asyncProperty(scenarioArbitrary(maxCommands), async (scenario) => {
+    if (typeof source !== 'function') return runScenario(source, scenario);
+    const servers = await source();
+    try {
+      await runScenario(servers, scenario);
+    } finally {
+      await servers.close();
+    }
+  });
+}
+
+/** One server on a fresh in-memory SQLite database per run, as both writer and reader. */
+export function sqliteServers(make: () => Promise<Syncline>): () => Promise<MatrixServers & { close(): Promise<void> }> {
+  return async () => {
+    const syncline = await make();
+    const { port } = await syncline.listen(0, '127.0.0.1');
+    return { writer: syncline, reader: syncline, writerPort: port, readerPort: port, close: () => syncline.close() };
+  };
 }

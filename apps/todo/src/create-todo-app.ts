@@ -46,6 +46,7 @@ export async function createTodoApp(options: TodoAppOptions): Promise<TodoApp> {
     storage: await openStorage(config),
     ...(backplane ? { backplane } : {}),
     livePath: config.livePath,
+    ...(config.origins ? { origins: config.origins } : {}),
     limits: config.limits,
     ...(options.onError ? { onError: options.onError } : {}),
   });
@@ -60,7 +61,7 @@ export async function createTodoApp(options: TodoAppOptions): Promise<TodoApp> {
   };
   void bundle().catch((error: unknown) => (options.onError ?? console.error)(error, 'browser script bundle'));
   const reportError = options.onError ?? ((error: unknown, where: string) => console.error(`[todo] ${where}:`, error));
-  const pages = createPageHandler({ syncline, auth, script: bundle, reportError });
+  const pages = createPageHandler({ syncline, auth, origins: config.origins, script: bundle, reportError });
   const handler = createAppHandler(syncline, pages);
   return {
     syncline,

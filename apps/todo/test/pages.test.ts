@@ -2,7 +2,6 @@ import { USERNAME_PATTERN } from '@syncline/server';
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, html } from '../src/pages/html.js';
 import { prefersHtml } from '../src/app-handler.js';
-import { isCrossSite } from '../src/pages/account.js';
 import { renderHomePage, renderListPage } from '../src/pages/layout.js';
 import { formMethod, parseFormAction, safeNext, signInPath } from '../src/pages/routes.js';
 import { renderListHeader, renderTodoItems, type ListItem } from '../src/pages/views.js';
@@ -92,16 +91,6 @@ describe('sign-in and the forms’ security', () => {
     for (const bad of ['//evil.example/', '/\\evil.example', 'https://evil.example/', 'lists', undefined, 42]) expect(safeNext(bad)).toBe('/');
     expect(signInPath('/lists/4 2')).toBe('/sign-in?next=%2Flists%2F4%202');
     expect(signInPath('/')).toBe('/sign-in');
-  });
-
-  it('tells a cross-site form post by Origin (or Sec-Fetch-Site without one)', () => {
-    expect(isCrossSite({ origin: 'http://127.0.0.1:3000', host: '127.0.0.1:3000' })).toBe(false);
-    expect(isCrossSite({ origin: 'http://evil.example', host: '127.0.0.1:3000' })).toBe(true);
-    expect(isCrossSite({ origin: 'null', host: '127.0.0.1:3000' })).toBe(true);
-    expect(isCrossSite({ origin: 'not a url', host: 'x' })).toBe(true);
-    expect(isCrossSite({ host: 'x', 'sec-fetch-site': 'cross-site' })).toBe(true);
-    expect(isCrossSite({ host: 'x', 'sec-fetch-site': 'same-origin' })).toBe(false);
-    expect(isCrossSite({ host: 'x' })).toBe(false);
   });
 });
 

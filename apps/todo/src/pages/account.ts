@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { RequestContext } from '@syncline/schema';
-import type { Authenticator } from '@syncline/server';
+import { checkCrossSiteRequest, type Authenticator } from '@syncline/server';
 
 /** The cookie that carries the sign-in and sign-up forms' CSRF token, before there is a session. */
 export const FORM_COOKIE = 'todo_form';
@@ -32,22 +32,22 @@ export function contextOf(auth: Authenticator, req: IncomingMessage): Promise<Re
 }
 
 /**
- * Whether a form post comes from another site (CSRF): its `Origin` names another origin than
- * the one it was sent to (`Host`), or is `null` (a sandboxed or privacy-sensitive context),
- * or, without `Origin`, the browser's `Sec-Fetch-Site` says `cross-site`. A request with
- * neither header (curl, an old browser) is not refused here; the form's token still is checked.
+ * Whether a form post comes from a page of another site (CSRF), by the server's own policy
+ * (`checkCrossSiteRequest`, the same check as its JSON API's): a cookie-carrying post whose
+ * `Origin` is neither this server's nor in the allowed `origins` (`SYNCLINE_ORIGINS`), or,
+ * without `Origin`, whose `Sec-Fetch-Site` is `cross-site` or `same-site`. The form's CSRF
+ * token is checked as well, after this.
  *
  * @example
- * isCrossSite({ origin: 'https://evil.example', host: 'todo.example' }); // true
+ * isCrossSite(req, []); // true for a post from https://evil.example carrying the session cookie
  */
-export function isCrossSite(headers: Readonly<Record<string, string | undefined>>): boolean {
-  const origin = headers['origin'];
-  if (origin === undefined) return headers['sec-fetch-site'] === 'cross-site';
-  if (origin === 'null') return true;
+export function isCrossSite(req: IncomingMessage, origins: readonly string[] | undefined): boolean {
   try {
-    return new URL(origin).host.toLowerCase() !== (headers['host'] ?? '').toLowerCase();
-  } catch {
-    return true;
+    checkCrossSiteRequest(req.method ?? 'POST', headersOf(req), origins, isSecure(req));
+    return false;
+  } catch (error) {
+    if ((error as { status?: unknown }).status === 403) return true;
+    throw error;
   }
 }
 

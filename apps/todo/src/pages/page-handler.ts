@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '@syncline/schema';
 import type { Authenticator, Syncline } from '@syncline/server';
-import { contextOf, formToken, headersOf, isCrossSite, isSecure, verifyFormToken } from './account.js';
+import { contextOf, formToken, isCrossSite, isSecure, verifyFormToken } from './account.js';
 import { performAction } from './form-actions.js';
 import { renderHomePage, renderListPage, renderNotFoundPage, renderSignInPage, renderSignUpPage, type AccountPageOptions, type Notice } from './layout.js';
 import { readListPage, readLists, readOne, type Caller } from './page-data.js';
@@ -14,6 +14,8 @@ export interface PageHandlerOptions {
   readonly syncline: Syncline;
   /** The sign-in the server was created with: finds the caller, signs in and out, makes CSRF tokens. */
   readonly auth: Authenticator;
+  /** Origins besides the app's own whose pages may post its forms (`SYNCLINE_ORIGINS`); default none. */
+  readonly origins?: readonly string[] | undefined;
   /** The browser script's bundle (built once, at start). */
   readonly script: () => Promise<string>;
   readonly reportError?: (error: unknown, where: string) => void;
@@ -178,7 +180,7 @@ export function createPageHandler(options: PageHandlerOptions): PageHandler {
   }
 
   async function form(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (isCrossSite(headersOf(req))) return refuseForm(res, 'This form was sent from another site.');
+    if (isCrossSite(req, options.origins)) return refuseForm(res, 'This form was sent from another site.');
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const fields = await readForm(req);
     const user = await signedIn(req);
@@ -200,7 +202,7 @@ export function createPageHandler(options: PageHandlerOptions): PageHandler {
   }
 
   async function account(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (isCrossSite(headersOf(req))) return refuseForm(res, 'This form was sent from another site.');
+    if (isCrossSite(req, options.origins)) return refuseForm(res, 'This form was sent from another site.');
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const fields = await readForm(req);
     const secure = isSecure(req);

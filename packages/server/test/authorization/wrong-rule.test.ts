@@ -21,5 +21,5 @@ describe.each<{ variant: RulesVariant; why: string }>([
     expect(result.failed, `the matrix passed ${result.numRuns} runs against the wrong rule (seed ${MATRIX_SEED})`).toBe(true);
     expect(result.errorInstance).toBeInstanceOf(Violation);
     console.log(`${variant}: caught after ${result.numRuns} run(s) (seed ${MATRIX_SEED}): ${String((result.errorInstance as Error).message).slice(0, 300)}`);
-  }, 60_000);
+  }, 90_000);
 });

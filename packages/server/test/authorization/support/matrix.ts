@@ -244,26 +244,26 @@ export async function runScenario(servers: MatrixServers, scenario: Scenario): P
   matrixStats.steps += scenario.commands.length;
   const sessions: Session[] = [];
   try {
-    for (const name of names) {
-      const headers = { 'x-user': name };
-      sessions.push({
-        name,
-        reader: await LiveClient.connect(servers.readerPort, { headers }),
-        writer: await LiveClient.connect(servers.writerPort, { headers }),
-        subscriptions: new Map(),
-        seen: { reader: 0, writer: 0 },
-        nextSub: 1,
-      });
-    }
+    sessions.push(
+      ...(await Promise.all(
+        names.map(async (name): Promise<Session> => {
+          const headers = { 'x-user': name };
+          const [reader, writer] = await Promise.all([LiveClient.connect(servers.readerPort, { headers }), LiveClient.connect(servers.writerPort, { headers })]);
+          return { name, reader, writer, subscriptions: new Map(), seen: { reader: 0, writer: 0 }, nextSub: 1 };
+        }),
+      )),
+    );
     await servers.writer.flush();
     await servers.reader.flush();
     let head = servers.reader.stats().seq;
     // Every user watches everything it may see from the start; commands open more (records, one list's todos).
-    for (const [i] of names.entries()) {
-      for (const query of [{ kind: 'lists' }, { kind: 'todos' }, { kind: 'todosNotDone' }] as const) {
-        await apply(servers, model, sessions[i] as Session, { op: 'subscribe', user: i, query }, names);
-      }
-    }
+    await Promise.all(
+      names.map(async (_, i) => {
+        for (const query of [{ kind: 'lists' }, { kind: 'todos' }, { kind: 'todosNotDone' }] as const) {
+          await apply(servers, model, sessions[i] as Session, { op: 'subscribe', user: i, query }, names);
+        }
+      }),
+    );
     for (const [step, cmd] of scenario.commands.entries()) {
       const session = sessions[actorIndex(model, cmd, names)] as Session;
       const where = `step ${step} ${JSON.stringify(cmd)} as ${session.name}`;
@@ -273,8 +273,9 @@ export async function runScenario(servers: MatrixServers, scenario: Scenario): P
         await servers.reader.flush();
         const previous = head;
         head = Math.max(servers.reader.stats().seq, servers.writer.stats().seq);
-        // A request after the events on every socket: its answer comes after them.
-        await Promise.all(sessions.flatMap((s) => [s.reader.request('OPTIONS', '/lists'), s.writer.request('OPTIONS', '/lists')]));
+        // A request after the events on every subscriber socket: its answer comes after them.
+        // (Writer sockets carry only answers, each awaited by the command that asked.)
+        await Promise.all(sessions.map((s) => s.reader.request('OPTIONS', '/lists')));
         for (const s of sessions) checkFrames(model, s, previous, head);
       } catch (error) {
         if (error instanceof Violation) error.message = `${where}: ${error.message}`;

@@ -34,7 +34,7 @@ export interface SynclineOptions {
    * allows any). A WebSocket upgrade or a cookie-carrying POST, PUT, PATCH or DELETE from
    * any other origin is refused with 403. Default: only the server's own origin.
    */
-  readonly origins?: readonly string[];
+  readonly origins?: readonly string[] | undefined;
   readonly limits?: Partial<SynclineLimits>;
   /** Errors that do not fail a request (after-hooks, a socket's error, a failed delivery). Default: console.error. */
   readonly onError?: (error: unknown, where: string) => void;

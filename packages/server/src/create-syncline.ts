@@ -10,6 +10,7 @@ import { createNodeListener } from './http/node-listener.js';
 import { DEFAULT_LIMITS, type SynclineLimits } from './limits.js';
 import { createChangeFeed, type ChangeFeed } from './live/change-feed.js';
 import { createSocketServer } from './live/socket-server.js';
+import { checkCrossSiteRequest } from './security/origin-policy.js';
 import { createSubscriptionHub } from './live/subscription-hub.js';
 import type { Operation, Outcome } from './operation.js';
 import { createExecutor } from './pipeline/executor.js';
@@ -126,7 +127,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   auth?.bind({
     execute: (op) => executor.execute(op),
     get: (resource, id) => storage.read((tx) => tx.get(resource, id)),
-    checkCrossSite: () => {},
+    checkCrossSite: (method, headers, secure) => checkCrossSiteRequest(method, headers, options.origins, secure),
   });
   const dispatch = (change: Change): void => {
     hub.dispatch(change);

@@ -31,7 +31,7 @@ export interface AuthRuntime {
   execute(op: Operation): Promise<Outcome>;
   get(resource: string, id: string): Promise<StoredRecord | undefined>;
   /** Refuses cross-site unsafe requests carried by a cookie (CSRF). */
-  checkCrossSite(method: string, headers: Readonly<Record<string, string>>): void;
+  checkCrossSite(method: string, headers: Readonly<Record<string, string>>, secure: boolean | undefined): void;
 }
 
 export interface SignedIn {
@@ -243,7 +243,7 @@ export function createPasswordAuth(options: PasswordAuthOptions = {}): Authentic
       if (!((path === '/users' && method === 'POST') || path === '/session')) return undefined;
       try {
         const headers = normalizeHeaders(request.headers);
-        bound().checkCrossSite(method, headers);
+        bound().checkCrossSite(method, headers, request.secure);
         const secure = options.secureCookies === 'auto' || options.secureCookies === undefined ? request.secure === true : options.secureCookies;
         const body = (): unknown => {
           if (request.body === undefined || request.body.byteLength === 0) return undefined;

@@ -129,6 +129,18 @@ describe('sign-in', () => {
   });
 });
 
+describe('cross-site requests to the sign-in routes', () => {
+  it('refuses a cookie-carrying sign-out from another origin (403) and keeps the session', async () => {
+    await using syncline = await server();
+    const { cookie } = await signUpAndIn(syncline);
+    const forged = await request(syncline, 'DELETE', '/session', { headers: { cookie, origin: 'https://evil.example', host: 'app.example' } });
+    expect(forged.status).toBe(403);
+    expect((await request(syncline, 'GET', '/session', { headers: { cookie } })).status).toBe(200);
+    const sameSite = await request(syncline, 'DELETE', '/session', { headers: { cookie, origin: 'http://app.example', host: 'app.example' } });
+    expect(sameSite.status).toBe(204);
+  });
+});
+
 describe('sessions on sockets', () => {
   it('authenticates the upgrade by bearer header, by subprotocol and by cookie', async () => {
     await using syncline = await server();

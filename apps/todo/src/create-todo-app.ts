@@ -39,7 +39,7 @@ export async function createTodoApp(options: TodoAppOptions): Promise<TodoApp> {
   const { config } = options;
   const backplane = await openBackplane(config);
   // Accounts and sessions (POST /users, /session) in the same storage; the cookie authenticates the pages and their socket.
-  const auth = createPasswordAuth(options.auth);
+  const auth = createPasswordAuth({ ...config.auth, ...options.auth });
   const syncline = await createSyncline({
     resources,
     auth,

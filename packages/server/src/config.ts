@@ -39,6 +39,8 @@ export interface ServerConfig {
    */
   readonly origins?: readonly string[];
   readonly limits: SynclineLimits;
+  /** The built-in sign-in's settings (`createPasswordAuth(config.auth)`). */
+  readonly auth: { readonly sessionTtlMs: number; readonly maxFailures: number; readonly failureWindowMs: number };
 }
 
 const positive = z.coerce.number().int().positive();
@@ -78,6 +80,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     sqliteSynchronous: read('SYNCLINE_SQLITE_SYNCHRONOUS', z.enum(['NORMAL', 'FULL']), 'FULL'),
     livePath: read('SYNCLINE_LIVE_PATH', z.string().startsWith('/'), '/live'),
     limits: limits as unknown as SynclineLimits,
+    auth: {
+      sessionTtlMs: read('SYNCLINE_SESSION_TTL_MS', positive, 7 * 24 * 60 * 60 * 1000),
+      maxFailures: read('SYNCLINE_SIGN_IN_MAX_FAILURES', positive, 5),
+      failureWindowMs: read('SYNCLINE_SIGN_IN_WINDOW_MS', positive, 15 * 60 * 1000),
+    },
   };
   const redisUrl = read('REDIS_URL', z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'), '');
   if (redisUrl) config = { ...config, redisUrl };

@@ -10,7 +10,14 @@ describe('configuration from the environment', () => {
       sqliteSynchronous: 'FULL',
       livePath: '/live',
       limits: DEFAULT_LIMITS,
+      auth: { sessionTtlMs: 604_800_000, maxFailures: 5, failureWindowMs: 900_000 },
     });
+  });
+
+  it('the sign-in settings have variables', () => {
+    const { auth } = loadConfig({ SYNCLINE_SESSION_TTL_MS: '60000', SYNCLINE_SIGN_IN_MAX_FAILURES: '3', SYNCLINE_SIGN_IN_WINDOW_MS: '1000' });
+    expect(auth).toEqual({ sessionTtlMs: 60_000, maxFailures: 3, failureWindowMs: 1000 });
+    expect(() => loadConfig({ SYNCLINE_SESSION_TTL_MS: '0' })).toThrow(/SYNCLINE_SESSION_TTL_MS/);
   });
 
   it('every limit has a variable, and each variable sets its limit', () => {

@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, type SynclineLimits } from './limits.js';
 import { createChangeFeed, type ChangeFeed } from './live/change-feed.js';
 import { createSocketServer } from './live/socket-server.js';
 import { checkCrossSiteRequest } from './security/origin-policy.js';
+import { createEventStreams } from './live/event-stream.js';
 import { createSubscriptionHub } from './live/subscription-hub.js';
 import type { Operation, Outcome } from './operation.js';
 import { createExecutor } from './pipeline/executor.js';
@@ -70,7 +71,7 @@ export interface Syncline {
   /** Reads and dispatches every committed change not yet pushed (tests use it to wait for the fan-out). */
   flush(): Promise<void>;
   /** Counters for monitoring: open sockets, live subscriptions and their groups, slow consumers closed, the dispatched position. */
-  stats(): { connections: number; subscriptions: number; groups: number; slowConsumers: number; seq: number };
+  stats(): { connections: number; streams: number; subscriptions: number; groups: number; slowConsumers: number; seq: number };
   /** Closes sockets with 1001, stops the feed, closes servers it created, the backplane and storage. */
   close(): Promise<void>;
 }
@@ -123,6 +124,16 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     createContext,
     seq: () => feed.head,
   });
+  const streams = createEventStreams({
+    livePath: options.livePath ?? '/live',
+    deps,
+    hub,
+    createContext,
+    limits,
+    owns: (path) => owns(path),
+    seq: () => feed.head,
+    otherConnections: () => sockets.connections,
+  });
   const handle = async (request: HttpRequest): Promise<HttpResponse> => (await auth?.route(request)) ?? handleResources(request);
   auth?.bind({
     execute: (op) => executor.execute(op),
@@ -133,6 +144,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     hub.dispatch(change);
     const ended = auth?.observe(change);
     if (ended !== undefined) sockets.closeSession(ended, CLOSE_CODES.sessionEnded, 'signed out');
+    if (ended !== undefined) streams.closeSession(ended);
   };
   const feed: ChangeFeed = createChangeFeed({ storage, backplane, dispatch, pollMs: limits.feedPollMs, reportError });
   await feed.start();
@@ -148,7 +160,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   const syncline: Syncline = {
     handle,
     execute: (op) => executor.execute(op),
-    listener: (fallback) => createNodeListener({ handle, maxBodyBytes: limits.maxBodyBytes, owns, fallback, reportError }),
+    listener: (fallback) => createNodeListener({ handle, maxBodyBytes: limits.maxBodyBytes, owns, fallback, events: streams, reportError }),
     attach: (server) => sockets.attach(server),
     async listen(port, host, options = {}) {
       const server = createServer(options.handler ?? syncline.listener(options.fallback));
@@ -165,13 +177,14 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
       return { server, port: (server.address() as AddressInfo).port };
     },
     flush: () => feed.catchUp(),
-    stats: () => ({ connections: sockets.connections, ...hub.stats(), slowConsumers: sockets.slowConsumers, seq: feed.head }),
+    stats: () => ({ connections: sockets.connections, streams: streams.size, ...hub.stats(), slowConsumers: sockets.slowConsumers + streams.slowConsumers, seq: feed.head }),
     async close() {
       clearInterval(trimTimer);
       stopReconnects?.();
       stopCommitted?.();
       feed.stop();
       await sockets.close();
+      streams.close();
       await Promise.all(
         servers.map((server) => new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -10,6 +10,8 @@ export interface NodeListenerOptions {
   readonly owns: (path: string) => boolean;
   /** For paths Syncline does not own: the host application's handler. Without it they get 404. */
   readonly fallback?: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  /** Server-sent event streams: the GETs they want are answered there, before any body is read. */
+  readonly events?: { wants(req: IncomingMessage): boolean; serve(req: IncomingMessage, res: ServerResponse): void } | undefined;
   readonly reportError: (error: unknown, where: string) => void;
 }
 
@@ -54,6 +56,7 @@ function send(res: ServerResponse, response: HttpResponse, close: boolean): void
  */
 export function createNodeListener(options: NodeListenerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
+    if (options.events?.wants(req)) return options.events.serve(req, res);
     const url = req.url ?? '/';
     const path = url.split('?')[0] ?? '/';
     if (!options.owns(path)) {

@@ -1,0 +1,357 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HEADERS, PROBLEM_CONTENT_TYPE, SynclineError } from '@syncline/protocol';
+import type { RequestContext } from '@syncline/schema';
+import type { ContextFactory } from '../context-factory.js';
+import { negotiate } from '../http/content-negotiation.js';
+import { normalizeHeaders } from '../http/http-handler.js';
+import type { Outcome } from '../operation.js';
+import { errorOutcome } from '../pipeline/error-outcome.js';
+import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
+import { createAddressCounter } from '../security/address-counter.js';
+import { createLiveSubscriptions, type LiveSubscriptions } from './live-subscriptions.js';
+import type { SubscriptionHub } from './subscription-hub.js';
+
+export const EVENT_STREAM_TYPE = 'text/event-stream';
+
+export interface EventStreamLimits {
+  /** A stream whose unsent bytes pass this is ended (slow consumer); a reconnecting EventSource resumes. */
+  readonly maxBufferedBytes: number;
+  /** Interval of the `: hb <seq>` comments. */
+  readonly heartbeatMs: number;
+  /** Subscriptions one stream may carry. */
+  readonly maxSubscriptions: number;
+  /** Sockets and streams together, per process (503 beyond). */
+  readonly maxConnections: number;
+  /** Streams per client address, per process (429 beyond). */
+  readonly maxConnectionsPerAddress: number;
+}
+
+export interface EventStreamOptions {
+  /** The WebSocket path; `<livePath>/events` serves streams carrying several subscriptions. */
+  readonly livePath: string;
+  readonly deps: PipelineDeps;
+  readonly hub: SubscriptionHub;
+  readonly createContext: ContextFactory;
+  readonly limits: EventStreamLimits;
+  /** Whether a path is a resource (a record or collection URI may be streamed). */
+  readonly owns: (path: string) => boolean;
+  /** The newest change the feed has dispatched to the hub. */
+  readonly seq: () => number;
+  /** Other live connections (the sockets), counted with the streams against `maxConnections`. */
+  readonly otherConnections: () => number;
+}
+
+export interface EventStreams {
+  /** Whether a request asks for an event stream: a GET of `<livePath>/events`, or of a resource preferring `text/event-stream`. */
+  wants(req: IncomingMessage): boolean;
+  /** Answers a request `wants` accepted: problem+json before the stream starts, or the stream. */
+  serve(req: IncomingMessage, res: ServerResponse): void;
+  /** Open streams. */
+  readonly size: number;
+  /** Streams ended as slow consumers since start. */
+  readonly slowConsumers: number;
+  /** Ends the streams of one session (signed out); their reconnection is answered 401. */
+  closeSession(sessionId: string): void;
+  /** Ends every stream. */
+  close(): void;
+}
+
+/** How long a slow consumer's response may take to flush its end before the connection is destroyed. */
+const SLOW_CONSUMER_GRACE_MS = 5_000;
+
+/** One subscription of a stream and what the stream has sent it so far. */
+interface StreamSubscription {
+  /** The URI subscribed to; also the subscription's name in every event. */
+  readonly uri: string;
+  readonly idJson: string;
+  readonly subscriptions: LiveSubscriptions;
+  /** Its SUBSCRIBE was answered (snapshot, resumed or reset) in what was written so far. */
+  responded: boolean;
+  /** It went live (its catch-up ended) in what was written so far. */
+  live: boolean;
+  /** The highest position written for it: its snapshot's or resume position, then each change's seq. */
+  hi: number;
+}
+
+type Piece =
+  | { readonly kind: 'change'; readonly sub: StreamSubscription; readonly seq: number; readonly json: string }
+  | { readonly kind: 'answer'; readonly sub: StreamSubscription; readonly outcome: Outcome; readonly head: number }
+  | { readonly kind: 'live'; readonly sub: StreamSubscription; readonly head: number }
+  | { readonly kind: 'heartbeat'; readonly head: number };
+
+function dataLines(json: string): string {
+  // JSON.stringify never writes a raw line break, so each JSON value is one `data:` line.
+  return `data: ${json}\n`;
+}
+
+/** Reads a change frame's seq: the hub writes `{"event":"change","subscription":<id>,"seq":<n>,...`. */
+function seqOf(frame: string, idJson: string): number {
+  const start = '{"event":"change","subscription":'.length + idJson.length + ',"seq":'.length;
+  return Number(frame.slice(start, frame.indexOf(',', start)));
+}
+
+function subscriptionUris(url: URL, max: number): string[] {
+  const uris = url.searchParams.getAll('subscribe');
+  if (uris.length === 0) throw new SynclineError('bad-request', { detail: 'Name at least one URI to follow: ?subscribe=<urlencoded uri>.' });
+  if (uris.length > max) throw new SynclineError('rate-limited', { detail: `At most ${max} subscriptions per stream.` });
+  for (const uri of uris) {
+    if (!uri.startsWith('/') || uri.startsWith('//')) throw new SynclineError('bad-request', { detail: `Subscribe to an origin-relative URI (/todos?list=…), not ${JSON.stringify(uri)}.` });
+  }
+  if (new Set(uris).size !== uris.length) throw new SynclineError('bad-request', { detail: 'Each URI may be subscribed to once per stream.' });
+  return uris;
+}
+
+/**
+ * Server-sent event streams (protocol.md, "Event streams"): any record or collection URI
+ * requested with `Accept: text/event-stream`, or `<livePath>/events?subscribe=…` for several
+ * at once. Each subscription is a SUBSCRIBE through the socket's own machinery
+ * (`createLiveSubscriptions` and the hub), so snapshots, matching, resume and ordering are
+ * the socket's. Events carry `id:` only where resuming every subscription of the stream from
+ * that position loses nothing and repeats nothing.
+ */
+export function createEventStreams(options: EventStreamOptions): EventStreams {
+  const { deps, limits } = options;
+  const eventsPath = `${options.livePath.replace(/\/$/, '')}/events`;
+  const streams = new Set<{ end(): void; readonly context: RequestContext; heartbeat(): void }>();
+  const perAddress = createAddressCounter(limits.maxConnectionsPerAddress);
+  let slowConsumers = 0;
+  const timer = setInterval(() => {
+    for (const stream of streams) stream.heartbeat();
+  }, limits.heartbeatMs);
+  timer.unref();
+
+  function problem(res: ServerResponse, error: unknown, instance: string): void {
+    if (res.headersSent || res.destroyed) return;
+    const outcome = errorOutcome(error, instance, deps.reportError);
+    const body = JSON.stringify(outcome.body);
+    res.writeHead(outcome.status, { ...outcome.headers, 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': String(Buffer.byteLength(body)) });
+    res.end(body);
+  }
+
+  async function open(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const multi = path === eventsPath;
+    const uris = multi ? subscriptionUris(url, limits.maxSubscriptions) : [req.url ?? '/'];
+    if (streams.size + options.otherConnections() >= limits.maxConnections) {
+      throw new SynclineError('unavailable', { detail: 'The server holds as many connections as it may.', headers: { 'retry-after': '5' } });
+    }
+    const headers = normalizeHeaders(req.headers);
+    // A reconnecting EventSource sends Last-Event-ID; a first connection may name a GET's Syncline-Seq.
+    const from = headers[HEADERS.lastEventId] ?? (multi ? (url.searchParams.get(HEADERS.lastEventId) ?? undefined) : undefined);
+    const context = await options.createContext({ transport: 'http', headers, remoteAddress: req.socket.remoteAddress });
+    const address = req.socket.remoteAddress;
+    if (!perAddress.acquire(address)) {
+      throw new SynclineError('rate-limited', { detail: `At most ${limits.maxConnectionsPerAddress} streams per address.`, headers: { 'retry-after': '5' } });
+    }
+
+    const pending: Piece[] = [];
+    let flushing = false;
+    let started = false;
+    let ended = false;
+    let failed = false;
+    let lastId = -1;
+
+    const subs: StreamSubscription[] = uris.map((uri) => {
+      const idJson = JSON.stringify(uri);
+      const sub: StreamSubscription = {
+        uri,
+        idJson,
+        responded: false,
+        live: false,
+        hi: 0,
+        subscriptions: createLiveSubscriptions({
+          deps,
+          hub: options.hub,
+          maxSubscriptions: 1,
+          send: (frame) => push({ kind: 'change', sub, seq: seqOf(frame, idJson), json: frame }),
+        }),
+      };
+      return sub;
+    });
+
+    /** The position every subscription is consistent at, after what was written so far: or undefined. */
+    function consistentAt(position: number, head: number): boolean {
+      return subs.every((sub) => sub.responded && sub.hi <= position && (sub.hi === position || (sub.live && position <= head)));
+    }
+
+    function render(batch: readonly Piece[]): string {
+      let out = '';
+      for (let i = 0; i < batch.length; i++) {
+        const piece = batch[i]!;
+        if (piece.kind === 'change') {
+          // Every frame of one change (several subscriptions may see it) goes in one event: an event is delivered whole or not at all.
+          let data = '';
+          let j = i;
+          for (; j < batch.length; j++) {
+            const next = batch[j]!;
+            if (next.kind !== 'change' || next.seq !== piece.seq) break;
+            next.sub.hi = Math.max(next.sub.hi, next.seq);
+            data += dataLines(next.json);
+          }
+          i = j - 1;
+          let id = '';
+          if (piece.seq > lastId && consistentAt(piece.seq, piece.seq)) {
+            lastId = piece.seq;
+            id = `id: ${piece.seq}\n`;
+          }
+          out += `${id}event: change\n${data}\n`;
+        } else if (piece.kind === 'answer') {
+          const { sub, outcome } = piece;
+          sub.responded = true;
+          sub.hi = Number(outcome.headers[HEADERS.seq] ?? 0);
+          const resume = outcome.headers[HEADERS.resume];
+          const answer = JSON.stringify({ subscription: sub.uri, status: outcome.status, headers: outcome.headers, ...(outcome.body === undefined ? {} : { body: outcome.body }) });
+          if (resume === 'reset') out += `event: reset\ndata: ${JSON.stringify({ subscription: sub.uri })}\n\n`;
+          const position = Math.max(...subs.map((s) => s.hi));
+          let id = '';
+          if (position > lastId && consistentAt(position, piece.head)) {
+            lastId = position;
+            id = `id: ${position}\n`;
+          }
+          out += `${id}event: ${resume === 'resumed' ? 'resumed' : 'snapshot'}\n${dataLines(answer)}\n`;
+        } else if (piece.kind === 'live') {
+          piece.sub.live = true;
+          const position = Math.max(...subs.map((s) => s.hi));
+          if (position > lastId && consistentAt(position, piece.head)) {
+            lastId = position;
+            out += `id: ${position}\n\n`;
+          }
+        } else {
+          out += `: hb ${piece.head}\n\n`;
+          // A quiet stream's position still advances, so a resume replays less and outlives log trims.
+          if (piece.head > lastId && consistentAt(piece.head, piece.head)) {
+            lastId = piece.head;
+            out += `id: ${piece.head}\n\n`;
+          }
+        }
+      }
+      return out;
+    }
+
+    function flush(): void {
+      flushing = false;
+      if (!started || ended) return;
+      if (res.destroyed) return end();
+      const text = render(pending.splice(0));
+      if (text === '') return;
+      if (res.writableLength + Buffer.byteLength(text) > limits.maxBufferedBytes) {
+        // The client is not reading: end instead of buffering without bound. It resumes from its last id.
+        slowConsumers++;
+        end();
+        setTimeout(() => res.destroy(), SLOW_CONSUMER_GRACE_MS).unref();
+        return;
+      }
+      res.write(text);
+    }
+
+    function push(piece: Piece): void {
+      if (ended) return;
+      pending.push(piece);
+      if (!started || flushing) return;
+      flushing = true;
+      // After the current dispatch: every frame of one change is written together.
+      queueMicrotask(flush);
+    }
+
+    function closeSubscriptions(): void {
+      for (const sub of subs) sub.subscriptions.closeAll();
+    }
+
+    const stream = {
+      context,
+      heartbeat() {
+        push({ kind: 'heartbeat', head: options.seq() });
+      },
+      end() {
+        if (ended) return;
+        ended = true;
+        closeSubscriptions();
+        if (!res.destroyed && !res.writableEnded) res.end();
+      },
+    };
+    const end = stream.end;
+    streams.add(stream);
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      streams.delete(stream);
+      perAddress.release(address);
+      if (expiry !== undefined) clearTimeout(expiry);
+    };
+    const expiresAt = context.session?.expiresAt;
+    const expiry = expiresAt === undefined ? undefined : setTimeout(end, Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1));
+    expiry?.unref();
+    res.on('close', () => {
+      stream.end();
+      release();
+    });
+
+    function start(): void {
+      if (started || failed || ended) return;
+      started = true;
+      res.writeHead(200, {
+        'content-type': EVENT_STREAM_TYPE,
+        'cache-control': 'no-cache',
+        'x-accel-buffering': 'no',
+        vary: 'Accept',
+      });
+      res.flushHeaders();
+      flush();
+    }
+
+    let answered = 0;
+    const runs = subs.map(async (sub) => {
+      const op = { method: 'SUBSCRIBE' as const, uri: sub.uri, headers: from === undefined ? {} : { [HEADERS.lastEventId]: from }, body: undefined, context };
+      await sub.subscriptions.subscribe(sub.uri, op, (outcome) => {
+        push({ kind: 'answer', sub, outcome, head: options.seq() });
+        // The stream starts once every subscription is answered: an error before that is a problem response.
+        if (++answered === subs.length) start();
+      });
+      push({ kind: 'live', sub, head: options.seq() });
+    });
+    const results = await Promise.allSettled(runs);
+    const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failure === undefined) return;
+    if (!started) {
+      failed = true;
+      ended = true;
+      closeSubscriptions();
+      release();
+      problem(res, failure.reason, path);
+      return;
+    }
+    deps.reportError(failure.reason, 'event stream');
+    end();
+  }
+
+  return {
+    wants(req) {
+      if (req.method !== 'GET') return false;
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (path === eventsPath) return true;
+      return options.owns(path) && negotiate(req.headers.accept, ['application/json', EVENT_STREAM_TYPE]) === EVENT_STREAM_TYPE;
+    },
+    serve(req, res) {
+      res.on('error', (error) => deps.reportError(error, 'event stream response'));
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      open(req, res).catch((error: unknown) => problem(res, error, path));
+    },
+    get size() {
+      return streams.size;
+    },
+    get slowConsumers() {
+      return slowConsumers;
+    },
+    closeSession(sessionId) {
+      for (const stream of streams) {
+        if (stream.context.session?.id === sessionId) stream.end();
+      }
+    },
+    close() {
+      clearInterval(timer);
+      for (const stream of [...streams]) stream.end();
+    },
+  };
+}

@@ -16,7 +16,9 @@ import { sharingResources, userFromHeader } from './support/sharing-resources.js
 
 /** The runs were not vacuous: events of every kind were pushed, and every kind of refusal was met. */
 function expectExercised(): void {
-  const { events, statuses } = matrixStats;
+  const { events, statuses, resumed, replayedEvents } = matrixStats;
+  expect(resumed, 'subscriptions resumed after a reconnect').toBeGreaterThan(0);
+  expect(replayedEvents, 'events replayed from the log on resume').toBeGreaterThan(0);
   for (const op of ['collection enter', 'collection update', 'collection leave']) expect(events[op], op).toBeGreaterThan(0);
   for (const status of ['POST 201', 'POST 422', 'PATCH 200', 'PATCH 403', 'PATCH 404', 'GET 200', 'SUBSCRIBE 200', 'SUBSCRIBE 404']) expect(statuses[status], status).toBeGreaterThan(0);
 }
@@ -28,6 +30,7 @@ describe('authorization matrix on SQLite (one server)', () => {
     );
     await fc.assert(matrixProperty(fresh, 40), { seed: MATRIX_SEED, numRuns: 60, verbose: 1 });
     expectExercised();
+    console.log(JSON.stringify(matrixStats));
   }, 90_000);
 });
 

@@ -27,7 +27,10 @@ export type Query =
   | { readonly kind: 'todosOfList'; readonly list: number }
   | { readonly kind: 'todosNotDone' }
   | { readonly kind: 'list'; readonly list: number }
-  | { readonly kind: 'todo'; readonly todo: number };
+  | { readonly kind: 'todo'; readonly todo: number }
+  /** A list or todo among those the user can see when the command runs (so record subscriptions open, then see it leave). */
+  | { readonly kind: 'myList'; readonly list: number }
+  | { readonly kind: 'myTodo'; readonly todo: number };
 
 /** Who acts: a user by index, or the owner (or first member) of the list the command aims at. */
 export type Actor = number | 'owner' | 'member';
@@ -43,7 +46,11 @@ export type Command =
   | { readonly op: 'deleteTodo'; readonly user: Actor; readonly todo: number; readonly via: Via }
   | { readonly op: 'writeServerField'; readonly user: Actor; readonly field: 'listOwner' | 'todoSecret' | 'todoOwner' | 'todoMembers'; readonly index: number; readonly via: Via }
   | { readonly op: 'get'; readonly user: number; readonly query: Query; readonly via: Via }
-  | { readonly op: 'subscribe'; readonly user: number; readonly query: Query };
+  | { readonly op: 'subscribe'; readonly user: number; readonly query: Query }
+  /** The user's subscriber socket goes away; its subscriptions miss what follows until it comes back. */
+  | { readonly op: 'disconnect'; readonly user: number }
+  /** It comes back (to the subscriber server or the other one) and resumes every subscription with `last-event-id`. */
+  | { readonly op: 'reconnect'; readonly user: number; readonly to: 'reader' | 'writer' };
 
 export interface Scenario {
   readonly users: number;
@@ -62,6 +69,8 @@ const query: fc.Arbitrary<Query> = fc.oneof(
   fc.constant<Query>({ kind: 'todosNotDone' }),
   index.map((list): Query => ({ kind: 'list', list })),
   index.map((todo): Query => ({ kind: 'todo', todo })),
+  index.map((list): Query => ({ kind: 'myList', list })),
+  index.map((todo): Query => ({ kind: 'myTodo', todo })),
 );
 
 const command: fc.Arbitrary<Command> = fc.oneof(
@@ -78,7 +87,9 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     weight: 1,
   },
   { arbitrary: fc.record({ op: fc.constant('get' as const), user, query, via }), weight: 3 },
-  { arbitrary: fc.record({ op: fc.constant('subscribe' as const), user, query }), weight: 3 },
+  { arbitrary: fc.record({ op: fc.constant('subscribe' as const), user, query }), weight: 4 },
+  { arbitrary: fc.record({ op: fc.constant('disconnect' as const), user }), weight: 1 },
+  { arbitrary: fc.record({ op: fc.constant('reconnect' as const), user, to: fc.constantFrom('reader' as const, 'writer' as const) }), weight: 1 },
 );
 
 export const scenarioArbitrary = (maxCommands: number): fc.Arbitrary<Scenario> =>
@@ -106,6 +117,14 @@ class Model {
   /** Every id ever created, in order (deleted ones stay, so commands can aim at them). */
   readonly listIds: string[] = [];
   readonly todoIds: string[] = [];
+
+  /** A copy of the records (what each user could see after one step). */
+  snapshot(): Model {
+    const copy = new Model();
+    for (const [id, list] of this.lists) copy.lists.set(id, { ...list, members: [...list.members] });
+    for (const [id, todo] of this.todos) copy.todos.set(id, { ...todo });
+    return copy;
+  }
 
   listId(index: number): string {
     return this.listIds.length === 0 ? 'no-such-list' : (this.listIds[index % this.listIds.length] as string);
@@ -142,8 +161,16 @@ interface ResolvedQuery {
   readonly matches: (record: ModelList | ModelTodo) => boolean;
 }
 
-function resolve(model: Model, query: Query): ResolvedQuery {
+function resolve(model: Model, query: Query, user: string): ResolvedQuery {
   switch (query.kind) {
+    case 'myList': {
+      const mine = model.listIds.filter((id) => model.canSeeList(user, id));
+      return resolve(model, mine.length === 0 ? { kind: 'list', list: query.list } : { kind: 'list', list: model.listIds.indexOf(mine[query.list % mine.length] as string) }, user);
+    }
+    case 'myTodo': {
+      const mine = model.todoIds.filter((id) => model.canSeeTodo(user, id));
+      return resolve(model, mine.length === 0 ? { kind: 'todo', todo: query.todo } : { kind: 'todo', todo: model.todoIds.indexOf(mine[query.todo % mine.length] as string) }, user);
+    }
     case 'lists':
       return { resource: 'lists', uri: '/lists?limit=500', record: false, matches: () => true };
     case 'todos':
@@ -210,7 +237,9 @@ interface Answer {
 /** One user's sockets and subscriptions. */
 interface Session {
   readonly name: string;
-  readonly reader: LiveClient;
+  /** The subscriber socket; `offline` while disconnected (its subscriptions then lag behind the model). */
+  reader: LiveClient;
+  offline: boolean;
   readonly writer: LiveClient;
   readonly subscriptions: Map<string, Subscription>;
   /** How many frames of each socket have been checked. */
@@ -226,8 +255,18 @@ interface Subscription {
 
 let runCounter = 0;
 
+interface StepState {
+  readonly head: number;
+  readonly model: Model;
+}
+
+/** The model as it was when change `seq` was committed (after the step that made it). */
+function modelAt(history: readonly StepState[], seq: number): Model | undefined {
+  return history.find((state) => state.head >= seq)?.model;
+}
+
 /** What the runs exercised, so a test can show the matrix is not vacuous. */
-export const matrixStats = { runs: 0, steps: 0, events: {} as Record<string, number>, statuses: {} as Record<string, number>, subscriptions: 0 };
+export const matrixStats = { runs: 0, steps: 0, events: {} as Record<string, number>, statuses: {} as Record<string, number>, subscriptions: 0, resumed: 0, replayedEvents: 0 };
 const bump = (counts: Record<string, number>, key: string) => void (counts[key] = (counts[key] ?? 0) + 1);
 
 
@@ -249,13 +288,15 @@ export async function runScenario(servers: MatrixServers, scenario: Scenario): P
         names.map(async (name): Promise<Session> => {
           const headers = { 'x-user': name };
           const [reader, writer] = await Promise.all([LiveClient.connect(servers.readerPort, { headers }), LiveClient.connect(servers.writerPort, { headers })]);
-          return { name, reader, writer, subscriptions: new Map(), seen: { reader: 0, writer: 0 }, nextSub: 1 };
+          return { name, reader, writer, offline: false, subscriptions: new Map(), seen: { reader: 0, writer: 0 }, nextSub: 1 };
         }),
       )),
     );
     await servers.writer.flush();
     await servers.reader.flush();
     let head = servers.reader.stats().seq;
+    /** The model after each step, with the log's head then: an event is checked against the step that made its change. */
+    const history: StepState[] = [{ head, model: model.snapshot() }];
     // Every user watches everything it may see from the start; commands open more (records, one list's todos).
     await Promise.all(
       names.map(async (_, i) => {
@@ -271,12 +312,12 @@ export async function runScenario(servers: MatrixServers, scenario: Scenario): P
         await apply(servers, model, session, cmd, names);
         await servers.writer.flush();
         await servers.reader.flush();
-        const previous = head;
         head = Math.max(servers.reader.stats().seq, servers.writer.stats().seq);
+        history.push({ head, model: model.snapshot() });
         // A request after the events on every subscriber socket: its answer comes after them.
         // (Writer sockets carry only answers, each awaited by the command that asked.)
-        await Promise.all(sessions.map((s) => s.reader.request('OPTIONS', '/lists')));
-        for (const s of sessions) checkFrames(model, s, previous, head);
+        await Promise.all(sessions.filter((s) => !s.offline).map((s) => s.reader.request('OPTIONS', '/lists')));
+        for (const s of sessions) checkFrames(model, history, s, head);
       } catch (error) {
         if (error instanceof Violation) error.message = `${where}: ${error.message}`;
         throw error;
@@ -346,7 +387,9 @@ async function apply(servers: MatrixServers, model: Model, session: Session, cmd
     case 'renameList': {
       const id = model.listId(cmd.list);
       const list = model.lists.get(id);
-      const target = names[('target' in cmd ? cmd.target : 0) % names.length] as string;
+      const pick = 'target' in cmd ? cmd.target : 0;
+      // Unsharing aims at a current member (when there is one): that is when someone loses sight.
+      const target = (cmd.op === 'unshare' && list && list.members.length > 0 ? list.members[pick % list.members.length] : names[pick % names.length]) as string;
       let patch: Record<string, unknown>;
       let next: ModelList | undefined;
       if (cmd.op === 'renameList') {
@@ -424,8 +467,18 @@ async function apply(servers: MatrixServers, model: Model, session: Session, cmd
       expectStatus(`PATCH /todos/${id} ${JSON.stringify(patch)}`, answer, model.canSeeTodo(me, id) ? 403 : 404);
       return;
     }
+    case 'disconnect': {
+      if (session.offline) return;
+      session.offline = true;
+      await session.reader[Symbol.asyncDispose]();
+      return;
+    }
+    case 'reconnect':
+      await reconnect(servers, model, session, cmd.to);
+      return;
     case 'get': {
-      const query = resolve(model, cmd.query);
+      if (cmd.via === 'ws') await reconnect(servers, model, session, 'reader');
+      const query = resolve(model, cmd.query, me);
       const answer =
         cmd.via === 'ws'
           ? await session.reader.request('GET', query.uri).then((frame) => ({ status: frame['status'] as number, body: frame['body'] }))
@@ -434,7 +487,8 @@ async function apply(servers: MatrixServers, model: Model, session: Session, cmd
       return;
     }
     case 'subscribe': {
-      const query = resolve(model, cmd.query);
+      await reconnect(servers, model, session, 'reader');
+      const query = resolve(model, cmd.query, me);
       const id = `s${session.nextSub++}`;
       const frame = await session.reader.request('SUBSCRIBE', query.uri, { id });
       const answer = { status: frame['status'] as number, body: frame['body'] };
@@ -445,6 +499,32 @@ async function apply(servers: MatrixServers, model: Model, session: Session, cmd
       }
       return;
     }
+  }
+}
+
+/**
+ * Brings an offline user back on a new socket and resumes each subscription from the last
+ * event it received (or its snapshot's position): `resumed` keeps its content and the
+ * missed events follow; `reset` replaces it with a fresh snapshot.
+ */
+async function reconnect(servers: MatrixServers, model: Model, session: Session, to: 'reader' | 'writer'): Promise<void> {
+  if (!session.offline) return;
+  session.reader = await LiveClient.connect(to === 'reader' ? servers.readerPort : servers.writerPort, { headers: { 'x-user': session.name } });
+  session.seen.reader = 0;
+  session.offline = false;
+  for (const sub of [...session.subscriptions.values()]) {
+    const frame = await session.reader.request('SUBSCRIBE', sub.query.uri, { id: sub.id, headers: { 'last-event-id': String(sub.lastSeq) } });
+    const resume = frame['headers']?.['syncline-resume'];
+    if (frame['status'] === 200 && resume === 'resumed') {
+      matrixStats.resumed++;
+      if (frame['body'] !== undefined) fail(`resuming ${sub.id} answered a body`);
+      continue;
+    }
+    if (resume !== 'reset' && frame['status'] !== 404) fail(`resuming ${sub.id} answered ${JSON.stringify(frame).slice(0, 300)}`);
+    // A reset is a fresh snapshot (a record no longer readable is a 404: the subscription ends).
+    const content = checkSnapshot(`SUBSCRIBE ${sub.query.uri} (reset)`, model, session.name, sub.query, { status: frame['status'] as number, body: frame['body'] });
+    if (frame['status'] === 200) session.subscriptions.set(sub.id, { ...sub, content, lastSeq: Number(frame['headers']?.['syncline-seq']) });
+    else session.subscriptions.delete(sub.id);
   }
 }
 
@@ -475,7 +555,7 @@ function checkSnapshot(where: string, model: Model, user: string, query: Resolve
 }
 
 /** Every new frame on a user's sockets, then every subscription's content against the model. */
-function checkFrames(model: Model, session: Session, previousHead: number, head: number): void {
+function checkFrames(model: Model, history: readonly StepState[], session: Session, head: number): void {
   const user = session.name;
   for (const frame of session.writer.frames.slice(session.seen.writer)) {
     checkNoSecret(`a frame to ${user} (writer socket)`, JSON.stringify(frame));
@@ -490,8 +570,11 @@ function checkFrames(model: Model, session: Session, previousHead: number, head:
     const sub = session.subscriptions.get(String(frame['subscription']));
     if (!sub) fail(`${where}: no such subscription`);
     const seq = Number(frame['seq']);
-    if (!(seq > previousHead && seq <= head)) fail(`${where}: seq ${seq} is not a change of this step (${previousHead}, ${head}]`);
-    if (!(seq > sub.lastSeq)) fail(`${where}: seq ${seq} is not after ${sub.lastSeq}`);
+    if (!(seq > sub.lastSeq && seq <= head)) fail(`${where}: seq ${seq} is not after the subscription's last ${sub.lastSeq} (and at most ${head})`);
+    // Replayed events (after a reconnect) are older than this step: judge each by the model of its time.
+    const then = modelAt(history, seq);
+    if (history.length >= 2 && seq <= (history[history.length - 2] as StepState).head) matrixStats.replayedEvents++;
+    if (!then) fail(`${where}: no step made change ${seq}`);
     sub.lastSeq = seq;
     const match = /^\/(lists|todos)\/(.+)$/.exec(String(frame['resource']));
     if (!match || match[1] !== sub.query.resource) fail(`${where}: not a ${sub.query.resource} record`);
@@ -502,8 +585,8 @@ function checkFrames(model: Model, session: Session, previousHead: number, head:
     if (sub.query.record && !sub.query.matches({ id } as ModelList)) fail(`${where}: a record subscription got another record`);
     if (op === 'create' || op === 'enter' || op === 'update') {
       // Visible at the time of the change: each record changes at most once per step, so the model after the step is its state then.
-      if (!model.canSee(user, sub.query.resource, id)) fail(`${where}: ${user} may not see ${sub.query.resource} ${id}`);
-      const expected = model.visible(user, sub.query).get(id);
+      if (!then.canSee(user, sub.query.resource, id)) fail(`${where}: ${user} may not see ${sub.query.resource} ${id}`);
+      const expected = then.visible(user, sub.query).get(id);
       if (!expected) fail(`${where}: ${id} does not match the subscription's query`);
       checkRepresentation(where, sub.query.resource, frame['body'], expected);
       if (op === 'update' && !sub.content.has(id)) fail(`${where}: update of a record the subscription does not hold`);
@@ -518,6 +601,7 @@ function checkFrames(model: Model, session: Session, previousHead: number, head:
     }
   }
   session.seen.reader = session.reader.frames.length;
+  if (session.offline) return; // its subscriptions catch up when it reconnects
   for (const sub of session.subscriptions.values()) {
     const expected = model.visible(user, sub.query);
     const got = [...sub.content.keys()].sort();

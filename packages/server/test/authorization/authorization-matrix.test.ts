@@ -28,7 +28,7 @@ describe('authorization matrix on SQLite (one server)', () => {
     const fresh = sqliteServers(() =>
       createSyncline({ resources: sharingResources('correct').resources, storage: createSqliteStorage({ filename: ':memory:' }), context: userFromHeader, onError: () => {} }),
     );
-    await fc.assert(matrixProperty(fresh, 40), { seed: MATRIX_SEED, numRuns: 60, verbose: 1 });
+    await fc.assert(matrixProperty(fresh, 40), { seed: MATRIX_SEED, numRuns: 60 });
     expectExercised();
     console.log(JSON.stringify(matrixStats));
   }, 90_000);
@@ -68,7 +68,7 @@ describe.skipIf(!reachable)('authorization matrix on PostgreSQL and Redis (two s
       const reader = await server(`syncline-authz-reader-${process.pid}`);
       const writerPort = (await writer.listen(0, '127.0.0.1')).port;
       const readerPort = (await reader.listen(0, '127.0.0.1')).port;
-      await fc.assert(matrixProperty({ writer, reader, writerPort, readerPort }, 30), { seed: MATRIX_SEED, numRuns: 20, verbose: 1 });
+      await fc.assert(matrixProperty({ writer, reader, writerPort, readerPort }, 30), { seed: MATRIX_SEED, numRuns: 20 });
     } finally {
       for (const syncline of servers) await syncline.close();
     }

@@ -1,8 +1,16 @@
 /**
  * The fuzzed authorization matrix: random users share lists and write todos over HTTP and
- * WebSocket while every user keeps live subscriptions open on real sockets. A model holds
- * what each user may see; after every step the harness checks every response and every
- * pushed event against it (see `runMatrix`).
+ * WebSocket while every user keeps live subscriptions open on real sockets (and drops and
+ * resumes them). A model holds what each user may see. After every step `runScenario`
+ * checks that:
+ * - every answer has the status the model expects (404 for what the caller may not read,
+ *   403 for a forbidden change or a server-set field, 422 for a reference to an unreadable
+ *   list), and every record served equals the model's, with exactly its visible fields;
+ * - every pushed event concerns a record the user could see when that change was made
+ *   (leave/delete only for records the subscription held), in increasing seq;
+ * - no hidden field (`owner`/`members` on todos, `secret`) and no secret value appears in
+ *   any HTTP body or any frame;
+ * - every subscription's content (snapshot plus events) equals what the model allows.
  */
 import fc from 'fast-check';
 import type { Syncline } from '../../../src/index.js';

@@ -75,12 +75,12 @@ const FANOUTS: FanoutConfig[] = quick
   ? [{ name: 'fan-out', subscribers: 50, topics: 0, rate: { writes: 10, perSecond: 10 }, burst: { writes: 100 } }]
   : [
       // The fixed rate offers ~10,000-20,000 events/s: well below saturation for every system, so latency is not queueing.
-      { name: 'fan-out', subscribers: 1000, topics: 0, rate: { writes: 50, perSecond: 10 }, burst: { writes: 1000 } },
-      { name: 'fan-out', subscribers: 5000, topics: 0, rate: { writes: 20, perSecond: 4 }, burst: { writes: 200 } },
+      { name: 'fan-out', subscribers: 1000, topics: 0, rate: { writes: 50, perSecond: 10 }, burst: { writes: 300 } },
+      { name: 'fan-out', subscribers: 5000, topics: 0, rate: { writes: 20, perSecond: 4 }, burst: { writes: 60 } },
     ];
 const FILTERED: FanoutConfig[] = quick
   ? [{ name: 'filtered fan-out', subscribers: 100, topics: 10, rate: { writes: 20, perSecond: 20 }, burst: { writes: 100 } }]
-  : [{ name: 'filtered fan-out', subscribers: 5000, topics: 100, rate: { writes: 500, perSecond: 100 }, burst: { writes: 5000 } }];
+  : [{ name: 'filtered fan-out', subscribers: 5000, topics: 100, rate: { writes: 300, perSecond: 100 }, burst: { writes: 2000 } }];
 const HTTP = quick ? { concurrency: 8, durationMs: 1000 } : { concurrency: 16, durationMs: 5000 };
 const HTTP_SYSTEMS: SystemName[] = ['syncline', 'raw'];
 
@@ -92,7 +92,8 @@ async function startServer(system: SystemName, records: number, label: string): 
   const execArgv: string[] = [];
   if (profile && system === 'syncline') {
     mkdirSync(profileDir, { recursive: true });
-    execArgv.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label.replace(/[^a-z0-9-]+/gi, '-')}-${system}.cpuprofile`);
+    // One profile per thread (tsx's loader runs in a worker); the main thread's name has thread id 0.
+    execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(profileDir, `${label.replace(/[^a-z0-9-]+/gi, '-')}-${system}`)}`);
   }
   const server: Server = new Child(`${system} server`, './server.ts', [system, String(records), dir], { env: SERVER_ENV, execArgv });
   const { port } = await server.wait('listening', 60_000);

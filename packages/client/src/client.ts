@@ -10,13 +10,23 @@ import type { IncomingResponse, OutgoingRequest, Transport } from './requests/tr
 import type { ConflictError } from './resource/conflict-error.js';
 import { createResourceClient, type ResourceClient } from './resource/resource-client.js';
 import { createReplicaStore, type ReplicaStore } from './store/replica-store.js';
+import { createStreamSubscriptions, type StreamSubscriptions } from './sse/stream-subscriptions.js';
+import { createSwitchingSubscriptions, type SwitchingSubscriptions } from './sse/switching-subscriptions.js';
 import { createSubscriptions, type Subscriptions } from './subscriptions/subscriptions.js';
 
 export interface ClientOptions extends BackoffOptions {
   /** The server's origin: `http://localhost:3000` (the socket URL is derived from it). */
   readonly url: string;
-  /** `socket` (default): one WebSocket for requests and live views. `http`: fetch only, no live views. */
-  readonly transport?: 'socket' | 'http';
+  /**
+   * `auto` (default): one WebSocket for requests and live views; when it cannot be opened
+   * (`fallbackAfterFailures` attempts in a row fail: a refused upgrade, a proxy that blocks
+   * it), live views carry on over server-sent event streams and requests over HTTP, and the
+   * client moves back to the socket once it opens. `socket`: the socket only. `sse`: event
+   * streams and HTTP only. `http`: fetch only, no live views.
+   */
+  readonly transport?: 'auto' | 'socket' | 'sse' | 'http';
+  /** With `auto`: failed socket attempts in a row before falling back to event streams. Default 2. */
+  readonly fallbackAfterFailures?: number;
   /** The WebSocket path. Default `/live`. */
   readonly livePath?: string;
   /** A WebSocket constructor; default the platform's, else `ws` loaded on demand. */
@@ -61,7 +71,9 @@ export interface SynclineClient extends AsyncDisposable {
   state(): ConnectionState;
   onStateChange(listener: ConnectionStateListener): () => void;
   on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void;
-  /** Drops the socket as a network failure would (it reconnects and resumes). */
+  /** What carries live views and requests now: `socket`, `sse` (event streams and HTTP), or `http` (no live views). */
+  transport(): 'socket' | 'sse' | 'http';
+  /** Drops the socket (and reopens event streams) as a network failure would (it reconnects and resumes). */
   reconnect(): void;
   close(): void;
 }
@@ -70,42 +82,91 @@ export interface SynclineClient extends AsyncDisposable {
 export function createClient(options: ClientOptions): SynclineClient {
   const store = createReplicaStore();
   const conflictListeners = new Set<ClientEvents['conflict']>();
+  const chosen = options.transport ?? 'auto';
   let connection: Connection | undefined;
   let subscriptions: Subscriptions | undefined;
-  let transport: Transport;
-  if (options.transport === 'http') {
-    transport = createHttpTransport({ baseUrl: options.url, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.token ? { token: options.token } : {}), ...timeout(options) });
-  } else {
+  let streams: StreamSubscriptions | undefined;
+  let switching: SwitchingSubscriptions | undefined;
+  const http = createHttpTransport({ baseUrl: options.url, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.token ? { token: options.token } : {}), ...timeout(options) });
+  let transport: Transport = http;
+  const stateListeners = new Set<ConnectionStateListener>();
+  let ownState: ConnectionState = { kind: 'open' };
+  const emit = (state: ConnectionState): void => {
+    for (const listener of [...stateListeners]) listener(state);
+  };
+  if (chosen === 'sse' || chosen === 'auto') {
+    streams = createStreamSubscriptions({
+      baseUrl: options.url,
+      ...pick(options, ['fetch', 'token', 'onSessionEnded', 'onError', 'minDelayMs', 'maxDelayMs', 'random']),
+    });
+    subscriptions = streams;
+  }
+  if (chosen === 'socket' || chosen === 'auto') {
     const url = new URL(options.livePath ?? '/live', options.url);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const route = (frame: Downstream): void => void (tracker.receive(frame) || subscriptions?.receive(frame));
-    connection = createConnection({ ...options, url: url.href, onFrame: (frame) => route(frame) });
-    const tracker = createRequestTracker({ connection, ...timeout(options) });
-    subscriptions = createSubscriptions(connection, tracker);
+    const socket = createConnection({ ...options, url: url.href, onFrame: (frame) => route(frame) });
+    connection = socket;
+    const tracker = createRequestTracker({ connection: socket, ...timeout(options) });
+    const overSocket = createSubscriptions(socket, tracker);
+    subscriptions = overSocket;
     transport = tracker;
+    if (streams !== undefined) {
+      const live = createSwitchingSubscriptions({ socket: overSocket, sse: streams }, 'socket');
+      switching = live;
+      subscriptions = live;
+      // Requests follow the live views: over the socket, or over HTTP while on event streams.
+      transport = { request: (request, requestOptions) => (live.current === 'socket' ? tracker : http).request(request, requestOptions) };
+      const fallbackAfter = options.fallbackAfterFailures ?? 2;
+      socket.onStateChange((state) => {
+        if (state.kind === 'open' && live.current === 'sse') live.switchTo('socket');
+        else if (state.kind === 'connecting' && state.attempt > fallbackAfter && live.current === 'socket') {
+          live.switchTo('sse');
+          return emit(ownState);
+        }
+        if (live.current === 'socket' || state.kind === 'closed') emit(state);
+      });
+    } else {
+      socket.onStateChange(emit);
+    }
   }
   const pool = createViewPool<unknown>();
-  const context = { store, transport, subscriptions, pool, onConflict: (conflict: ConflictError) => conflictListeners.forEach((listener) => listener(conflict)) };
+  const context = { store, transport, subscriptions: chosen === 'http' ? undefined : subscriptions, pool, onConflict: (conflict: ConflictError) => conflictListeners.forEach((listener) => listener(conflict)) };
   const closed: ConnectionState = { kind: 'closed', reason: 'closed by the client' };
-  let httpState: ConnectionState = { kind: 'open' };
+  const current = (): 'socket' | 'sse' | 'http' => (chosen === 'http' ? 'http' : (switching?.current ?? (connection ? 'socket' : 'sse')));
   const client: SynclineClient = {
     store,
     resource: (definition) => createResourceClient(definition, context),
     request: (request) => transport.request(request),
-    state: () => connection?.state() ?? httpState,
-    onStateChange: (listener) => connection?.onStateChange(listener) ?? (() => {}),
+    state: () => (connection && current() === 'socket' ? connection.state() : connection?.state().kind === 'closed' ? connection.state() : ownState),
+    onStateChange(listener) {
+      stateListeners.add(listener);
+      return () => void stateListeners.delete(listener);
+    },
+    transport: current,
     on(_event, listener) {
       conflictListeners.add(listener);
       return () => void conflictListeners.delete(listener);
     },
-    reconnect: () => connection?.drop(),
+    reconnect() {
+      connection?.drop();
+      streams?.reconnect();
+    },
     close() {
-      connection?.close();
-      httpState = closed;
+      ownState = closed;
+      streams?.close();
+      if (connection) connection.close();
+      else emit(closed);
     },
     [Symbol.asyncDispose]: async () => client.close(),
   };
   return client;
+}
+
+function pick<K extends keyof ClientOptions>(options: ClientOptions, keys: readonly K[]): Partial<Pick<ClientOptions, K>> {
+  const picked: Partial<Pick<ClientOptions, K>> = {};
+  for (const key of keys) if (options[key] !== undefined) picked[key] = options[key];
+  return picked;
 }
 
 function timeout(options: ClientOptions): { timeoutMs?: number } {

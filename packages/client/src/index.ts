@@ -16,7 +16,9 @@ export type { SocketConstructor, SocketLike } from './connection/socket-like.js'
 export { createRequestTracker, type RequestTracker, type RequestTrackerOptions, type ResponseHandler } from './requests/request-tracker.js';
 export { createHttpTransport, type HttpTransportOptions } from './requests/http-transport.js';
 export type { IncomingResponse, OutgoingRequest, Transport } from './requests/transport.js';
-export { createSubscriptions, type Subscription, type SubscriptionHandlers, type Subscriptions } from './subscriptions/subscriptions.js';
+export { createSubscriptions, type OpenOptions, type Subscription, type SubscriptionHandlers, type Subscriptions } from './subscriptions/subscriptions.js';
+export { createStreamSubscriptions, type StreamSubscriptions, type StreamSubscriptionsOptions } from './sse/stream-subscriptions.js';
+export { createSseParser, type SseEvent, type SseParser } from './sse/sse-parser.js';
 export { createReplicaStore, type ReplicaEntry, type ReplicaStore, type StoreListener } from './store/replica-store.js';
 export type { LiveView } from './live/live-view.js';
 export { ConflictError } from './resource/conflict-error.js';

@@ -23,8 +23,13 @@ export interface Subscription {
   close(): void;
 }
 
+/** How a subscription starts: `from` resumes after a position already held (a GET's `syncline-seq`, or another transport's last seq) instead of asking for a snapshot. */
+export interface OpenOptions {
+  readonly from?: number | undefined;
+}
+
 export interface Subscriptions {
-  open(resource: string, handlers: SubscriptionHandlers): Subscription;
+  open(resource: string, handlers: SubscriptionHandlers, options?: OpenOptions): Subscription;
   /** Hands a change event in; answers whether a subscription took it. */
   receive(frame: Downstream): boolean;
 }
@@ -99,11 +104,11 @@ export function createSubscriptions(connection: Connection, tracker: RequestTrac
   });
 
   return {
-    open(resource, handlers) {
+    open(resource, handlers, options = {}) {
       const id = `s${nextId++}`;
       const entry: Entry = {
         handlers,
-        seq: undefined,
+        seq: options.from,
         active: false,
         ready: false,
         closed: false,

@@ -46,9 +46,11 @@ export function mayWriteField(definition: ResourceDefinition, field: string, con
 }
 
 /**
- * Takes out of a write body the fields the caller may not write: one that changes a
- * value is refused (403 with its path); otherwise the current value (or nothing, on
- * create) is kept, so a client may PUT back what it read without seeing hidden fields.
+ * Takes out of a write body the fields the caller may not write. One the caller cannot
+ * see is refused whenever it is sent (403 with its path: accepting an equal value would
+ * let a caller test guesses of a hidden one); one it sees is refused when it changes the
+ * value. Otherwise the current value (or nothing, on create) is kept, so a client may PUT
+ * back what it read.
  */
 export function protectFields(
   definition: ResourceDefinition,
@@ -58,9 +60,11 @@ export function protectFields(
 ): Record<string, unknown> {
   const refused: FieldError[] = [];
   const result: Record<string, unknown> = { ...body };
+  const unseen = fieldView(definition, context).withheld;
   for (const field of Object.keys(definition.fieldRules)) {
     if (mayWriteField(definition, field, context)) continue;
-    if (field in body && (current === undefined || !sameValue(body[field], current[field]))) {
+    const changes = current === undefined || !sameValue(body[field], current[field]);
+    if (field in body && (unseen.has(field) || changes)) {
       refused.push({ path: [field], message: `"${field}" cannot be written by this caller` });
     }
     if (current !== undefined && current[field] !== undefined) result[field] = current[field];

@@ -3,7 +3,7 @@
 // list deleted) concurrently with a change of the list must still end up with its list's
 // current values (or not exist). A storage wrapper slows the creating transaction between
 // reading the list and writing the todo, as a slow database or a busy pool would.
-import { afterAll, describe, expect, it as itBase } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createSyncline, type Storage, type StorageWriter, type Syncline } from '../../src/index.js';
 import { createPostgresStorage } from '../../src/storage/postgres/index.js';
 import { createSqliteStorage } from '../../src/storage/sqlite/index.js';
@@ -51,11 +51,7 @@ async function call(syncline: Syncline, user: string, method: string, url: strin
   return { status: response.status, body: response.body ? JSON.parse(response.body) : undefined };
 }
 
-/**
- * `knownBug`: the cases are skipped (they fail today; see the comment where they are declared).
- */
-function raceCases(make: () => Promise<{ syncline: Syncline; storage: ReturnType<typeof slowListReads> }>, knownBug = false): void {
-  const it = knownBug ? itBase.skip : itBase;
+function raceCases(make: () => Promise<{ syncline: Syncline; storage: ReturnType<typeof slowListReads> }>): void {
   it('a todo created while its list is unshared ends up invisible to the removed member', async () => {
     const { syncline, storage } = await make();
     try {
@@ -111,16 +107,9 @@ afterAll(async () => {
   if (postgres) await dropSchemas(schemas.splice(0));
 });
 
-// SKIPPED on PostgreSQL: a server bug, left for the storage/pipeline owner (tests may not
-// change source). Both cases fail today: bob's create answers 201 and the todo keeps the
-// `owner`/`members` it copied from the list before ann's change committed, so bob still
-// reads it after being removed, and a todo created during the list's deletion survives
-// it (an orphan still readable by ann and bob). Write transactions run at READ COMMITTED
-// (postgres-dialect.ts `beginWrite`), `checkReferences` reads the list without a lock, and
-// the change that rewrites inherited fields (or cascades the delete) lists the todos
-// before the concurrent create commits. SQLite passes because BEGIN IMMEDIATE serializes
-// whole write transactions. Remove the `true` below once fixed (for example: lock the
-// referenced row FOR SHARE when checking a reference, or take the seq row lock first).
+// On PostgreSQL, write transactions run at READ COMMITTED; they take the writers' lock
+// (the `syncline_seq` row) before anything else, so a create that checks its list cannot
+// interleave with the change that unshares or deletes that list.
 describe.skipIf(!postgres)('membership races on PostgreSQL', () => {
   raceCases(async () => {
     const schema = uniqueSchema('syncline_authz_race');
@@ -128,5 +117,5 @@ describe.skipIf(!postgres)('membership races on PostgreSQL', () => {
     const storage = slowListReads(createPostgresStorage({ connectionString: POSTGRES_URL, schema, pool: 4, onError: () => {} }));
     const syncline = await createSyncline({ resources: sharingResources().resources, storage, context: userFromHeader, onError: () => {} });
     return { syncline, storage };
-  }, true);
+  });
 });

@@ -1,5 +1,6 @@
 import { sql, type ColumnDataType, type SqlBool } from 'kysely';
 import type { FieldKind } from '@syncline/schema';
+import { SEQ_TABLE } from '../sql/schema-ddl.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 
 const COLUMN_TYPES: Readonly<Record<FieldKind, ColumnDataType>> = {
@@ -21,10 +22,10 @@ const COLUMN_TYPES: Readonly<Record<FieldKind, ColumnDataType>> = {
  * and `contains` as jsonb containment.
  *
  * Reads run in one REPEATABLE READ snapshot, so a page and its `head` agree. Writes run
- * in READ COMMITTED: the first `apply` updates the `syncline_seq` row, whose lock is held
- * until commit, so a second writer waits there and takes the next seq only once the first
- * has committed. Seq order is therefore commit order, and no reader ever sees n+1 without
- * n — the trap a BIGSERIAL falls into (DESIGN §7).
+ * in READ COMMITTED and begin by locking the `syncline_seq` row, held until commit: write
+ * transactions run one at a time, as on SQLite, so what a write reads (a reference's
+ * target, the children it inherits to) cannot change under it, and seq order is commit
+ * order: no reader ever sees n+1 without n — the trap a BIGSERIAL falls into (DESIGN §7).
  *
  * @example
  * const storage = createSqlStorage({ db, dialect: postgresDialect });
@@ -61,6 +62,7 @@ export const postgresDialect: SqlDialect = {
   },
   beginRead: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
   beginWrite: 'BEGIN ISOLATION LEVEL READ COMMITTED',
+  lockWriters: `SELECT 1 FROM ${SEQ_TABLE} WHERE "id" = 1 FOR UPDATE`,
   stringCollation: 'C',
 };
 

@@ -57,6 +57,13 @@ export interface SqlDialect {
    */
   readonly beginWrite: string;
   /**
+   * Run after `beginWrite` in transactions that apply mutations: takes the write lock at
+   * once, so no write transaction reads state another is about to change (a reference
+   * checked while its target is being unshared or deleted). SQLite needs none: it runs one
+   * write transaction at a time.
+   */
+  readonly lockWriters?: string;
+  /**
    * The collation that orders strings by code point, for `ORDER BY` and `<`/`>` on string
    * columns; `undefined` when the default already does (SQLite's `BINARY`).
    */

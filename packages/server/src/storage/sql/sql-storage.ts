@@ -52,12 +52,13 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
   }
 
   /** Runs `fn` in a transaction on one connection: commit if it resolves, roll back if it throws. */
-  async function transaction<T>(begin: string, fn: (scope: TransactionScope, state: TransactionState) => Promise<T>): Promise<T> {
+  async function transaction<T>(begin: string, fn: (scope: TransactionScope, state: TransactionState) => Promise<T>, lock?: string): Promise<T> {
     if (closed) throw new Error('Storage is closed');
     return track(db.connection().execute(async (connection) => {
       const state = new TransactionState();
       await sql.raw(begin).execute(connection);
       try {
+        if (lock !== undefined) await sql.raw(lock).execute(connection);
         const result = await fn({ db: connection, dialect, tableOf, now }, state);
         if (state.doomedBy !== undefined) throw state.doomedBy;
         await sql.raw('COMMIT').execute(connection);
@@ -86,7 +87,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
       for (const table of described) tables.set(table.name, table);
     },
     read: (fn) => transaction(dialect.beginRead, (scope, state) => fn(createReader(scope, state))),
-    write: (fn) => transaction(dialect.beginWrite, (scope, state) => fn(createWriter(scope, state))),
+    write: (fn) => transaction(dialect.beginWrite, (scope, state) => fn(createWriter(scope, state)), dialect.lockWriters),
     async changesSince(after, limit) {
       if (closed) throw new Error('Storage is closed');
       return track(selectChanges(db, dialect, after, checkCount('limit', limit)));

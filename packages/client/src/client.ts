@@ -1,4 +1,4 @@
-import type { Downstream } from '@syncline/protocol';
+import { SynclineError, type Downstream } from '@syncline/protocol';
 import type { ResourceDefinition } from '@syncline/schema';
 import { createConnection, type Connection } from './connection/connection.js';
 import type { BackoffOptions, ConnectionState, ConnectionStateListener } from './connection/connection-state.js';
@@ -116,14 +116,36 @@ export function createClient(options: ClientOptions): SynclineClient {
       switching = live;
       subscriptions = live;
       // Requests follow the live views: over the socket, or over HTTP while on event streams.
-      transport = { request: (request, requestOptions) => (live.current === 'socket' ? tracker : http).request(request, requestOptions) };
+      // One made while the socket is still connecting waits for it or for the fallback, whichever comes first.
+      const waiting = new Set<() => void>();
+      const release = (): void => [...waiting].forEach((go) => go());
+      const route: Transport['request'] = (request, requestOptions) => {
+        if (live.current === 'sse') return http.request(request, requestOptions);
+        if (socket.state().kind !== 'connecting') return tracker.request(request, requestOptions);
+        return new Promise((resolve, reject) => {
+          const timeoutMs = requestOptions?.timeoutMs ?? options.requestTimeoutMs ?? 10_000;
+          const timer = setTimeout(() => {
+            waiting.delete(go);
+            reject(new SynclineError('unavailable', { detail: `No answer to ${request.method} ${request.resource} within ${timeoutMs} ms.` }));
+          }, timeoutMs);
+          const go = (): void => {
+            clearTimeout(timer);
+            waiting.delete(go);
+            route(request, requestOptions).then(resolve, reject);
+          };
+          waiting.add(go);
+        });
+      };
+      transport = { request: route };
       const fallbackAfter = options.fallbackAfterFailures ?? 2;
       socket.onStateChange((state) => {
         if (state.kind === 'open' && live.current === 'sse') live.switchTo('socket');
         else if (state.kind === 'connecting' && state.attempt > fallbackAfter && live.current === 'socket') {
           live.switchTo('sse');
+          release();
           return emit(ownState);
         }
+        if (state.kind !== 'connecting') release();
         if (live.current === 'socket' || state.kind === 'closed') emit(state);
       });
     } else {

@@ -77,7 +77,11 @@ describe("transport 'auto': falling back when the socket cannot be opened", () =
     const { port } = await app.listen(0, '127.0.0.1');
     await using client = connectClient(port);
     await using other = connectClient(port, { transport: 'http' });
-    const list = await other.resource(lists).create({ title: 'L' });
+    // Made before the socket failed: it waits for the fallback, not for its 10 s timeout.
+    expect(client.state().kind).toBe('connecting');
+    const started = Date.now();
+    const list = await client.resource(lists).create({ title: 'L' });
+    expect(Date.now() - started).toBeLessThan(2000);
     const open = client.resource(todos).liveQuery({ list: list.id });
     await open.ready;
     expect(client.transport()).toBe('sse');

@@ -1,5 +1,6 @@
 import { assertNoForbiddenKeys, CLOSE_CODES, errorEventSchema, parseJsonSafely, PROTOCOL_VERSION, requestIdSchema, requestMessageSchema, SynclineError, type ErrorEvent, type RequestId, type ResponseMessage } from '@syncline/protocol';
 import type { RequestContext } from '@syncline/schema';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Operation, Outcome } from '../operation.js';
 import { errorOutcome } from '../pipeline/error-outcome.js';
@@ -36,6 +37,34 @@ export interface ConnectionOptions {
   readonly onClose: () => void;
   /** Called when the socket is closed as a slow consumer (a metric, never silent). */
   readonly onSlowConsumer: () => void;
+}
+
+/**
+ * The last text frame sent on any connection, encoded and framed once. The fan-out hands the
+ * same string to every socket that sees a change, so this turns one UTF-8 encoding, one frame
+ * header and one two-buffer `writev` per socket into one shared Buffer and one plain write each.
+ */
+let sharedText: string | undefined;
+let sharedFrame: Buffer = Buffer.alloc(0);
+function framed(text: string): Buffer {
+  if (text !== sharedText) {
+    sharedText = text;
+    // RFC 6455 §5.2: FIN and opcode 1 (text), then the length (7 bits, or 126 + 16 bits, or 127 + 64 bits); server frames are unmasked.
+    const length = Buffer.byteLength(text);
+    const head = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+    sharedFrame = Buffer.allocUnsafe(head + length);
+    sharedFrame[0] = 0x81;
+    if (head === 2) sharedFrame[1] = length;
+    else if (head === 4) {
+      sharedFrame[1] = 126;
+      sharedFrame.writeUInt16BE(length, 2);
+    } else {
+      sharedFrame[1] = 127;
+      sharedFrame.writeBigUInt64BE(BigInt(length), 2);
+    }
+    sharedFrame.write(text, head, 'utf8');
+  }
+  return sharedFrame;
 }
 
 /** How long a slow consumer has to read up to its close frame before the socket is destroyed. */
@@ -91,7 +120,11 @@ export function openConnection(options: ConnectionOptions): Connection {
       setTimeout(() => socket.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
       return;
     }
-    socket.send(frame);
+    // Written past ws's sender: the server never compresses (perMessageDeflate is off), so
+    // nothing waits in the sender's queue and frames stay in order with its pings and closes.
+    const stream = (socket as unknown as { _socket?: Duplex })._socket;
+    if (stream) stream.write(framed(frame));
+    else socket.send(frame);
   }
 
   const subscriptions = createLiveSubscriptions({ deps: options.deps, hub: options.hub, maxSubscriptions: limits.maxSubscriptions, send });

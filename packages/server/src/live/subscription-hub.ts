@@ -137,10 +137,22 @@ export function createSubscriptionHub(): SubscriptionHub {
         if (op === undefined) return;
         build ??= createFrameBuilder(group.definition, change);
         const tail = build(op, group.view);
+        // Subscribers whose subscription ids are the same (clients tend to number them alike)
+        // get the very same frame string, which the socket layer then encodes and frames once.
+        let frameId: string | undefined;
+        let frame = '';
         for (const subscriber of group.subscribers) {
           if (subscriber.position >= change.seq) continue;
-          if (subscriber.catchingUp) subscriber.queue.push(change);
-          else send(subscriber, change, tail);
+          if (subscriber.catchingUp) {
+            subscriber.queue.push(change);
+            continue;
+          }
+          if (subscriber.idJson !== frameId) {
+            frameId = subscriber.idJson;
+            frame = FRAME_HEAD + frameId + tail;
+          }
+          subscriber.position = change.seq;
+          subscriber.send(frame);
         }
       });
     },

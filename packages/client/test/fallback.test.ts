@@ -62,7 +62,7 @@ describe('event streams in the client', () => {
     await expect.poll(() => app.stats().streams).toBe(0);
   });
 
-  it('a refused stream ends the view with the error (401 on a signed-in resource is like a refused SUBSCRIBE)', async () => {
+  it('a refused stream (404) ends the view with the error, as a refused SUBSCRIBE does', async () => {
     await using app = await createTestSyncline();
     const { port } = await app.listen(0, '127.0.0.1');
     await using client = connectClient(port, { transport: 'sse' });

@@ -195,6 +195,21 @@ describe('several subscriptions on one stream', () => {
     const second = await SseClient.open(port, '/lists');
     expect(second.status).toBe(503);
   });
+
+  it('refuses a stream past the per-address limit with 429 and retry-after', async () => {
+    await using app = await createTestSyncline({ limits: { maxConnectionsPerAddress: 1 } });
+    const { port } = await app.listen(0, '127.0.0.1');
+    await using first = await SseClient.open(port, '/lists');
+    expect(first.status).toBe(200);
+    const second = await SseClient.open(port, '/todos');
+    expect(second.status).toBe(429);
+    expect(second.response.headers['retry-after']).toBe('5');
+    first.close();
+    await expect.poll(() => app.stats().streams).toBe(0);
+    await using third = await SseClient.open(port, '/todos');
+    expect(third.status).toBe(200);
+    expect(app.stats().subscriptions).toBe(1);
+  });
 });
 
 describe('authorization, heartbeats, slow consumers and shutdown', () => {

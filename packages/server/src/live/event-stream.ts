@@ -170,7 +170,12 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
       return sub;
     });
 
-    /** The position every subscription is consistent at, after what was written so far: or undefined. */
+    /**
+     * Whether resuming every subscription from `position` loses nothing and repeats nothing, after
+     * what was rendered so far: each was answered, was sent nothing after `position`, and was sent
+     * everything up to it (its last position is `position`, or it is live and the hub had
+     * dispatched up to `head` when this piece was queued).
+     */
     function consistentAt(position: number, head: number): boolean {
       return subs.every((sub) => sub.responded && sub.hi <= position && (sub.hi === position || (sub.live && position <= head)));
     }

@@ -185,6 +185,67 @@ describe('several subscriptions on one stream', () => {
     ]);
   });
 
+  it('cut at any point while writes race, resuming from the last id loses nothing and repeats nothing up to it', async () => {
+    await using app = await createTestSyncline();
+    const { port } = await app.listen(0, '127.0.0.1');
+    const a = await request(app, 'POST', '/lists', { body: { title: 'A' } });
+    const b = await request(app, 'POST', '/lists', { body: { title: 'B' } });
+    const inA = `/todos?list=${a.body.id}`;
+    const open = '/todos?done=false';
+    const path = `/live/events?subscribe=${encodeURIComponent(inA)}&subscribe=${encodeURIComponent(open)}`;
+    // The reference: a socket with the same two subscriptions, never cut.
+    await using socket = await LiveClient.connect(port);
+    await socket.request('SUBSCRIBE', inA, { id: inA });
+    await socket.request('SUBSCRIBE', open, { id: open });
+
+    const received = new Map<string, number[]>([[inA, []], [open, []]]);
+    let lastEventId: string | undefined;
+    const ids: string[] = [];
+    let writes = 0;
+    const write = async (): Promise<void> => {
+      const n = writes++;
+      const created = await request(app, 'POST', '/todos', { body: { title: `t${n}`, list: n % 3 === 0 ? b.body.id : a.body.id, done: n % 4 === 0 } });
+      if (n % 2 === 0) await request(app, 'PATCH', `/todos/${created.body.id}`, { headers: merge, body: { done: n % 4 !== 0 } });
+    };
+    for (let round = 0; round < 6; round++) {
+      const stream = await SseClient.open(port, path, lastEventId === undefined ? {} : { 'last-event-id': lastEventId });
+      const before = lastEventId === undefined ? 0 : Number(lastEventId);
+      // Two writers, each one write after another: the cut below falls while they still write.
+      const racing = Promise.all([0, 1].map(async () => {
+        for (let i = 0; i < 6; i++) {
+          await write();
+          await new Promise((resolve) => setTimeout(resolve, 3));
+        }
+      }));
+      // Cut after a few events, mid-flight.
+      await stream.until(() => stream.changes().length >= 2 + round, 5000, 'a few changes');
+      stream.close();
+      await stream.ended;
+      await racing;
+      for (const frame of stream.changes()) {
+        // Nothing at or below the position resumed from comes again.
+        expect(frame.seq).toBeGreaterThan(before);
+        received.get(frame.subscription)!.push(frame.seq);
+      }
+      if (stream.lastEventId !== '') lastEventId = stream.lastEventId;
+      ids.push(stream.lastEventId);
+      // A change received after the last id is sent again on resume: keep only what the id covers.
+      const upTo = Number(lastEventId ?? 0);
+      for (const [key, seqs] of received) received.set(key, seqs.filter((seq) => seq <= upTo));
+    }
+    const last = await SseClient.open(port, path, { 'last-event-id': lastEventId! });
+    // A last change both subscriptions see marks the end.
+    const sentinel = (await request(app, 'POST', '/todos', { body: { title: 'end', list: a.body.id } })).body.version as number;
+    const truth = (id: string): number[] => socket.events(id).map((f) => f['seq'] as number);
+    await socket.waitFor(() => socket.events(inA).some((f) => f['seq'] === sentinel) && socket.events(open).some((f) => f['seq'] === sentinel));
+    await last.until(() => last.changes().filter((f) => f.seq === sentinel).length === 2, 5000, 'the last change');
+    for (const frame of last.changes()) received.get(frame.subscription)!.push(frame.seq);
+    last.close();
+    expect(received.get(inA)).toEqual(truth(inA));
+    expect(received.get(open)).toEqual(truth(open));
+    expect(new Set(ids).size).toBeGreaterThan(1);
+  });
+
   it('refuses a stream without subscriptions or with one URI twice (400), and counts streams against maxConnections (503)', async () => {
     await using app = await createTestSyncline({ limits: { maxConnections: 1 } });
     const { port } = await app.listen(0, '127.0.0.1');

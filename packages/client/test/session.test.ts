@@ -1,28 +1,6 @@
-import { defineResource, where } from '@syncline/schema';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { createPasswordAuth, createSyncline } from '../../server/src/index.js';
-import { createSqliteStorage } from '../../server/src/storage/sqlite/index.js';
+import { createSignedInSyncline as authServer, ownedNotes as notes } from '../../server/test/support/signed-in.js';
 import { connectClient, request, until, whenOpen } from './support.js';
-
-const notes = defineResource({
-  name: 'notes',
-  schema: z.object({ text: z.string(), owner: z.string() }),
-  fieldRules: { owner: { write: false } },
-  signedIn: true,
-  rules: { read: (ctx) => (ctx.principal ? where({ owner: ctx.principal.id }) : false) },
-  hooks: { beforeCreate: (ctx, data) => ({ ...data, owner: ctx.principal?.id ?? '' }) },
-});
-
-async function authServer() {
-  const syncline = await createSyncline({
-    resources: [notes],
-    storage: createSqliteStorage({ filename: ':memory:' }),
-    auth: createPasswordAuth({ scrypt: { N: 1024, r: 8, p: 1 } }),
-    onError: () => {},
-  });
-  return Object.assign(syncline, { [Symbol.asyncDispose]: () => syncline.close() });
-}
 
 async function signIn(app: Parameters<typeof request>[0]): Promise<string> {
   const response = await request(app, 'POST', '/session', { body: { username: 'ana', password: 'correct horse' } });

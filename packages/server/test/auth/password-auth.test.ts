@@ -2,39 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLOSE_CODES } from '@syncline/protocol';
-import { defineResource, where } from '@syncline/schema';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { createMemoryBackplane, createMemoryBus, createPasswordAuth, createSyncline, type PasswordAuthOptions, type Syncline } from '../../src/index.js';
+import { createMemoryBackplane, createMemoryBus, type PasswordAuthOptions, type Syncline } from '../../src/index.js';
 import { createSqliteStorage } from '../../src/storage/sqlite/index.js';
 import { request } from '../support/fixtures.js';
 import { LiveClient } from '../support/live-client.js';
+import { createSignedInSyncline } from '../support/signed-in.js';
 
-/** Notes visible to their owner only; the owner is set by the server. */
-const notes = defineResource({
-  name: 'notes',
-  schema: z.object({ text: z.string(), owner: z.string() }),
-  fieldRules: { owner: { write: false } },
-  signedIn: true,
-  rules: { read: (ctx) => (ctx.principal ? where({ owner: ctx.principal.id }) : false) },
-  hooks: { beforeCreate: (ctx, data) => ({ ...data, owner: ctx.principal?.id ?? '' }) },
-});
-
-const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function server(options: PasswordAuthOptions = {}, filename = ':memory:', backplane = createMemoryBackplane()): Promise<Syncline & AsyncDisposable> {
-  const syncline = await createSyncline({
-    resources: [notes],
-    storage: createSqliteStorage({ filename }),
-    backplane,
-    auth: createPasswordAuth({ scrypt: FAST_SCRYPT, ...options }),
-    onError: () => {},
-  });
-  return Object.assign(syncline, { [Symbol.asyncDispose]: () => syncline.close() });
+function server(options: PasswordAuthOptions = {}, filename = ':memory:', backplane = createMemoryBackplane()): Promise<Syncline & AsyncDisposable> {
+  return createSignedInSyncline(options, { storage: createSqliteStorage({ filename }), backplane });
 }
 
 async function signUpAndIn(syncline: Syncline, username = 'ana', password = 'correct horse'): Promise<{ token: string; cookie: string }> {

@@ -1,10 +1,9 @@
-import { defineResource, where } from '@syncline/schema';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { createPasswordAuth, createSyncline } from '../../src/index.js';
 import { createSqliteStorage } from '../../src/storage/sqlite/index.js';
 import { createTestSyncline, request } from '../support/fixtures.js';
 import { LiveClient } from '../support/live-client.js';
+import { ownedNotes } from '../support/signed-in.js';
 import { SseClient } from '../support/sse-client.js';
 
 const merge = { 'content-type': 'application/merge-patch+json' };
@@ -274,14 +273,7 @@ describe('several subscriptions on one stream', () => {
 });
 
 describe('authorization, heartbeats, slow consumers and shutdown', () => {
-  const notes = defineResource({
-    name: 'notes',
-    schema: z.object({ text: z.string(), owner: z.string() }),
-    fieldRules: { owner: { write: false } },
-    signedIn: true,
-    rules: { read: (ctx) => (ctx.principal ? where({ owner: ctx.principal.id }) : false) },
-    hooks: { beforeCreate: (ctx, data) => ({ ...data, owner: ctx.principal?.id ?? '' }) },
-  });
+  const notes = ownedNotes;
 
   it('answers 401 on a signed-in resource without credentials; a bearer token or the cookie streams only what its user may read', async () => {
     const syncline = await createSyncline({

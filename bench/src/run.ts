@@ -5,7 +5,8 @@
  * (127.0.0.1 only, free ports), drive them over IPC, collect the numbers, stop both. Prints
  * one Markdown table per scenario with every system side by side and Syncline's ratio to
  * each, and writes everything to bench/results/latest.json (latest-quick.json with
- * --quick). With --quick, exits 1 when any system delivered fewer events than expected.
+ * --quick, latest-partial.json when systems or scenarios are chosen or --profile is given).
+ * Exits 1 when any system delivered fewer (or more) events than expected.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -319,7 +320,9 @@ json.seconds = (Date.now() - started) / 1000;
 json.failures = failures;
 json.markdown = output.join('\n\n');
 mkdirSync(resultsDir, { recursive: true });
-const file = join(resultsDir, quick ? 'latest-quick.json' : 'latest.json');
+// A run of some systems or scenarios, or a profiled one, does not replace the last full run's results.
+const partial = option('systems') !== undefined || option('scenarios') !== undefined || profile;
+const file = join(resultsDir, quick ? 'latest-quick.json' : partial ? 'latest-partial.json' : 'latest.json');
 writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
 console.log(`Results: ${file} (${json.seconds as number} s)`);
 if (!hasSyncline || others.length === 0) console.log('(ratios need Syncline and at least one other system)');

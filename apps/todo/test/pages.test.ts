@@ -71,6 +71,16 @@ describe('sign-in and the forms’ security', () => {
     }
   });
 
+  it('carries its position (data-seq) and the records it shows for the script, which no title can close early', () => {
+    const sly = { ...todo, title: '</script><script>alert(1)</script>' };
+    const page = renderListPage({ list, todos: [sly], lists: [list], seq: 42, viewer });
+    expect(page).toContain('<body data-seq="42"');
+    const data = /<script type="application\/json" id="page-data">([\s\S]*?)<\/script>/.exec(page)?.[1] ?? '';
+    expect(data).not.toContain('<');
+    expect(JSON.parse(data)).toEqual({ lists: [list], todos: [sly] });
+    expect(JSON.parse(/id="page-data">([\s\S]*?)<\/script>/.exec(renderHomePage({ lists: [list], seq: 7, viewer }))?.[1] ?? '')).toEqual({ lists: [list] });
+  });
+
   it('gives the owner the rename, delete and sharing forms, and a member none of them', () => {
     const owner = renderListHeader(list, viewer).value;
     expect(owner).toContain('Rename list');

@@ -1,4 +1,5 @@
 import { ConflictError, createClient, type LiveView } from '@syncline/client';
+import { PAGE_DATA_ID, type PageRecords } from '../pages/layout.js';
 import { formMethod, parseFormAction, signInPath } from '../pages/routes.js';
 import { renderDeletedList, renderListHeader, renderListLinks, renderTodoItems, type Viewer } from '../pages/views.js';
 import { lists, todos } from '../resources.js';
@@ -39,13 +40,37 @@ client.on('conflict', (conflict: ConflictError) => {
 const unauthenticated = (error: unknown): boolean => (error as { status?: unknown } | undefined)?.status === 401;
 
 /**
+ * The records the server rendered this page from and the change-log position they reflect
+ * (`data-seq`): the live views start there, so they read no snapshot again and receive every
+ * change made since the page was read, including one made before this script ran.
+ */
+function pageRecords(): { seq: number; records: PageRecords } | undefined {
+  const seq = Number(document.body.dataset['seq']);
+  const text = document.getElementById(PAGE_DATA_ID)?.textContent;
+  if (!Number.isSafeInteger(seq) || seq < 0 || !text) return undefined;
+  try {
+    return { seq, records: JSON.parse(text) as PageRecords };
+  } catch {
+    return undefined;
+  }
+}
+const loaded = pageRecords();
+
+/**
  * Re-renders `render` on every change of the view, once its first snapshot is in (until then
  * the server's markup stands). A view refused with 401 (the session ended) leads to sign-in.
  */
 function follow<T>(view: LiveView<T>, render: (value: T) => void): void {
   let ready = false;
+  let reported = false;
   view.subscribe(() => {
-    if (unauthenticated(view.error())) return signInAgain();
+    const error = view.error();
+    if (unauthenticated(error)) return signInAgain();
+    // A view started from the page's data is ready at once; a refusal comes later, as a change.
+    if (error !== undefined && !reported) {
+      reported = true;
+      showNotice(`Live updates are not available: ${error.message}`);
+    }
     if (ready) render(view.getSnapshot());
   });
   view.ready.then(
@@ -55,13 +80,19 @@ function follow<T>(view: LiveView<T>, render: (value: T) => void): void {
     },
     (error: unknown) => {
       if (unauthenticated(error)) return signInAgain();
+      if (reported) return;
+      reported = true;
       showNotice(`Live updates are not available: ${error instanceof Error ? error.message : String(error)}`);
     },
   );
 }
 
 const element = (id: string): Element | null => document.getElementById(id);
-follow(listsApi.liveQuery({ order: 'createdAt' }), (all) => {
+// The same queries the server read the page with (page-data.ts), so the records match; they
+// are the wire records of those reads (views.ts types only the fields the views use).
+const from = <T>(initial: readonly object[] | undefined): { from: number; initial: readonly T[] } | undefined =>
+  loaded && initial ? { from: loaded.seq, initial: initial as readonly T[] } : undefined;
+follow(listsApi.liveQuery({ order: 'createdAt' }, from(loaded?.records.lists)), (all) => {
   const linksBox = element('lists');
   if (linksBox) patchHtml(linksBox, renderListLinks(all, listId, viewer.user).value);
   const header = element('list-header');
@@ -72,7 +103,7 @@ follow(listsApi.liveQuery({ order: 'createdAt' }), (all) => {
   if (list === undefined) element('new-todo-form')?.remove();
 });
 
-const listTodos = listId === undefined ? undefined : todosApi.liveQuery({ list: listId, order: 'order' });
+const listTodos = listId === undefined ? undefined : todosApi.liveQuery({ list: listId, order: 'order' }, from(loaded?.records.todos));
 if (listTodos) {
   follow(listTodos, (items) => {
     const box = element('todos');

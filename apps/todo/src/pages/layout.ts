@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from './html.js';
+import { html, SafeHtml } from './html.js';
 import { SIGN_IN_PATH, SIGN_UP_PATH } from './routes.js';
 import { csrfField, renderListHeader, renderListLinks, renderTodoItems, type FormValues, type ListItem, type TodoItem, type Viewer } from './views.js';
 
@@ -17,6 +17,28 @@ interface PageOptions {
   readonly main: SafeHtml;
   /** The signed-in user; the sign-in and sign-up pages have none (and no script). */
   readonly viewer?: Viewer | undefined;
+  /** The records the page shows, for the script's live views to start from (with `seq`). */
+  readonly data?: PageRecords | undefined;
+}
+
+/**
+ * The records a page was rendered from, read at `data-seq`: the script starts its live views
+ * from them and that position (no second read, and no change lost in between).
+ */
+export interface PageRecords {
+  readonly lists: readonly ListItem[];
+  readonly todos?: readonly TodoItem[];
+}
+
+/** The id of the `<script type="application/json">` that carries {@link PageRecords}. */
+export const PAGE_DATA_ID = 'page-data';
+
+/**
+ * JSON inside a `<script>` element: its raw text ends only at `</script`, so every `<` is
+ * written as `\u003c` (JSON.parse reads it back); nothing else there is significant.
+ */
+function jsonScript(value: unknown): SafeHtml {
+  return new SafeHtml(`<script type="application/json" id="${PAGE_DATA_ID}">${JSON.stringify(value).replace(/</g, '\\u003c')}</script>`);
 }
 
 /** The header's right side: who is signed in and the sign-out form, or the sign-in and sign-up links. */
@@ -51,6 +73,7 @@ ${options.viewer === undefined ? '' : html`<script type="module" src="/assets/ap
 </header>
 <div id="alert" role="alert">${options.notice ? html`<p class="notice">${options.notice.message}</p>` : ''}</div>
 ${options.main}
+${options.data === undefined || options.viewer === undefined ? '' : jsonScript(options.data)}
 </body>
 </html>
 `.value;
@@ -68,6 +91,7 @@ export function renderHomePage(options: { lists: readonly ListItem[]; seq: numbe
     title: 'Lists',
     seq: options.seq,
     viewer: options.viewer,
+    data: { lists: options.lists },
     notice: options.notice,
     main: html`<main>
 <h1>Lists</h1>
@@ -96,6 +120,7 @@ export function renderListPage(options: { list: ListItem; todos: readonly TodoIt
     seq: options.seq,
     listId: options.list.id,
     viewer,
+    data: { lists: options.lists, todos: options.todos },
     notice: options.notice,
     main: html`<nav aria-label="Lists"><ul id="lists" class="lists">${renderListLinks(options.lists, options.list.id, viewer.user)}</ul></nav>
 <main>

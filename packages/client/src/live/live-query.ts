@@ -14,6 +14,12 @@ export interface LiveQueryOptions {
   readonly subscriptions: Subscriptions;
   /** Fetches the pages after the first one (a subscription sees every match, not one page). */
   readonly transport: Transport;
+  /**
+   * Start from data already loaded (every match, e.g. a server-rendered page's) and the
+   * `syncline-seq` it reflects: the view is ready at once and subscribes from that position,
+   * so it receives every change made since and no snapshot is read again.
+   */
+  readonly start?: { readonly from: number; readonly items: readonly JsonRecord[] } | undefined;
 }
 
 /**
@@ -24,6 +30,8 @@ export interface LiveQueryOptions {
  *
  * @example
  * const { view } = createLiveQuery({ definition: todos, query: 'done=false&order=order', store, subscriptions, transport });
+ * // From a page's data and its Syncline-Seq: no second read, no gap.
+ * createLiveQuery({ definition: todos, query: 'done=false', store, subscriptions, transport, start: { from: 12, items } });
  */
 export function createLiveQuery<T>(options: LiveQueryOptions): { view: LiveView<readonly T[]>; dispose: () => void } {
   const { definition, store } = options;
@@ -58,6 +66,12 @@ export function createLiveQuery<T>(options: LiveQueryOptions): { view: LiveView<
     }
   };
 
+  if (options.start) {
+    take(options.start.items);
+    stale = true;
+    core.settle();
+  }
+  const from = options.start === undefined ? {} : { from: options.start.from };
   const subscription = options.subscriptions.open(`/${definition.name}?${options.query}`, {
     onSnapshot(body) {
       const page = pageOf({ status: 200, headers: {}, body });
@@ -83,7 +97,7 @@ export function createLiveQuery<T>(options: LiveQueryOptions): { view: LiveView<
       core.settle(error);
       changed();
     },
-  });
+  }, from);
   const stopStore = store.subscribe((uri) => {
     if (uri.startsWith(prefix)) changed();
   });

@@ -1,5 +1,5 @@
 import type { ChangeEvent } from '@syncline/protocol';
-import { isRecord } from '../requests/answers.js';
+import { isRecord, type JsonRecord } from '../requests/answers.js';
 import type { ReplicaStore } from '../store/replica-store.js';
 import type { Subscriptions } from '../subscriptions/subscriptions.js';
 import { createViewCore, type LiveView } from './live-view.js';
@@ -7,6 +7,18 @@ import { createViewCore, type LiveView } from './live-view.js';
 /** A record's strong ETag: `"<version>"` (protocol.md §4.3). */
 export function etagOfVersion(version: unknown): string | null {
   return typeof version === 'number' ? `"${version}"` : null;
+}
+
+export interface LiveRecordOptions {
+  readonly uri: string;
+  readonly store: ReplicaStore;
+  readonly subscriptions: Subscriptions;
+  /**
+   * Start from the record already loaded (null: it did not exist) and the `syncline-seq` of
+   * that read: the view is ready at once and subscribes from that position (every change
+   * since arrives, none twice), instead of reading a snapshot again.
+   */
+  readonly start?: { readonly from: number; readonly data: JsonRecord | null } | undefined;
 }
 
 /**
@@ -17,10 +29,14 @@ export function etagOfVersion(version: unknown): string | null {
  * @example
  * const { view, dispose } = createLiveRecord({ uri: '/todos/1', store, subscriptions });
  */
-export function createLiveRecord<T>(options: { uri: string; store: ReplicaStore; subscriptions: Subscriptions }): { view: LiveView<T | undefined>; dispose: () => void } {
-  const { uri, store } = options;
+export function createLiveRecord<T>(options: LiveRecordOptions): { view: LiveView<T | undefined>; dispose: () => void } {
+  const { uri, store, start } = options;
   const core = createViewCore();
   const apply = (etag: string | null, body: unknown): void => store.applyServer(uri, etag, isRecord(body) ? body : null);
+  if (start) {
+    apply(start.data ? etagOfVersion(start.data['version']) : null, start.data);
+    core.settle();
+  }
   const subscription = options.subscriptions.open(uri, {
     onSnapshot(body) {
       apply(isRecord(body) ? etagOfVersion(body['version']) : null, body);
@@ -35,7 +51,7 @@ export function createLiveRecord<T>(options: { uri: string; store: ReplicaStore;
       core.settle(error);
       core.notify();
     },
-  });
+  }, start === undefined ? {} : { from: start.from });
   const stopStore = store.subscribe((changed) => {
     if (changed === uri) core.notify();
   });

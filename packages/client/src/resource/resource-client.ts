@@ -37,10 +37,33 @@ export interface ResourceClient<D extends ResourceDefinition> {
   /** Merges fields into the record (JSON Merge Patch), optimistically, with `If-Match` when known. */
   patch(id: string, partial: MergePatchOf<D>): Promise<RecordOf<D>>;
   delete(id: string): Promise<void>;
-  /** A live record: undefined until loaded, and once deleted. */
-  live(id: string): LiveView<RecordOf<D> | undefined>;
-  /** A live collection, sorted and filtered like the query. */
-  liveQuery(query?: ListQuery): LiveView<readonly RecordOf<D>[]>;
+  /**
+   * A live record: undefined until loaded, and once deleted. With `start` (the record from a
+   * `GET` or a server-rendered page, null if it did not exist, and that answer's
+   * `syncline-seq`), it is ready at once and receives every change made since, none twice.
+   */
+  live(id: string, start?: LiveStart<RecordOf<D> | null>): LiveView<RecordOf<D> | undefined>;
+  /**
+   * A live collection, sorted and filtered like the query. With `start` (every record the
+   * query matched, e.g. all pages of a `list`, and the lowest `syncline-seq` of those
+   * answers), it is ready at once and receives every change made since, none twice.
+   * `start` is ignored when a view of the same query is already open (it is newer).
+   */
+  liveQuery(query?: ListQuery, start?: LiveStart<readonly RecordOf<D>[]>): LiveView<readonly RecordOf<D>[]>;
+}
+
+/**
+ * Data already loaded and the change-log position it reflects (the `Syncline-Seq` of its
+ * answer, or the `data-seq` of a server-rendered page): a live view starts from there
+ * instead of reading a snapshot, and misses nothing written in between.
+ *
+ * @example
+ * const page = await fetch('/todos?list=1'); // Syncline-Seq: 12
+ * api.liveQuery({ list: '1' }, { from: 12, initial: (await page.json()).items });
+ */
+export interface LiveStart<T> {
+  readonly from: number;
+  readonly initial: T;
 }
 
 export interface ResourceClientContext extends WriteContext {
@@ -110,16 +133,18 @@ export function createResourceClient<D extends ResourceDefinition>(definition: D
     },
     // The pool is shared by every resource, so it holds unknown; a key names one resource,
     // whose definition gives the type back here.
-    live(id) {
+    live(id, start) {
       const subscriptions = needsSocket();
       const uri = uriOf(id);
-      return context.pool.acquire(uri, () => createLiveRecord<unknown>({ uri, store, subscriptions })) as LiveView<R | undefined>;
+      const from = start === undefined ? undefined : { from: start.from, data: start.initial as JsonRecord | null };
+      return context.pool.acquire(uri, () => createLiveRecord<unknown>({ uri, store, subscriptions, start: from })) as LiveView<R | undefined>;
     },
-    liveQuery(query) {
+    liveQuery(query, start) {
       const subscriptions = needsSocket();
       const qs = queryString(query);
       const key = `/${definition.name}?${qs}`;
-      return context.pool.acquire(key, () => createLiveQuery<unknown>({ definition, query: qs, store, subscriptions, transport })) as LiveView<readonly R[]>;
+      const from = start === undefined ? undefined : { from: start.from, items: start.initial as readonly JsonRecord[] };
+      return context.pool.acquire(key, () => createLiveQuery<unknown>({ definition, query: qs, store, subscriptions, transport, start: from })) as LiveView<readonly R[]>;
     },
   };
 }

@@ -61,6 +61,34 @@ async function openDatabase(filename: string, synchronous: SqliteSynchronous, bu
   return database;
 }
 
+/** Prepared statements kept per connection: enough for every query shape an application uses. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The connection as Kysely sees it, with prepared statements reused by SQL text. Kysely's
+ * SQLite driver prepares every query anew, and preparing costs more than running a small
+ * statement; queries differ only in their parameters, so the texts repeat. Safe because
+ * Kysely runs one query at a time on this connection and never leaves one iterating, and
+ * SQLite re-prepares a statement itself after a schema change.
+ */
+function withStatementCache(database: BetterSqliteDatabase): SqliteDatabase {
+  const statements = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
+  return {
+    close: () => database.close(),
+    prepare(source) {
+      let statement = statements.get(source);
+      if (statement === undefined) {
+        statement = database.prepare(source);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
+      } else {
+        statements.delete(source);
+      }
+      statements.set(source, statement);
+      return statement;
+    },
+  };
+}
+
 async function pragmaValue(db: Kysely<SqlTables>, name: string): Promise<unknown> {
   const { rows } = await sql<Record<string, unknown>>`PRAGMA ${sql.raw(name)}`.execute(db);
   return Object.values(rows[0] ?? {})[0];
@@ -83,7 +111,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
   if (synchronous !== 'FULL' && synchronous !== 'NORMAL') throw new TypeError(`synchronous must be 'FULL' or 'NORMAL', got ${String(synchronous)}`);
   if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new TypeError(`busyTimeoutMs must be a non-negative integer, got ${busyTimeoutMs}`);
   const db = new Kysely<SqlTables>({
-    dialect: new SqliteDialect({ database: () => openDatabase(options.filename, synchronous, busyTimeoutMs) }),
+    dialect: new SqliteDialect({ database: async () => withStatementCache(await openDatabase(options.filename, synchronous, busyTimeoutMs)) }),
   });
   const storage = createSqlStorage({ db, dialect: sqliteDialect, ...(options.now ? { now: options.now } : {}) });
   return {

@@ -14,7 +14,9 @@ export function statusText(state: ConnectionState): string {
 
 /**
  * Keeps the header's status line (`#connection`, a `role="status"` region) in step with the
- * client's connection: it stays hidden without JavaScript, where pages are never live.
+ * client's connection: it stays hidden without JavaScript, where pages are never live. Its
+ * `data-transport` says what carries the live views (`socket`, or `sse` where a WebSocket
+ * cannot be opened): a support aid, also read by the browser tests.
  *
  * @example
  * showConnectionState(client);
@@ -25,6 +27,7 @@ export function showConnectionState(client: SynclineClient): void {
   const show = (state: ConnectionState): void => {
     element.hidden = false;
     element.dataset['state'] = state.kind;
+    element.dataset['transport'] = client.transport();
     element.textContent = statusText(state);
   };
   show(client.state());

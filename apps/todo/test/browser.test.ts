@@ -172,8 +172,15 @@ describe.skipIf(browser === undefined)('the TODO app in Chromium', () => {
     const status = page.getByRole('status');
     await status.filter({ hasText: 'Live' }).waitFor({ timeout: 5_000 });
 
+    // Every text the status shows from now on: 'Reconnecting…' may last only milliseconds (with
+    // backoff jitter near zero, two refused attempts end in the fallback to event streams).
+    await page.evaluate(() => {
+      const element = document.getElementById('connection')!;
+      const seen: string[] = ((window as unknown as { statusSeen: string[] }).statusSeen = []);
+      new MutationObserver(() => seen.push(element.textContent ?? '')).observe(element, { childList: true, characterData: true, subtree: true });
+    });
     await server.stop();
-    await status.filter({ hasText: 'Reconnecting' }).waitFor({ timeout: 5_000 });
+    await page.waitForFunction(() => (window as unknown as { statusSeen: string[] }).statusSeen.includes('Reconnecting…'), undefined, { timeout: 5_000 });
     await server.restart();
     await postJson(server.base, ana, '/todos', { title: 'Made meanwhile', list: list.id });
 

@@ -115,6 +115,8 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     path: options.livePath ?? '/live',
     maxFrameBytes: limits.maxFrameBytes,
     maxConnections: limits.maxConnections,
+    // Called only for an upgrade, once `streams` below exists.
+    otherConnections: () => streams.size,
     maxConnectionsPerAddress: limits.maxConnectionsPerAddress,
     origins: options.origins,
     limits,

@@ -15,6 +15,8 @@ export interface SocketServerOptions {
   readonly path: string;
   readonly maxFrameBytes: number;
   readonly maxConnections: number;
+  /** Other live connections (the event streams), counted with the sockets against `maxConnections`. Default none. */
+  readonly otherConnections?: () => number;
   /** Open sockets per client address; beyond, the upgrade gets HTTP 429. */
   readonly maxConnectionsPerAddress: number;
   /** Origins besides the server's own whose pages may open a socket (`*`: any); others get HTTP 403. */
@@ -73,7 +75,7 @@ export function createSocketServer(options: SocketServerOptions): SocketServer {
     // A page from a foreign origin must not open a socket with the user's cookie (cross-site WebSocket hijacking).
     const secure = 'encrypted' in request.socket && request.socket.encrypted === true;
     if (!isOriginAllowed(request.headers.origin, request.headers.host, options.origins, secure)) return refuse(socket, 403, 'Forbidden');
-    if (connections.size >= options.maxConnections) return refuse(socket, 503, 'Service Unavailable');
+    if (connections.size + (options.otherConnections?.() ?? 0) >= options.maxConnections) return refuse(socket, 503, 'Service Unavailable');
     const address = request.socket.remoteAddress;
     if (!perAddress.acquire(address)) {
       socket.end('HTTP/1.1 429 Too Many Requests\r\nretry-after: 5\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');

@@ -256,6 +256,22 @@ describe('several subscriptions on one stream', () => {
     expect(second.status).toBe(503);
   });
 
+  it('counts open streams against maxConnections for a WebSocket upgrade too (503), and frees the place when the stream ends', async () => {
+    await using app = await createTestSyncline({ limits: { maxConnections: 1 } });
+    const { port } = await app.listen(0, '127.0.0.1');
+    const stream = await SseClient.open(port, '/lists');
+    expect(stream.status).toBe(200);
+    await expect(LiveClient.connect(port)).rejects.toThrow(/503/);
+    expect(app.stats()).toMatchObject({ connections: 0, streams: 1 });
+    stream.close();
+    await expect.poll(() => app.stats().streams).toBe(0);
+    await using socket = await LiveClient.connect(port);
+    expect(app.stats()).toMatchObject({ connections: 1, streams: 0 });
+    // And the other way round, as before: a socket counts against a stream.
+    expect((await SseClient.open(port, '/lists')).status).toBe(503);
+    expect(socket.socket.readyState).toBe(socket.socket.OPEN);
+  });
+
   it('refuses a stream past the per-address limit with 429 and retry-after', async () => {
     await using app = await createTestSyncline({ limits: { maxConnectionsPerAddress: 1 } });
     const { port } = await app.listen(0, '127.0.0.1');

@@ -145,6 +145,7 @@ async function runFanout(system: SystemName, config: FanoutConfig): Promise<Fano
     const rateTimeout = (config.rate.writes / config.rate.perSecond) * 1000 + 30_000;
     await load.ask({ type: 'expect', count: result.rate.expected, idleMs: 3000, timeoutMs: rateTimeout }, 'armed', 10_000);
     const rateReceived = load.wait('received', rateTimeout + 10_000);
+    rateReceived.catch(() => undefined); // awaited below; a load process that dies meanwhile must not crash the run
     await server.ask({ type: 'rate', first: 0, writes: config.rate.writes, perSecond: config.rate.perSecond, topics: config.topics }, 'written', rateTimeout);
     const rate = await rateReceived;
     result.rate.received = rate.received;
@@ -158,6 +159,7 @@ async function runFanout(system: SystemName, config: FanoutConfig): Promise<Fano
       const expected = expectedEvents(config.subscribers, config.topics, first, config.burst.writes);
       await load.ask({ type: 'expect', count: expected, idleMs: 5000, timeoutMs: burstTimeout }, 'armed', 10_000);
       const burstReceived = load.wait('received', burstTimeout + 10_000);
+      burstReceived.catch(() => undefined); // awaited below
       const written = await server.ask({ type: 'burst', first, writes: config.burst.writes, topics: config.topics }, 'written', burstTimeout);
       const burst = await burstReceived;
       // The server's CPU from the burst's start until now (it is idle once the last event is out).

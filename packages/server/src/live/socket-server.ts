@@ -1,7 +1,8 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CLOSE_CODES, SUBPROTOCOL } from '@syncline/protocol';
-import { WebSocketServer } from 'ws';
+import type { RequestContext } from '@syncline/schema';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { ContextFactory } from '../context-factory.js';
 import { normalizeHeaders } from '../http/http-handler.js';
 import type { Executor } from '../pipeline/executor.js';
@@ -66,8 +67,32 @@ export function createSocketServer(options: SocketServerOptions): SocketServer {
 
   const perAddress = createAddressCounter(options.maxConnectionsPerAddress);
 
+  // Listeners that live as long as the socket are made in these small functions, never in
+  // upgrade()'s scope: V8 keeps one context per scope for all its closures, so a long-lived
+  // closure there would keep the upgrade request, its headers and `head` alive per socket.
+  function reportErrors(socket: Duplex): void {
+    socket.on('error', (error) => options.deps.reportError(error, 'websocket'));
+  }
+  function releaseOnClose(socket: Duplex, address: string | undefined): void {
+    socket.once('close', () => perAddress.release(address));
+  }
+  function accept(ws: WebSocket, context: RequestContext): void {
+    const connection = openConnection({
+      socket: ws,
+      context,
+      executor: options.executor,
+      deps: options.deps,
+      hub: options.hub,
+      limits: options.limits,
+      seq: options.seq,
+      onClose: () => connections.delete(connection),
+      onSlowConsumer: () => slowConsumers++,
+    });
+    connections.add(connection);
+  }
+
   function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', (error) => options.deps.reportError(error, 'websocket upgrade'));
+    reportErrors(socket);
     const offered = request.headers['sec-websocket-protocol'];
     if (offered !== undefined && !offered.split(',').some((p) => p.trim() === SUBPROTOCOL)) {
       return refuse(socket, 400, 'Unsupported Subprotocol');
@@ -81,24 +106,11 @@ export function createSocketServer(options: SocketServerOptions): SocketServer {
       socket.end('HTTP/1.1 429 Too Many Requests\r\nretry-after: 5\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }
-    socket.once('close', () => perAddress.release(address));
+    releaseOnClose(socket, address);
     const headers = normalizeHeaders(request.headers);
     Promise.resolve(options.createContext({ transport: 'websocket', headers, remoteAddress: request.socket.remoteAddress })).then(
       (context) => {
-        wss.handleUpgrade(request, socket, head, (ws) => {
-          const connection = openConnection({
-            socket: ws,
-            context,
-            executor: options.executor,
-            deps: options.deps,
-            hub: options.hub,
-            limits: options.limits,
-            seq: options.seq,
-            onClose: () => connections.delete(connection),
-            onSlowConsumer: () => slowConsumers++,
-          });
-          connections.add(connection);
-        });
+        wss.handleUpgrade(request, socket, head, (ws) => accept(ws, context));
       },
       (error: unknown) => {
         options.deps.reportError(error, 'websocket context');

@@ -62,7 +62,11 @@ export function protectFields(
   const result: Record<string, unknown> = { ...body };
   const unseen = fieldView(definition, context).withheld;
   for (const field of Object.keys(definition.fieldRules)) {
-    if (mayWriteField(definition, field, context)) continue;
+    if (mayWriteField(definition, field, context)) {
+      // A writer that cannot see the field (the server's own PATCH of a record with a hidden one) keeps it unless it sets it.
+      if (unseen.has(field) && !(field in body) && current?.[field] !== undefined) result[field] = current[field];
+      continue;
+    }
     const changes = current === undefined || !sameValue(body[field], current[field]);
     if (field in body && (unseen.has(field) || changes)) {
       refused.push({ path: [field], message: `"${field}" cannot be written by this caller` });

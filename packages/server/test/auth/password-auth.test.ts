@@ -53,6 +53,15 @@ describe('sign-up', () => {
     expect(invalid.body.errors.map((error: { path: string[] }) => error.path[0]).sort()).toEqual(['password', 'username']);
   });
 
+  it('keeps the hidden hash when the server itself patches a user without naming it', async () => {
+    await using syncline = await server();
+    await request(syncline, 'POST', '/users', { body: { username: 'ana', password: 'correct horse' } });
+    const patched = await syncline.execute({ method: 'PATCH', uri: '/users/ana', headers: {}, body: { username: 'ana' }, context: { transport: 'internal' } });
+    expect(patched.status).toBe(200);
+    expect(patched.body).not.toHaveProperty('passwordHash');
+    expect((await request(syncline, 'POST', '/session', { body: { username: 'ana', password: 'correct horse' } })).status).toBe(201);
+  });
+
   it('refuses writes to users from outside: no PUT of a password hash', async () => {
     await using syncline = await server();
     const { token } = await signUpAndIn(syncline);

@@ -3,11 +3,12 @@
  * generator): the systems, the record every write carries, the clock and the statistics.
  */
 
-export const SYSTEMS = ['syncline', 'raw', 'socketio', 'feathers'] as const;
+export const SYSTEMS = ['syncline', 'syncline-rules', 'raw', 'socketio', 'feathers'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 export const SYSTEM_LABELS: Record<SystemName, string> = {
   syncline: 'Syncline',
+  'syncline-rules': 'Syncline, per-user read rule',
   raw: 'hand-written (http + ws + better-sqlite3)',
   socketio: 'Socket.IO 4',
   feathers: 'Feathers 5',

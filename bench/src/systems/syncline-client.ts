@@ -1,10 +1,13 @@
 import WebSocket from 'ws';
 import type { ClientConnection, ConnectClient } from '../common.js';
 
-/** A bare protocol client (docs/protocol.md): SUBSCRIBE to the collection, or to one topic's filtered collection. */
-export const connectClient: ConnectClient = (url, topic, onEvent) =>
-  new Promise<ClientConnection>((resolve, reject) => {
-    const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/live`, 'syncline.1', { perMessageDeflate: false });
+/**
+ * A bare protocol client (docs/protocol.md): SUBSCRIBE to the collection, or to one topic's
+ * filtered collection, with the upgrade headers `headers()` gives each connection.
+ */
+export function createConnectClient(headers: () => Record<string, string>): ConnectClient {
+  return (url, topic, onEvent) => new Promise<ClientConnection>((resolve, reject) => {
+    const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/live`, 'syncline.1', { perMessageDeflate: false, headers: headers() });
     let subscribed = false;
     socket.on('message', (data) => {
       const message = JSON.parse(String(data)) as { event?: string; status?: number; body?: { ts?: number } };
@@ -23,3 +26,6 @@ export const connectClient: ConnectClient = (url, topic, onEvent) =>
     });
     socket.on('unexpected-response', (_request, response) => reject(new Error(`upgrade answered ${response.statusCode}`)));
   });
+}
+
+export const connectClient: ConnectClient = createConnectClient(() => ({}));

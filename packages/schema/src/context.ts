@@ -23,8 +23,8 @@ export interface SessionInfo {
 
 /**
  * What the server knows about the caller of one operation. Rules and hooks receive it.
- * `internal` is the server's own operations (sign-up, hooks of the host application):
- * field write rules do not apply to them.
+ * `internal` is the server's own operations (sign-up, jobs of the host application): read
+ * rules and field write rules do not limit them; write rules still run (and may ask for it).
  */
 export interface RequestContext {
   /** Which surface the operation arrived on. */

@@ -11,12 +11,13 @@ export function assertSignedIn(definition: ResourceDefinition, context: RequestC
 /**
  * The filter of the records a caller may read, from the resource's read rule. It is
  * computed once per request or subscription and then used both in SQL (collections)
- * and in memory (single records, pushed events).
+ * and in memory (single records, pushed events). The server's own operations
+ * (`transport: 'internal'`) read everything.
  */
 export function readScope(definition: ResourceDefinition, context: RequestContext): Filter {
   assertSignedIn(definition, context);
   const rule = definition.rules.read;
-  if (rule === undefined) return MATCH_ALL;
+  if (rule === undefined || context.transport === 'internal') return MATCH_ALL;
   const scope = rule(context);
   if (scope === true) return MATCH_ALL;
   if (scope === false) return MATCH_NONE;

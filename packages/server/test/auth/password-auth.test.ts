@@ -60,6 +60,11 @@ describe('sign-up', () => {
     expect(patched.status).toBe(200);
     expect(patched.body).not.toHaveProperty('passwordHash');
     expect((await request(syncline, 'POST', '/session', { body: { username: 'ana', password: 'correct horse' } })).status).toBe(201);
+    // Read rules do not limit the server's own operations: with no principal it still reads ana's note.
+    const { token } = await signUpAndIn(syncline, 'bob');
+    await request(syncline, 'POST', '/notes', { headers: { authorization: `Bearer ${token}` }, body: { text: 'mine' } });
+    const all = await syncline.execute({ method: 'GET', uri: '/notes', headers: {}, body: undefined, context: { transport: 'internal' } });
+    expect((all.body as { items: unknown[] }).items).toHaveLength(1);
   });
 
   it('refuses writes to users from outside: no PUT of a password hash', async () => {

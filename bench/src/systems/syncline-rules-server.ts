@@ -3,7 +3,8 @@ import { defineResource } from '@syncline/schema';
 import { createSyncline, loadConfig } from '@syncline/server';
 import { createSqliteStorage } from '@syncline/server/sqlite';
 import { z } from 'zod';
-import { PAYLOAD, recordId, type ServerAdapter, type ServerOptions } from '../common.js';
+import type { ServerAdapter, ServerOptions } from '../common.js';
+import { serveItems } from './syncline-server.js';
 import { RULE_USERS, userName } from './syncline-rules-users.js';
 
 /**
@@ -32,19 +33,5 @@ export async function startServer(options: ServerOptions): Promise<ServerAdapter
     },
   });
   const members = Array.from({ length: RULE_USERS }, (_, i) => userName(i));
-  const context = { transport: 'internal' } as const;
-  for (let topic = 0; topic < options.records; topic++) {
-    const outcome = await syncline.execute({ method: 'PUT', uri: `/items/${recordId(topic)}`, headers: {}, body: { topic, n: 0, ts: 0, payload: PAYLOAD, members }, context });
-    if (outcome.status !== 201) throw new Error(`seeding answered ${outcome.status}: ${JSON.stringify(outcome.body)}`);
-  }
-  const { port } = await syncline.listen(0, '127.0.0.1');
-  const headers = { 'content-type': 'application/merge-patch+json' };
-  return {
-    port,
-    async write(topic, n, ts) {
-      const outcome = await syncline.execute({ method: 'PATCH', uri: `/items/${recordId(topic)}`, headers, body: { n, ts }, context });
-      if (outcome.status !== 200) throw new Error(`PATCH answered ${outcome.status}: ${JSON.stringify(outcome.body)}`);
-    },
-    close: () => syncline.close(),
-  };
+  return serveItems(syncline, options.records, { transport: 'internal' }, () => ({ members }));
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { defineResource } from '@syncline/schema';
-import { createSyncline, loadConfig } from '@syncline/server';
+import { defineResource, type RequestContext } from '@syncline/schema';
+import { createSyncline, loadConfig, type Syncline } from '@syncline/server';
 import { createSqliteStorage } from '@syncline/server/sqlite';
 import { z } from 'zod';
 import { PAYLOAD, recordId, type ServerAdapter, type ServerOptions } from '../common.js';
@@ -27,9 +27,16 @@ export async function startServer(options: ServerOptions): Promise<ServerAdapter
       if ((error as { code?: string }).code !== 'ECONNRESET') console.error(`[syncline] ${where}:`, error);
     },
   });
-  const context = { transport: 'http' } as const;
-  for (let topic = 0; topic < options.records; topic++) {
-    const outcome = await syncline.execute({ method: 'PUT', uri: `/items/${recordId(topic)}`, headers: { 'content-type': 'application/json' }, body: { topic, n: 0, ts: 0, payload: PAYLOAD }, context });
+  return serveItems(syncline, options.records, { transport: 'http' }, () => ({}));
+}
+
+/**
+ * Seeds one record per topic (with `extra` fields), listens, and writes with PATCH through
+ * the pipeline as `context`: shared by the Syncline systems of the benchmark.
+ */
+export async function serveItems(syncline: Syncline, records: number, context: RequestContext, extra: () => Record<string, unknown>): Promise<ServerAdapter> {
+  for (let topic = 0; topic < records; topic++) {
+    const outcome = await syncline.execute({ method: 'PUT', uri: `/items/${recordId(topic)}`, headers: { 'content-type': 'application/json' }, body: { topic, n: 0, ts: 0, payload: PAYLOAD, ...extra() }, context });
     if (outcome.status !== 201) throw new Error(`seeding answered ${outcome.status}: ${JSON.stringify(outcome.body)}`);
   }
   const { port } = await syncline.listen(0, '127.0.0.1');

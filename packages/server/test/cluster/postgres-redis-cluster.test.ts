@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Backplane, SynclineLimits } from '../../src/index.js';
-import { createRedisBackplane, type RedisBackplane } from '../../src/backplane/redis/index.js';
+import { createRedisBackplane } from '../../src/backplane/redis/index.js';
 import { createPostgresStorage } from '../../src/storage/postgres/index.js';
 import { clusterCases } from '../support/cluster-cases.js';
 import { createTestSyncline, request } from '../support/fixtures.js';

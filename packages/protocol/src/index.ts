@@ -11,6 +11,7 @@ export * from './change-event.js';
 export * from './hello-event.js';
 export * from './heartbeat-event.js';
 export * from './error-event.js';
+export * from './presence.js';
 export * from './upstream.js';
 export * from './downstream.js';
 export * from './safe-json.js';

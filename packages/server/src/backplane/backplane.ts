@@ -1,5 +1,8 @@
 import type { Change } from '../storage/storage.js';
 
+/** A message on a named topic: a JSON object (it crosses processes as JSON, so only JSON values survive). */
+export type TopicMessage = Readonly<Record<string, unknown>>;
+
 /**
  * Carries committed changes between server processes. It is a hint, not the truth: the
  * change log is. A process that misses a message notices the gap in `seq` (or polls the
@@ -19,5 +22,12 @@ export interface Backplane {
    * so the server reads the log at once instead of waiting for its next poll.
    */
   onReconnect?(listener: () => void): () => void;
+  /**
+   * Publishes a JSON object on a named topic to every process (this one included), at most
+   * once and in order for one publisher, like changes. Presence uses the topic `presence`.
+   */
+  publishTopic(topic: string, message: TopicMessage): Promise<void>;
+  /** Registers a listener for the messages of one topic. Receivers validate them: on Redis anyone can publish. */
+  subscribeTopic(topic: string, listener: (message: TopicMessage) => void): () => void;
   close(): Promise<void>;
 }

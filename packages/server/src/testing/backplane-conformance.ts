@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Backplane } from '../backplane/backplane.js';
+import type { Backplane, TopicMessage } from '../backplane/backplane.js';
 import type { Change } from '../storage/storage.js';
 
 /** Two backplanes of one cluster (two server processes); fresh for every case. */
@@ -31,7 +31,8 @@ function collector(): { readonly received: Change[]; readonly listener: (change:
  * every {@link Backplane} must pass — delivery to every process (the publisher's own
  * included), order kept for one publisher, unsubscribe, idempotent close, and a JSON
  * round trip that keeps every field of a change, nulls included. Delivery may be
- * asynchronous; the cases wait for it and never sleep. The suite closes both backplanes
+ * asynchronous; the cases wait for it and never sleep. Topic messages (presence's
+ * channel) reach every process's listeners of that topic only, in order, as JSON. The suite closes both backplanes
  * after each case.
  *
  * @example
@@ -117,6 +118,42 @@ export function runBackplaneConformance(name: string, makeBackplanes: MakeBackpl
       await expect.poll(() => onB.received.length).toBe(2);
       expect(onB.received).toEqual(sent);
       expect(onB.received[1]).toHaveProperty('after', null);
+    });
+    it('a topic message reaches the listeners of that topic on both, and no other topic', async () => {
+      const [a, b] = await open();
+      const onA: TopicMessage[] = [];
+      const onB: TopicMessage[] = [];
+      const other: TopicMessage[] = [];
+      const changes = collector();
+      a.subscribeTopic('presence', (message) => onA.push(message));
+      b.subscribeTopic('presence', (message) => onB.push(message));
+      b.subscribeTopic('elsewhere', (message) => other.push(message));
+      b.subscribe(changes.listener);
+      const message = { type: 'upsert', node: 'a', entry: { user: 'ana', data: { field: 'title', at: [1, null, true] } } };
+      await a.publishTopic('presence', message);
+      await expect.poll(() => onB.length).toBe(1);
+      await expect.poll(() => onA.length).toBe(1);
+      expect(onB[0]).toEqual(message);
+      // Once a later change has arrived, an earlier topic message would have too.
+      await a.publish(change(1));
+      await expect.poll(() => changes.received.length).toBe(1);
+      expect(other).toEqual([]);
+    });
+
+    it('keeps the order of one publisher on a topic, and unsubscribe stops delivery', async () => {
+      const [a, b] = await open();
+      const received: number[] = [];
+      const kept: number[] = [];
+      const stop = b.subscribeTopic('presence', (message) => received.push(message['n'] as number));
+      b.subscribeTopic('presence', (message) => kept.push(message['n'] as number));
+      const ns = Array.from({ length: 50 }, (_, i) => i);
+      await Promise.all(ns.map((n) => a.publishTopic('presence', { n })));
+      await expect.poll(() => received.length).toBe(ns.length);
+      expect(received).toEqual(ns);
+      stop();
+      await a.publishTopic('presence', { n: 50 });
+      await expect.poll(() => kept.length).toBe(51);
+      expect(received).toHaveLength(50);
     });
   });
 }

@@ -7,4 +7,4 @@
  * const backplane = createRedisBackplane({ url: 'redis://127.0.0.1:6379', channel: 'todo:changes' });
  */
 export { createRedisBackplane, type RedisBackplane, type RedisBackplaneOptions } from './redis-backplane.js';
-export { decodeMessage, encodeChange, type RedisMessage } from './redis-message.js';
+export { decodeMessage, encodeChange, encodeTopic, type RedisMessage } from './redis-message.js';

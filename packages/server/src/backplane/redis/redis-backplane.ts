@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { Change } from '../../storage/storage.js';
-import type { Backplane } from '../backplane.js';
-import { decodeMessage, encodeChange, encodeProbe } from './redis-message.js';
+import type { Backplane, TopicMessage } from '../backplane.js';
+import { decodeMessage, encodeChange, encodeProbe, encodeTopic } from './redis-message.js';
 
 export interface RedisBackplaneOptions {
   /** `redis://[:password@]host:6379[/db]`. */
@@ -52,6 +52,7 @@ export function createRedisBackplane(options: RedisBackplaneOptions): RedisBackp
   const node = randomUUID();
   const listeners = new Set<(change: Change) => void>();
   const reconnectListeners = new Set<() => void>();
+  const topicListeners = new Map<string, Set<(message: TopicMessage) => void>>();
   const stats = { reconnects: 0, probeFailures: 0, malformed: 0 };
   // Resubscribing is ours, not ioredis's, so listeners hear of a reconnect only once the channel is back.
   const name = options.connectionName ?? 'syncline';
@@ -96,6 +97,14 @@ export function createRedisBackplane(options: RedisBackplaneOptions): RedisBackp
       report(new Error(`malformed message on ${channel}: ${text.slice(0, 200)}`), 'receive');
     } else if (message.type === 'probe') {
       if (message.node === node) probesSeen = Math.max(probesSeen, message.n);
+    } else if (message.type === 'topic') {
+      for (const listener of [...(topicListeners.get(message.topic) ?? [])]) {
+        try {
+          listener(message.message);
+        } catch (error) {
+          report(error, `${message.topic} listener`);
+        }
+      }
     } else {
       for (const listener of [...listeners]) {
         try {
@@ -136,6 +145,16 @@ export function createRedisBackplane(options: RedisBackplaneOptions): RedisBackp
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    async publishTopic(topic, message) {
+      if (closed) throw new Error('Redis backplane is closed');
+      await pub.publish(channel, encodeTopic(topic, message));
+    },
+    subscribeTopic(topic, listener) {
+      const set = topicListeners.get(topic) ?? new Set();
+      topicListeners.set(topic, set);
+      set.add(listener);
+      return () => set.delete(listener);
+    },
     onReconnect(listener) {
       reconnectListeners.add(listener);
       return () => reconnectListeners.delete(listener);
@@ -150,6 +169,7 @@ export function createRedisBackplane(options: RedisBackplaneOptions): RedisBackp
       if (timer) clearInterval(timer);
       listeners.clear();
       reconnectListeners.clear();
+      topicListeners.clear();
       // QUIT lets a publish already sent finish; a connection that is down just stops retrying.
       await Promise.all([pub, sub].map((redis) => (redis.status === 'ready' ? redis.quit().then(() => undefined, () => redis.disconnect()) : redis.disconnect())));
     },

@@ -1,12 +1,13 @@
 import type { Change } from '../../storage/storage.js';
 
 /**
- * What travels on the channel: a change, or a liveness probe that its sender expects
- * back. A tagged envelope rather than a bare change, so probes never reach the feed.
+ * What travels on the channel: a change, a liveness probe that its sender expects
+ * back, or a message on a named topic (presence). A tagged envelope rather than a bare change, so probes never reach the feed.
  */
 export type RedisMessage =
   | { readonly type: 'change'; readonly change: Change }
-  | { readonly type: 'probe'; readonly node: string; readonly n: number };
+  | { readonly type: 'probe'; readonly node: string; readonly n: number }
+  | { readonly type: 'topic'; readonly topic: string; readonly message: Readonly<Record<string, unknown>> };
 
 /**
  * The wire form of a change: the whole, versioned record before and after (DESIGN §7),
@@ -21,6 +22,16 @@ export function encodeChange(change: Change): string {
 
 export function encodeProbe(node: string, n: number): string {
   return JSON.stringify({ type: 'probe', node, n });
+}
+
+/**
+ * The wire form of a topic message: it shares the channel (and so its liveness probe) with changes.
+ *
+ * @example
+ * await redis.publish(channel, encodeTopic('presence', { type: 'sync', node: 'a' }));
+ */
+export function encodeTopic(topic: string, message: Readonly<Record<string, unknown>>): string {
+  return JSON.stringify({ type: 'topic', topic, message });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -58,6 +69,9 @@ export function decodeMessage(text: string): RedisMessage | undefined {
   if (value['type'] === 'change' && isChange(value['change'])) return { type: 'change', change: value['change'] };
   if (value['type'] === 'probe' && typeof value['node'] === 'string' && Number.isSafeInteger(value['n'])) {
     return { type: 'probe', node: value['node'], n: value['n'] as number };
+  }
+  if (value['type'] === 'topic' && typeof value['topic'] === 'string' && isRecord(value['message'])) {
+    return { type: 'topic', topic: value['topic'], message: value['message'] };
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { RequestContext } from './context.js';
+import { ACTION_NAME_PATTERN, type ActionDefinition, type ActionScope } from './define-action.js';
 import { describeFields, type FieldInfo } from './field-kinds.js';
 import type { Filter } from './filter.js';
 
@@ -137,9 +138,20 @@ export interface ResourceOptions<Name extends string, S extends AnyObjectSchema>
   signedIn?: boolean;
   /** Stored and logged, never served: no URI reaches it (sessions). The server's own code uses it. */
   internal?: boolean;
+  /** Custom actions by name (see `defineAction`): `POST /<name>/<id>/<action>`. */
+  actions?: ActionMap;
 }
 
-export interface ResourceDefinition<Name extends string = string, S extends AnyObjectSchema = AnyObjectSchema, Hidden extends string = never, Server extends string = never> {
+/** A resource's actions by name. */
+export type ActionMap = Readonly<Record<string, ActionDefinition<z.ZodType, unknown, ActionScope>>>;
+
+export interface ResourceDefinition<
+  Name extends string = string,
+  S extends AnyObjectSchema = AnyObjectSchema,
+  Hidden extends string = never,
+  Server extends string = never,
+  A extends ActionMap = ActionMap,
+> {
   readonly name: Name;
   readonly schema: S;
   /** Each field's storage kind, derived from the schema. */
@@ -151,6 +163,8 @@ export interface ResourceDefinition<Name extends string = string, S extends AnyO
   readonly fieldRules: Readonly<Record<string, FieldRule>>;
   readonly signedIn: boolean;
   readonly internal: boolean;
+  /** Custom actions by name (`{}` when there are none). */
+  readonly actions: A;
   /** Phantom types for inference on the client; never set at run time. */
   readonly $types?: { readonly record: VisibleRecord<S, Hidden>; readonly input: ClientInput<S, Hidden, Server> };
 }
@@ -175,9 +189,10 @@ export function defineResource<
   S extends AnyObjectSchema,
   const R extends FieldRuleOptions<S> = {},
   const Ref extends ReferenceOptions<S> = {},
+  const A extends ActionMap = {},
 >(
-  options: ResourceOptions<Name, S> & { fieldRules?: R; references?: Ref },
-): ResourceDefinition<Name, S, HiddenFieldsOf<R>, ServerFieldsOf<R, Ref>> {
+  options: ResourceOptions<Name, S> & { fieldRules?: R; references?: Ref; actions?: A },
+): ResourceDefinition<Name, S, HiddenFieldsOf<R>, ServerFieldsOf<R, Ref>, A> {
   if (!NAME_PATTERN.test(options.name)) {
     throw new TypeError(`Resource name "${options.name}" must match ${NAME_PATTERN}`);
   }
@@ -208,6 +223,9 @@ export function defineResource<
     if (!(field in fields)) throw new TypeError(`Resource "${options.name}": field rule on unknown field "${field}"`);
     fieldRules[field] = rule;
   }
+  for (const name of Object.keys(options.actions ?? {})) {
+    if (!ACTION_NAME_PATTERN.test(name)) throw new TypeError(`Resource "${options.name}": action name "${name}" must match ${ACTION_NAME_PATTERN}`);
+  }
   // Inherited fields are the server's to set.
   for (const reference of Object.values(references)) {
     for (const name of reference.inherit) fieldRules[name] = { ...fieldRules[name], write: false };
@@ -223,6 +241,7 @@ export function defineResource<
     fieldRules,
     signedIn: options.signedIn ?? false,
     internal: options.internal ?? false,
+    actions: options.actions ?? ({} as A),
   });
 }
 

@@ -1,5 +1,6 @@
 export * from './context.js';
 export * from './define-resource.js';
+export * from './define-action.js';
 export * from './field-kinds.js';
 export * from './filter.js';
 export * from './filter-match.js';

@@ -1,0 +1,94 @@
+import type { AckedWrite } from './history.js';
+import { HttpWriter, type WriterFigures } from './http-writer.js';
+import { LiveSubscriber } from './live-subscriber.js';
+import { waitUntil } from './free-port.js';
+
+export interface LoadOptions {
+  readonly writers: number;
+  readonly subscribers: number;
+  /** The servers' HTTP bases, read at each attempt (so a scenario can change them). */
+  readonly bases: () => readonly string[];
+  /** Where the subscribers connect, when not `bases`. */
+  readonly subscriberBases?: () => readonly string[];
+  readonly pauseMs?: number;
+}
+
+/** The writers' figures added up. */
+export type LoadFigures = Omit<WriterFigures, 'serverErrors' | 'anomalies'> & { serverErrors: string[]; anomalies: string[] };
+
+/**
+ * Many writers and live subscribers at once: the load a fault happens under. Subscribers are
+ * connected (and their first SUBSCRIBE answered) before the first write.
+ *
+ * @example
+ * const load = await startLoad({ writers: 16, subscribers: 8, bases: () => [server.base] });
+ * …; await load.stopWriting(); await load.waitConverged(head);
+ */
+export async function startLoad(options: LoadOptions): Promise<Load> {
+  const subscribers = Array.from({ length: options.subscribers }, () => new LiveSubscriber({ bases: options.subscriberBases ?? options.bases }));
+  await Promise.all(subscribers.map((subscriber) => subscriber.start()));
+  const writers = Array.from({ length: options.writers }, (_, index) => new HttpWriter({ name: `w${index}`, bases: options.bases, ...(options.pauseMs !== undefined ? { pauseMs: options.pauseMs } : {}) }));
+  return new Load(writers, subscribers, writers.map((writer) => writer.run()));
+}
+
+export class Load {
+  constructor(
+    readonly writers: readonly HttpWriter[],
+    readonly subscribers: readonly LiveSubscriber[],
+    private readonly running: readonly Promise<void>[],
+  ) {}
+
+  /** Every write acknowledged so far. */
+  acked(): AckedWrite[] {
+    return this.writers.flatMap((writer) => writer.acked);
+  }
+
+  /** Resolves once `count` writes have been acknowledged in all. */
+  async waitForAcks(count: number, timeoutMs = 20_000): Promise<void> {
+    await waitUntil(() => this.acked().length >= count, `${count} acknowledged writes`, timeoutMs);
+  }
+
+  /** Stops the writers; each finishes (retries to its end) the write it has under way. */
+  async stopWriting(): Promise<void> {
+    for (const writer of this.writers) writer.stop();
+    await Promise.all(this.running);
+  }
+
+  /** Waits until every subscriber is at `head`; how long it took, in ms. */
+  async waitConverged(head: number, timeoutMs = 30_000): Promise<number> {
+    return waitUntil(() => this.subscribers.every((subscriber) => subscriber.position >= head), `every subscriber at position ${head} (at ${this.subscribers.map((s) => s.position).join(', ')})`, timeoutMs);
+  }
+
+  /** Each subscriber's count of resumed subscriptions, to pass to `waitResumed` later. */
+  resumeCounts(): number[] {
+    return this.subscribers.map((subscriber) => subscriber.record.resumes);
+  }
+
+  /** Waits until every subscriber has resumed since `counts` and reached `head`; how long it took, in ms. */
+  async waitResumed(counts: readonly number[], head: number, timeoutMs = 30_000): Promise<number> {
+    return waitUntil(
+      () => this.subscribers.every((subscriber, index) => subscriber.record.resumes > (counts[index] ?? 0) && subscriber.position >= head),
+      `every subscriber resumed and at position ${head}`,
+      timeoutMs,
+    );
+  }
+
+  figures(): LoadFigures {
+    const total: LoadFigures = { attempts: 0, networkErrors: 0, refused: {}, retryAfter: 0, serverErrors: [], confirmedOnRetry: 0, anomalies: [] };
+    for (const { figures } of this.writers) {
+      total.attempts += figures.attempts;
+      total.networkErrors += figures.networkErrors;
+      total.retryAfter += figures.retryAfter;
+      total.confirmedOnRetry += figures.confirmedOnRetry;
+      total.serverErrors.push(...figures.serverErrors);
+      total.anomalies.push(...figures.anomalies);
+      for (const [status, count] of Object.entries(figures.refused)) total.refused[status] = (total.refused[status] ?? 0) + count;
+    }
+    return total;
+  }
+
+  async close(): Promise<void> {
+    for (const writer of this.writers) writer.stop();
+    await Promise.all(this.subscribers.map((subscriber) => subscriber.close()));
+  }
+}

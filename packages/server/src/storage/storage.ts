@@ -52,6 +52,24 @@ export class StorageConflictError extends Error {
   }
 }
 
+/**
+ * The answer a write under an idempotency key gave, kept so that a retry with the same key
+ * gets it again without the write being applied twice. Saved in the write's own transaction.
+ */
+export interface StoredOutcome {
+  /** The key as the pipeline scopes it (the caller and the client's key); at most a few hundred characters. */
+  readonly key: string;
+  /** A digest of the request (method, URI, body, conditional headers): a retry must match it. */
+  readonly fingerprint: string;
+  readonly status: number;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** A JSON value; absent when the answer had no body. */
+  readonly body?: unknown;
+  /** When the key may be forgotten, in milliseconds since the epoch. */
+  readonly expiresAt: number;
+}
+
 /** Reads inside one consistent snapshot. */
 export interface StorageReader {
   get(resource: string, id: string): Promise<StoredRecord | undefined>;
@@ -61,6 +79,8 @@ export interface StorageReader {
   count(resource: string, filter: Filter): Promise<number>;
   /** The newest change-log position this snapshot includes (0 when the log is empty). */
   head(): Promise<number>;
+  /** The outcome saved under `key`, expired or not (the caller compares `expiresAt`); undefined when none is. */
+  findOutcome(key: string): Promise<StoredOutcome | undefined>;
 }
 
 /** Reads and writes inside one transaction. */
@@ -72,6 +92,13 @@ export interface StorageWriter extends StorageReader {
    * stored version is not `before.version`, `missing` when the record is gone).
    */
   apply(mutation: Mutation): Promise<Change>;
+  /**
+   * Saves an outcome in this transaction, so it commits or rolls back with the write it
+   * answers. A row under the same key that expired at or before `now` (ms) is replaced.
+   * Answers false, writing nothing, when an unexpired outcome already holds the key (another
+   * transaction committed it first): the caller rolls back and answers that one.
+   */
+  saveOutcome(outcome: StoredOutcome, now: number): Promise<boolean>;
 }
 
 export interface LogBounds {
@@ -104,6 +131,8 @@ export interface Storage {
   logBounds(): Promise<LogBounds>;
   /** Deletes all but the newest `keep` changes; answers how many it deleted. */
   trimLog(keep: number): Promise<number>;
+  /** Deletes the saved outcomes that expired at or before `before` (ms since the epoch); answers how many. */
+  trimOutcomes(before: number): Promise<number>;
   /**
    * Optional: calls `listener` when changes may have been committed that no backplane will
    * announce (PostgreSQL: a write made outside Syncline, heard through LISTEN/NOTIFY), so

@@ -5,6 +5,7 @@ import { filterCases } from './storage-cases/filter-cases.js';
 import { CONFORMANCE_RESOURCES, type OpenStorage } from './storage-cases/fixtures.js';
 import { logCases } from './storage-cases/log-cases.js';
 import { orderCases } from './storage-cases/order-cases.js';
+import { outcomeCases } from './storage-cases/outcome-cases.js';
 import { transactionCases } from './storage-cases/transaction-cases.js';
 import { writeCases } from './storage-cases/write-cases.js';
 
@@ -12,8 +13,8 @@ import { writeCases } from './storage-cases/write-cases.js';
  * The storage conformance suite: declares a Vitest `describe` of named cases that every
  * {@link Storage} adapter must pass — writes and conflicts, gapless seq in commit order,
  * atomic and serialized transactions, migrations, filters with SQL's NULL semantics (and
- * agreement with `matchesFilter`), ordering by code point, keyset pagination, and the
- * change log. `makeStorage` must answer a new, empty storage on every call; the suite
+ * agreement with `matchesFilter`), ordering by code point, keyset pagination, the change
+ * log, and the saved outcomes of idempotent writes. `makeStorage` must answer a new, empty storage on every call; the suite
  * migrates its own resources (named `conformance_*`) and closes each storage after its case.
  *
  * @example
@@ -39,5 +40,6 @@ export function runStorageConformance(name: string, makeStorage: () => Promise<S
     orderCases(open);
     logCases(open);
     agreementCases(open);
+    outcomeCases(open);
   });
 }

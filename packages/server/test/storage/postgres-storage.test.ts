@@ -65,7 +65,7 @@ describe.skipIf(!reachable)('postgres', () => {
     const client = new pg.Client({ connectionString: POSTGRES_URL });
     await client.connect();
     try {
-      const { rows } = await client.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname NOT LIKE $2', [schemas.at(-1), '%_pkey']);
+      const { rows } = await client.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2 AND indexname NOT LIKE $3', [schemas.at(-1), notes.name, '%_pkey']);
       expect(rows).toHaveLength(2);
       for (const { indexname } of rows) expect(Buffer.byteLength(indexname)).toBeLessThanOrEqual(63);
     } finally {

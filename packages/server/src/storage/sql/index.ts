@@ -11,3 +11,4 @@ export { filterToSql } from './filter-to-sql.js';
 export { keysetToSql, orderToSql, type SqlOrderItem } from './order-to-sql.js';
 export { describeTable, type ResourceTable } from './record-codec.js';
 export { CHANGES_TABLE, SEQ_TABLE } from './schema-ddl.js';
+export { OUTCOMES_TABLE } from './outcome-store.js';

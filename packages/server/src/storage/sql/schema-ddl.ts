@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { createOutcomesTable } from './outcome-store.js';
 import type { ResourceTable } from './record-codec.js';
 import type { SqlDatabase, SqlDialect } from './sql-dialect.js';
 
@@ -74,6 +75,7 @@ function indexName(table: string, fields: readonly string[]): string {
  */
 export async function migrateTables(db: SqlDatabase, dialect: SqlDialect, tables: readonly ResourceTable[]): Promise<void> {
   await createChangeLog(db, dialect);
+  await createOutcomesTable(db, dialect);
   const existing = new Map((await db.introspection.getTables()).map((meta) => [meta.name, new Set(meta.columns.map((column) => column.name))]));
   for (const table of tables) {
     const columns = existing.get(table.name);

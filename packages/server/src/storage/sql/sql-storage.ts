@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { ResourceDefinition } from '@syncline/schema';
 import type { Storage } from '../storage.js';
 import { deleteOldChanges, readBounds, selectChanges } from './change-log.js';
+import { deleteExpiredOutcomes } from './outcome-store.js';
 import { describeTable, type ResourceTable } from './record-codec.js';
 import { RESERVED_TABLE_PREFIX, migrateTables } from './schema-ddl.js';
 import type { SqlDatabase, SqlDialect } from './sql-dialect.js';
@@ -97,6 +98,9 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
       checkCount('keep', keep);
       return transaction(dialect.beginWrite, (scope) => deleteOldChanges(scope.db, dialect, keep));
     },
+    // Not behind the writers' lock: deleting expired rows never races a write's own key
+    // (saveOutcome replaces an expired row itself), so writes need not wait for a sweep.
+    trimOutcomes: (before) => transaction(dialect.beginWrite, (scope) => deleteExpiredOutcomes(scope.db, before)),
     async close() {
       if (closed) return;
       closed = true;

@@ -5,6 +5,7 @@ import { applyMutation, selectRecord } from './apply-mutation.js';
 import { readHead } from './change-log.js';
 import { filterToSql } from './filter-to-sql.js';
 import { keysetToSql, orderToSql } from './order-to-sql.js';
+import { selectOutcome, upsertOutcome } from './outcome-store.js';
 import { decodeRow, type ResourceTable } from './record-codec.js';
 import type { SqlDatabase, SqlDialect } from './sql-dialect.js';
 
@@ -71,6 +72,10 @@ export function createReader(scope: TransactionScope, state: TransactionState): 
       state.check();
       return readHead(db, dialect);
     },
+    async findOutcome(key) {
+      state.check();
+      return selectOutcome(db, dialect, key);
+    },
   };
 }
 
@@ -94,6 +99,20 @@ export function createWriter(scope: TransactionScope, state: TransactionState): 
           // Any other error may come half-way (the driver refusing a value after the seq was
           // taken), so committing is no longer safe.
           if (!(error instanceof StorageConflictError)) state.doomedBy = error;
+          throw error;
+        }
+      });
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    saveOutcome(outcome, now) {
+      // Queued behind the mutations: the outcome answers them, and a driver error here dooms the transaction too.
+      const run = queue.then(async () => {
+        state.check();
+        try {
+          return await upsertOutcome(scope.db, scope.dialect, outcome, now);
+        } catch (error) {
+          state.doomedBy = error;
           throw error;
         }
       });

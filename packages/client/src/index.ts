@@ -23,3 +23,8 @@ export { createReplicaStore, type ReplicaEntry, type ReplicaStore, type StoreLis
 export type { LiveView } from './live/live-view.js';
 export { ConflictError } from './resource/conflict-error.js';
 export { queryString, type ListQuery, type MergePatchOf, type Page, type ResourceClient } from './resource/resource-client.js';
+export { memoryPersistence } from './offline/memory-persistence.js';
+export { indexedDbPersistence, requestPersistentStorage, type IndexedDbPersistenceOptions } from './offline/indexeddb-persistence.js';
+export { mergeAgainstDelete, SYSTEM_FIELDS, threeWayMerge, type RecordMergeResult, type ThreeWayMergeResult } from './offline/three-way-merge.js';
+export { classify, etagsMatch, type ReconcileInput } from './offline/reconcile-table.js';
+export { resolveConflict, type PolicyConflict, type PolicyOutcome } from './offline/conflict-policy.js';

@@ -17,6 +17,8 @@ import type { Operation, Outcome } from './operation.js';
 import { createExecutor } from './pipeline/executor.js';
 import type { PipelineDeps } from './pipeline/pipeline-deps.js';
 import { createResourceRegistry } from './resource-registry.js';
+import type { PresenceClock } from './presence/presence-clock.js';
+import { createPresenceService } from './presence/presence-service.js';
 import type { Change, Storage } from './storage/storage.js';
 import { CLOSE_CODES } from '@syncline/protocol';
 
@@ -40,6 +42,8 @@ export interface SynclineOptions {
   readonly limits?: Partial<SynclineLimits>;
   /** Errors that do not fail a request (after-hooks, a socket's error, a failed delivery). Default: console.error. */
   readonly onError?: (error: unknown, where: string) => void;
+  /** The clock presence refreshes and times out on. Default the system's; tests pass a manual one. */
+  readonly presenceClock?: PresenceClock;
 }
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -110,6 +114,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   };
   await storage.migrate(resources);
   const executor = createExecutor(deps);
+  const presence = createPresenceService({ backplane, executor, resources: registry, createContext, limits, reportError, ...(options.presenceClock ? { clock: options.presenceClock } : {}) });
   const handleResources = createHttpHandler({ executor, createContext, maxBodyBytes: limits.maxBodyBytes, maxJsonDepth: limits.maxJsonDepth, origins: options.origins, reportError });
   const sockets = createSocketServer({
     path: options.livePath ?? '/live',
@@ -125,6 +130,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     hub,
     createContext,
     seq: () => feed.head,
+    presence,
   });
   const streams = createEventStreams({
     livePath: options.livePath ?? '/live',
@@ -136,7 +142,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     seq: () => feed.head,
     otherConnections: () => sockets.connections,
   });
-  const handle = async (request: HttpRequest): Promise<HttpResponse> => (await auth?.route(request)) ?? handleResources(request);
+  const handle = async (request: HttpRequest): Promise<HttpResponse> => (await auth?.route(request)) ?? (await presence.route(request)) ?? handleResources(request);
   auth?.bind({
     execute: (op) => executor.execute(op),
     get: (resource, id) => storage.read((tx) => tx.get(resource, id)),
@@ -186,6 +192,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
       stopCommitted?.();
       feed.stop();
       await sockets.close();
+      await presence.close();
       streams.close();
       await Promise.all(
         servers.map((server) => new Promise<void>((resolve) => {

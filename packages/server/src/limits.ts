@@ -32,6 +32,14 @@ export interface SynclineLimits {
   readonly changeLogRetention: number;
   /** How often the change feed compares the log's head with what it dispatched. */
   readonly feedPollMs: number;
+  /** How often a process publishes its presence entries again, so the others keep them. */
+  readonly presenceRefreshMs: number;
+  /** Another process's presence entry not refreshed within this is dropped (a killed process's members leave). Longer than the refresh. */
+  readonly presenceTimeoutMs: number;
+  /** Largest presence `data`, in bytes of its JSON (413 beyond). */
+  readonly presenceMaxDataBytes: number;
+  /** URIs one connection may be present at at once (429 beyond). */
+  readonly maxPresencePerConnection: number;
 }
 
 export const DEFAULT_LIMITS: SynclineLimits = {
@@ -52,4 +60,8 @@ export const DEFAULT_LIMITS: SynclineLimits = {
   messageBurst: 200,
   changeLogRetention: 100_000,
   feedPollMs: 1_000,
+  presenceRefreshMs: 10_000,
+  presenceTimeoutMs: 30_000,
+  presenceMaxDataBytes: 1024,
+  maxPresencePerConnection: 100,
 };

@@ -9,6 +9,7 @@ import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
 import type { SubscriptionHub } from './subscription-hub.js';
 import { createLiveSubscriptions } from './live-subscriptions.js';
 import { createTokenBucket } from '../security/token-bucket.js';
+import type { PresenceService } from '../presence/presence-service.js';
 
 export interface ConnectionLimits {
   /** A socket whose unsent bytes pass this is closed with 4008 (slow consumer); its client resumes on reconnect. */
@@ -37,6 +38,8 @@ export interface ConnectionOptions {
   readonly onClose: () => void;
   /** Called when the socket is closed as a slow consumer (a metric, never silent). */
   readonly onSlowConsumer: () => void;
+  /** Presence URIs (`…/presence`) are answered here, before the executor. */
+  readonly presence?: PresenceService | undefined;
 }
 
 /**
@@ -128,6 +131,7 @@ export function openConnection(options: ConnectionOptions): Connection {
   }
 
   const subscriptions = createLiveSubscriptions({ deps: options.deps, hub: options.hub, maxSubscriptions: limits.maxSubscriptions, send });
+  const presence = options.presence?.open(options.context, send);
 
   function respond(id: RequestId, outcome: Outcome): void {
     const message: ResponseMessage = { id, status: outcome.status, headers: outcome.headers };
@@ -152,7 +156,9 @@ export function openConnection(options: ConnectionOptions): Connection {
     const key = String(id);
     inflight.add(key);
     try {
-      if (op.method === 'SUBSCRIBE') await subscriptions.subscribe(id, op, (outcome) => respond(id, outcome));
+      const presenceRun = presence?.run(id, op, (outcome) => respond(id, outcome));
+      if (presenceRun !== undefined) await presenceRun;
+      else if (op.method === 'SUBSCRIBE') await subscriptions.subscribe(id, op, (outcome) => respond(id, outcome));
       else if (op.method === 'UNSUBSCRIBE') respond(id, subscriptions.unsubscribe(op));
       else respond(id, await options.executor.execute(op));
     } catch (error) {
@@ -195,7 +201,7 @@ export function openConnection(options: ConnectionOptions): Connection {
     limitedInARow = 0;
     consecutiveErrors = 0;
     const key = String(request.id);
-    if (inflight.has(key) || subscriptions.has(request.id)) {
+    if (inflight.has(key) || subscriptions.has(request.id) || presence?.has(request.id) === true) {
       return respond(request.id, errorOutcome(new SynclineError('conflict', { detail: `Request id ${key} is in use on this connection.` }), undefined, options.deps.reportError));
     }
     if (inflight.size >= limits.maxInflight) {
@@ -218,6 +224,8 @@ export function openConnection(options: ConnectionOptions): Connection {
   socket.on('close', () => {
     if (expiry !== undefined) clearTimeout(expiry);
     subscriptions.closeAll();
+    // A socket that closed, or was terminated for a missed heartbeat, leaves every presence at once.
+    presence?.close();
     options.onClose();
   });
   send(JSON.stringify({ event: 'hello', protocol: PROTOCOL_VERSION, heartbeatMs: limits.heartbeatMs, seq: options.seq() }));

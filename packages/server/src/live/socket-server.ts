@@ -11,6 +11,7 @@ import { createAddressCounter } from '../security/address-counter.js';
 import { isOriginAllowed } from '../security/origin-policy.js';
 import { openConnection, type Connection, type ConnectionLimits } from './connection.js';
 import type { SubscriptionHub } from './subscription-hub.js';
+import type { PresenceService } from '../presence/presence-service.js';
 
 export interface SocketServerOptions {
   readonly path: string;
@@ -28,6 +29,8 @@ export interface SocketServerOptions {
   readonly hub: SubscriptionHub;
   readonly createContext: ContextFactory;
   readonly seq: () => number;
+  /** Presence on this process's sockets (`…/presence` URIs). */
+  readonly presence?: PresenceService | undefined;
 }
 
 export interface SocketServer {
@@ -87,6 +90,7 @@ export function createSocketServer(options: SocketServerOptions): SocketServer {
       seq: options.seq,
       onClose: () => connections.delete(connection),
       onSlowConsumer: () => slowConsumers++,
+      presence: options.presence,
     });
     connections.add(connection);
   }

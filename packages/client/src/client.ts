@@ -4,9 +4,14 @@ import { createConnection, type Connection } from './connection/connection.js';
 import type { BackoffOptions, ConnectionState, ConnectionStateListener } from './connection/connection-state.js';
 import type { SocketConstructor } from './connection/socket-like.js';
 import { createViewPool } from './live/live-view.js';
+import type { JsonRecord } from './requests/answers.js';
 import { createHttpTransport } from './requests/http-transport.js';
 import { createRequestTracker } from './requests/request-tracker.js';
 import type { IncomingResponse, OutgoingRequest, Transport } from './requests/transport.js';
+import { createOfflineReplica, type ConflictChoice, type OfflineOptions, type OfflineReplica } from './offline/offline-replica.js';
+import type { HeldConflict } from './offline/offline-types.js';
+import type { OutboxView } from './offline/outbox.js';
+import type { WriteRejection } from './offline/replica-core.js';
 import type { ConflictError } from './resource/conflict-error.js';
 import { createResourceClient, type ResourceClient } from './resource/resource-client.js';
 import { createReplicaStore, type ReplicaStore } from './store/replica-store.js';
@@ -48,11 +53,20 @@ export interface ClientOptions extends BackoffOptions {
    * `token`: the client reconnects and its live views resume where they were.
    */
   readonly onSessionEnded?: () => void | Promise<void>;
+  /**
+   * The client as an offline clone (docs/client.md, "Offline: the client as a clone"): the
+   * replica, a durable outbox of writes with idempotency keys, reconciliation on start and on
+   * every reconnect, and conflict policies. Without it, writes are sent at once as before.
+   */
+  readonly offline?: OfflineOptions;
 }
 
 /** Events a client emits. */
 export interface ClientEvents {
+  /** A 412 (without `offline`), or a conflict held for the user (with `offline`). */
   conflict: (conflict: ConflictError) => void;
+  /** With `offline`: the server refused a write (or a policy dropped it); it was rolled back. */
+  rejected: (rejection: WriteRejection) => void;
 }
 
 /**
@@ -71,6 +85,17 @@ export interface SynclineClient extends AsyncDisposable {
   state(): ConnectionState;
   onStateChange(listener: ConnectionStateListener): () => void;
   on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void;
+  /** Settles once the persisted replica, outbox and held conflicts are in the store (at once without `offline`). */
+  readonly ready: Promise<void>;
+  /** The writes waiting for the server (always empty without `offline`): "offline, 3 changes waiting". */
+  readonly outbox: OutboxView;
+  /** The conflicts held for the user, until {@link SynclineClient.resolve}. */
+  conflicts(): readonly HeldConflict[];
+  /**
+   * Settles a held conflict with the user's choice: a record (written with `If-Match` on the
+   * held server version), `null` (deleted), or `'server'`. Resolves with the server's record.
+   */
+  resolve(uri: string, choice: ConflictChoice): Promise<JsonRecord | null>;
   /** What carries live views and requests now: `socket`, `sse` (event streams and HTTP), or `http` (no live views). */
   transport(): 'socket' | 'sse' | 'http';
   /** Drops the socket (and reopens event streams) as a network failure would (it reconnects and resumes). */
@@ -80,8 +105,8 @@ export interface SynclineClient extends AsyncDisposable {
 
 /** Creates a client; with the socket transport it starts connecting at once. */
 export function createClient(options: ClientOptions): SynclineClient {
-  const store = createReplicaStore();
   const conflictListeners = new Set<ClientEvents['conflict']>();
+  const rejectedListeners = new Set<ClientEvents['rejected']>();
   const chosen = options.transport ?? 'auto';
   let connection: Connection | undefined;
   let subscriptions: Subscriptions | undefined;
@@ -152,8 +177,18 @@ export function createClient(options: ClientOptions): SynclineClient {
       socket.onStateChange(emit);
     }
   }
+  const onConflict = (conflict: ConflictError): void => conflictListeners.forEach((listener) => listener(conflict));
+  const replica: OfflineReplica | undefined = options.offline
+    ? createOfflineReplica({ ...pick(options, ['minDelayMs', 'maxDelayMs', 'random']), offline: options.offline, url: options.url, transport, events: { conflict: onConflict, rejected: (rejection) => rejectedListeners.forEach((listener) => listener(rejection)) } })
+    : undefined;
+  if (replica) {
+    // Reconcile on start and on every reconnect; the sender waits while the connection is down.
+    replica.online();
+    stateListeners.add((state) => (state.kind === 'open' ? replica.online() : state.kind === 'connecting' ? replica.offline() : undefined));
+  }
+  const store = replica?.core.store ?? createReplicaStore();
   const pool = createViewPool<unknown>();
-  const context = { store, transport, subscriptions: chosen === 'http' ? undefined : subscriptions, pool, onConflict: (conflict: ConflictError) => conflictListeners.forEach((listener) => listener(conflict)) };
+  const context = { store, transport, subscriptions: chosen === 'http' ? undefined : subscriptions, pool, onConflict, offline: replica };
   const closed: ConnectionState = { kind: 'closed', reason: 'closed by the client' };
   const current = (): 'socket' | 'sse' | 'http' => (chosen === 'http' ? 'http' : (switching?.current ?? (connection ? 'socket' : 'sse')));
   const client: SynclineClient = {
@@ -166,16 +201,23 @@ export function createClient(options: ClientOptions): SynclineClient {
       return () => void stateListeners.delete(listener);
     },
     transport: current,
-    on(_event, listener) {
-      conflictListeners.add(listener);
-      return () => void conflictListeners.delete(listener);
+    on(event, listener) {
+      // The listener's type follows the event's name.
+      const listeners = (event === 'conflict' ? conflictListeners : rejectedListeners) as Set<ClientEvents[typeof event]>;
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
     },
+    ready: replica?.ready ?? Promise.resolve(),
+    outbox: replica?.outbox ?? { size: () => 0, subscribe: () => () => {} },
+    conflicts: () => replica?.conflicts() ?? [],
+    resolve: (uri, choice) => replica?.resolve(uri, choice) ?? Promise.reject(new SynclineError('bad-request', { detail: 'Conflicts are held only with the offline option.' })),
     reconnect() {
       connection?.drop();
       streams?.reconnect();
     },
     close() {
       ownState = closed;
+      replica?.close();
       streams?.close();
       if (connection) connection.close();
       else emit(closed);

@@ -19,6 +19,15 @@ export interface PendingWrite {
   readonly body?: unknown;
   /** Extra request headers (`content-type` for PATCH); `if-match` is added when sent, from the replica. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * The `If-Match` this write is sent with (null: none), fixed when it is first sent (the
+   * entry's server ETag then) and persisted before, so every retry is the same request and
+   * the server's stored outcome answers it. Set from the start on a conflict's write-back:
+   * the server version it merged with, so a third writer in between causes another 412.
+   */
+  readonly ifMatch?: string | null;
+  /** The server version `ifMatch` names (null: none): the base of a three-way merge when this write meets a 412. */
+  readonly base?: JsonRecord | null;
   /** The conflict policy asked for on this call, overriding the resource's. */
   readonly policy?: ConflictPolicyName;
   /** When the write was made (ms since the epoch). */

@@ -1,9 +1,11 @@
 import { SynclineError } from '@syncline/protocol';
-import { applyMergePatch, SYSTEM_FIELDS, type InputOf, type RecordOf, type ResourceDefinition } from '@syncline/schema';
+import { applyMergePatch, SYSTEM_FIELDS, uuidv7, type InputOf, type RecordOf, type ResourceDefinition } from '@syncline/schema';
 import { createLiveQuery } from '../live/live-query.js';
 import { createLiveRecord, etagOfVersion } from '../live/live-record.js';
 import { createViewPool, type LiveView } from '../live/live-view.js';
 import { expectSuccess, isRecord, pageOf, recordOf, type JsonRecord } from '../requests/answers.js';
+import type { OfflineReplica, OfflineWriteRequest } from '../offline/offline-replica.js';
+import type { ConflictPolicyName } from '../offline/offline-types.js';
 import type { Subscriptions } from '../subscriptions/subscriptions.js';
 import { optimisticWrite, type WriteContext } from './optimistic-write.js';
 
@@ -12,6 +14,14 @@ export type ListQuery = string | Readonly<Record<string, string | number | boole
 
 /** A merge patch of a resource's fields (RFC 7396: `null` removes an optional field). */
 export type MergePatchOf<D> = { [K in keyof InputOf<D>]?: InputOf<D>[K] | null };
+
+/**
+ * Per-call write options. `conflict` (with `offline`) names the policy for this write's
+ * conflicts, overriding the resource's: `api.patch(id, { title }, { conflict: 'client-wins' })`.
+ */
+export interface WriteOptions {
+  readonly conflict?: ConflictPolicyName;
+}
 
 /** One page of a collection. `next` is the URI of the following page, or null. */
 export interface Page<T> {
@@ -31,12 +41,16 @@ export interface Page<T> {
 export interface ResourceClient<D extends ResourceDefinition> {
   get(id: string): Promise<RecordOf<D>>;
   list(query?: ListQuery): Promise<Page<RecordOf<D>>>;
-  create(input: InputOf<D>): Promise<RecordOf<D>>;
+  /**
+   * Creates a record. With `offline`, optimistically: the client picks a UUID and queues
+   * `PUT /<resource>/<uuid>` with `If-None-Match: *`; the record shows at once.
+   */
+  create(input: InputOf<D>, options?: WriteOptions): Promise<RecordOf<D>>;
   /** Replaces the record (PUT), optimistically, with `If-Match` when its ETag is known. */
-  update(id: string, record: InputOf<D>): Promise<RecordOf<D>>;
+  update(id: string, record: InputOf<D>, options?: WriteOptions): Promise<RecordOf<D>>;
   /** Merges fields into the record (JSON Merge Patch), optimistically, with `If-Match` when known. */
-  patch(id: string, partial: MergePatchOf<D>): Promise<RecordOf<D>>;
-  delete(id: string): Promise<void>;
+  patch(id: string, partial: MergePatchOf<D>, options?: WriteOptions): Promise<RecordOf<D>>;
+  delete(id: string, options?: WriteOptions): Promise<void>;
   /**
    * A live record: undefined until loaded, and once deleted. With `start` (the record from a
    * `GET` or a server-rendered page, null if it did not exist, and that answer's
@@ -70,6 +84,8 @@ export interface ResourceClientContext extends WriteContext {
   /** Undefined with `transport: 'http'`: live views need the socket. */
   readonly subscriptions: Subscriptions | undefined;
   readonly pool: ReturnType<typeof createViewPool<unknown>>;
+  /** With `offline`: writes go to the durable outbox instead. */
+  readonly offline?: Pick<OfflineReplica, 'write'> | undefined;
 }
 
 /** `list=5&done=false` from either form of {@link ListQuery}. */
@@ -96,6 +112,9 @@ export function createResourceClient<D extends ResourceDefinition>(definition: D
     if (record) return typed(record);
     throw new SynclineError('internal', { detail: 'The write answered no record.' });
   };
+  const queued = (request: OfflineWriteRequest, options: WriteOptions | undefined): Promise<JsonRecord | null> | undefined =>
+    context.offline?.write(options?.conflict === undefined ? request : { ...request, policy: options.conflict });
+  const mergePatch = { 'content-type': 'application/merge-patch+json' };
 
   return {
     async get(id) {
@@ -108,27 +127,34 @@ export function createResourceClient<D extends ResourceDefinition>(definition: D
       const page = pageOf(response);
       return { items: page.items.map((item) => typed(remember(item))), next: page.next };
     },
-    async create(input) {
+    async create(input, options) {
+      const offline = queued({ uri: uriOf(uuidv7()), method: 'PUT', create: true, body: input }, options);
+      if (offline) return settled(await offline);
       const response = expectSuccess(await transport.request({ method: 'POST', resource: `/${definition.name}`, body: input }));
       return typed(remember(recordOf(response)));
     },
-    async update(id, record) {
+    async update(id, record, options) {
       const uri = uriOf(id);
+      const offline = queued({ uri, method: 'PUT', body: record }, options);
+      if (offline) return settled(await offline);
       const current = store.get(uri)?.data;
       const system = current ? Object.fromEntries(SYSTEM_FIELDS.filter((f) => f in current).map((f) => [f, current[f]])) : undefined;
       const optimistic = system && isRecord(record) ? { ...withoutSystemFields(record), ...system } : undefined;
       return settled(await optimisticWrite(context, { uri, method: 'PUT', optimistic, body: record }));
     },
-    async patch(id, partial) {
+    async patch(id, partial, options) {
       const uri = uriOf(id);
+      const offline = queued({ uri, method: 'PATCH', body: partial, headers: mergePatch }, options);
+      if (offline) return settled(await offline);
       const current = store.get(uri)?.data;
       const merged = current ? applyMergePatch(current, partial) : undefined;
       const optimistic = isRecord(merged) ? merged : undefined;
-      const headers = { 'content-type': 'application/merge-patch+json' };
-      return settled(await optimisticWrite(context, { uri, method: 'PATCH', optimistic, body: partial, headers }));
+      return settled(await optimisticWrite(context, { uri, method: 'PATCH', optimistic, body: partial, headers: mergePatch }));
     },
-    async delete(id) {
+    async delete(id, options) {
       const uri = uriOf(id);
+      const offline = queued({ uri, method: 'DELETE' }, options);
+      if (offline) return void (await offline);
       await optimisticWrite(context, { uri, method: 'DELETE', optimistic: store.get(uri)?.data ? null : undefined });
     },
     // The pool is shared by every resource, so it holds unknown; a key names one resource,

@@ -17,6 +17,17 @@ export interface ReplicaEntry {
 export type StoreListener = (uri: string, entry: ReplicaEntry | undefined) => void;
 
 /**
+ * What a URI's pending local edits make of a server version (offline mode): the record the
+ * application sees, or undefined when nothing is pending there. With it, a pushed change
+ * moves `base` and the view is recomputed from it, so it never erases a pending edit.
+ */
+export type StoreOverlay = (uri: string, base: JsonRecord | null) => JsonRecord | null | undefined;
+
+export interface ReplicaStoreOptions {
+  readonly overlay?: StoreOverlay;
+}
+
+/**
  * The replica store, keyed by URI. Entries are immutable: every change replaces the
  * entry, so a reader can compare references to know whether anything changed.
  *
@@ -33,9 +44,13 @@ export interface ReplicaStore {
   /**
    * Records a server version (`data` null: deleted). An older version than the one held is
    * ignored, so a late answer never undoes a newer event. While a local edit is pending, only
-   * `base` and `etag` move: the edit stays visible until its own answer settles it.
+   * `base` and `etag` move: the edit stays visible until its own answer settles it. With an
+   * overlay (offline mode), the view is recomputed: the server version with the pending
+   * edits re-applied on top.
    */
   applyServer(uri: string, etag: string | null, data: JsonRecord | null): void;
+  /** Forgets an entry (a record deleted on the server with nothing pending locally). */
+  delete(uri: string): void;
   /** Listens to every change; returns the unsubscribe function. */
   subscribe(listener: StoreListener): () => void;
 }
@@ -47,7 +62,7 @@ export interface ReplicaStore {
  * const store = createReplicaStore();
  * store.get('/todos/1'); // undefined until loaded
  */
-export function createReplicaStore(): ReplicaStore {
+export function createReplicaStore(options: ReplicaStoreOptions = {}): ReplicaStore {
   const entries = new Map<string, ReplicaEntry>();
   const listeners = new Set<StoreListener>();
   const set = (entry: ReplicaEntry): void => {
@@ -63,8 +78,14 @@ export function createReplicaStore(): ReplicaStore {
       const heldVersion = versionOf(held?.base ?? null);
       const newVersion = versionOf(data);
       if (heldVersion !== undefined && newVersion !== undefined && newVersion < heldVersion) return;
-      if (held?.dirty) set({ ...held, etag, base: data });
+      const overlaid = options.overlay?.(uri, data);
+      if (overlaid !== undefined) set({ uri, etag, dirty: true, data: overlaid, base: data });
+      else if (held?.dirty && !options.overlay) set({ ...held, etag, base: data });
       else set({ uri, etag, dirty: false, data, base: data });
+    },
+    delete(uri) {
+      if (!entries.delete(uri)) return;
+      for (const listener of [...listeners]) listener(uri, undefined);
     },
     subscribe(listener) {
       listeners.add(listener);

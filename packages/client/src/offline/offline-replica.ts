@@ -1,0 +1,182 @@
+import { SynclineError } from '@syncline/protocol';
+import { uuidv7 } from '@syncline/schema';
+import type { BackoffOptions } from '../connection/connection-state.js';
+import { asSynclineError, isRecord, type JsonRecord } from '../requests/answers.js';
+import type { Transport } from '../requests/transport.js';
+import { writeBackOf } from './conflict-settlement.js';
+import type { ConflictPolicy, ConflictPolicyName, HeldConflict, PendingWrite, ReplicaPersistence } from './offline-types.js';
+import type { OutboxView } from './outbox.js';
+import { reconcile } from './reconcile.js';
+import { createReplicaCore, type ReplicaCore, type ReplicaEvents } from './replica-core.js';
+import { refreshFromPersistence } from './refresh.js';
+import { createSender } from './sender.js';
+import { errorOfMessage, joinTabs, type TabCoordination } from './tabs.js';
+
+/** `createClient({ offline })`: the client as an offline clone (docs/client.md, "Offline"). */
+export interface OfflineOptions {
+  /** Where the replica, the outbox and held conflicts live (`memoryPersistence()`, `indexedDbPersistence(…)`, `filePersistence(…)`). The application owns it: closing the client leaves it open. */
+  readonly persistence: ReplicaPersistence;
+  /** The conflict policy per resource name; overridden per call. */
+  readonly policies?: Readonly<Record<string, ConflictPolicy>>;
+  /** The policy of resources not in `policies`. Default `'merge'`. */
+  readonly policy?: ConflictPolicy;
+  /** Tabs sharing the persistence: the platform's Web Locks and BroadcastChannel by default (browsers), `false` for one tab. */
+  readonly tabs?: TabCoordination | false;
+}
+
+/** A write for the outbox: what the resource client asks for. */
+export interface OfflineWriteRequest {
+  readonly uri: string;
+  readonly method: 'PUT' | 'PATCH' | 'DELETE';
+  /** A create: `PUT` with `If-None-Match: *` to a client-chosen id. */
+  readonly create?: boolean;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly policy?: ConflictPolicyName;
+}
+
+/** The application's choice for a held conflict: a record, `null` (deleted), or `'server'` (take the server's version). */
+export type ConflictChoice = JsonRecord | null | 'server';
+
+export interface OfflineReplica {
+  readonly core: ReplicaCore;
+  /** Settles once the persisted replica, outbox and held conflicts are in the store. */
+  readonly ready: Promise<void>;
+  readonly outbox: OutboxView;
+  write(request: OfflineWriteRequest): Promise<JsonRecord | null>;
+  conflicts(): readonly HeldConflict[];
+  resolve(uri: string, choice: ConflictChoice): Promise<JsonRecord | null>;
+  /** The connection opened: reconcile, then send. */
+  online(): void;
+  /** The connection was lost: reconcile on the next `online`. */
+  offline(): void;
+  close(): void;
+}
+
+export interface OfflineReplicaOptions extends BackoffOptions {
+  readonly offline: OfflineOptions;
+  readonly url: string;
+  readonly transport: Transport;
+  readonly events: ReplicaEvents;
+}
+
+/**
+ * The offline engine (issue 8): a durable replica and outbox, optimistic state rebased on the
+ * server's, reconciliation on start and on every reconnect, conflict policies, and one sender
+ * among the tabs. Every write is persisted with the entry's new view in one commit before it
+ * counts; its promise settles when the server acknowledges or refuses it, never on a timeout.
+ *
+ * @example
+ * const replica = createOfflineReplica({ offline: { persistence: memoryPersistence() }, url, transport, events });
+ * await replica.ready;
+ * await replica.write({ uri: '/todos/0193…', method: 'PATCH', body: { done: true }, headers });
+ */
+export function createOfflineReplica(options: OfflineReplicaOptions): OfflineReplica {
+  const { persistence } = options.offline;
+  const core = createReplicaCore({ persistence, policy: options.offline.policy ?? 'merge', policies: options.offline.policies ?? {}, events: options.events, onCommit: () => tabs.announce({ type: 'syncline:changed' }) });
+  const { outbox, store } = core;
+  let loaded = false;
+  const refresh = (): Promise<void> => core.serial(() => refreshFromPersistence(core));
+  const sender = createSender({
+    ...options,
+    core,
+    reconcile: () => reconcile(core, options.transport),
+    onSettled: (key, outcome) => tabs.announce('error' in outcome ? { type: 'syncline:refused', key, error: { code: outcome.error.code, detail: outcome.error.message } } : { type: 'syncline:settled', key, record: outcome.record }),
+  });
+  const ready = core.serial(() => refreshFromPersistence(core, false)).then(() => {
+    loaded = true;
+  });
+  const send = (): void => void ready.then(() => tabs.isLeader() && sender.kick());
+  const tabs = joinTabs({
+    coordination: options.offline.tabs,
+    url: options.url,
+    // A new leader reads the outbox other tabs wrote, then sends it (same keys: nothing doubles).
+    onLeader: () => void ready.then(refresh).then(send, send),
+    onMessage(message) {
+      switch (message.type) {
+        case 'syncline:changed':
+          return void refresh().then(send, () => {});
+        case 'syncline:settled':
+          return outbox.settle(message.key, { record: message.record });
+        case 'syncline:refused':
+          return outbox.settle(message.key, { error: errorOfMessage(message.error) });
+      }
+    },
+  });
+  // Entries that change without a write (pushed changes, reads) are persisted too, batched.
+  const unsaved = new Set<string>();
+  store.subscribe((uri) => {
+    if (!loaded) return;
+    if (unsaved.size === 0) queueMicrotask(() => void core.serial(() => flush()).catch(() => {}));
+    unsaved.add(uri);
+  });
+  const flush = async (): Promise<void> => {
+    const uris = [...unsaved];
+    unsaved.clear();
+    const putEntries = uris.flatMap((uri) => store.get(uri) ?? []);
+    await persistence.commit({ putEntries, deleteEntries: uris.filter((uri) => !store.get(uri)) });
+  };
+  const queue = (write: PendingWrite): Promise<JsonRecord | null> => {
+    const settled = outbox.wait(write.key);
+    outbox.put(write);
+    core.show(write.uri);
+    core.serial(() => core.commit({ putWrites: [write] }, [write.uri])).then(
+      send,
+      (error: unknown) => {
+        outbox.remove([write.key]);
+        core.show(write.uri);
+        outbox.settle(write.key, { error: asSynclineError(error) });
+      },
+    );
+    return settled;
+  };
+
+  const replica: OfflineReplica = {
+    core,
+    ready,
+    outbox,
+    write(request) {
+      if (!loaded) return ready.then(() => replica.write(request));
+      const { uri, method, body, headers, policy } = request;
+      return queue({
+        key: uuidv7(),
+        order: outbox.nextOrder(),
+        uri,
+        method,
+        create: request.create ?? false,
+        madeAt: Date.now(),
+        ...(body === undefined ? {} : { body }),
+        ...(headers === undefined ? {} : { headers }),
+        ...(policy === undefined ? {} : { policy }),
+      });
+    },
+    conflicts: () => [...core.conflicts.values()],
+    async resolve(uri, choice) {
+      await ready;
+      const held = core.conflicts.get(uri);
+      if (!held) throw new SynclineError('not-found', { detail: `No conflict is held for ${uri}.` });
+      if (choice !== null && choice !== 'server' && !isRecord(choice)) throw new SynclineError('bad-request', { detail: "Resolve a conflict with a record, null (deleted) or 'server'." });
+      core.conflicts.delete(uri);
+      if (choice === 'server') {
+        core.show(uri);
+        await core.serial(() => core.commit({ deleteConflicts: [uri] }, [uri]));
+        return store.get(uri)?.data ?? null;
+      }
+      // The choice is written with If-Match on the server version the user saw: if it moved since, the policy meets it again.
+      const writeBack = writeBackOf(uri, choice, held.server, held.serverEtag, { order: outbox.nextOrder() });
+      const settled = outbox.wait(writeBack.key);
+      outbox.put(writeBack);
+      core.show(uri);
+      await core.serial(() => core.commit({ deleteConflicts: [uri], putWrites: [writeBack] }, [uri]));
+      send();
+      return settled;
+    },
+    online: send,
+    offline: () => sender.lost(),
+    close() {
+      sender.stop();
+      tabs.close();
+    },
+  };
+  return replica;
+}

@@ -1,0 +1,85 @@
+import { SynclineError } from '@syncline/protocol';
+import { expectSuccess, isRecord, type JsonRecord } from '../requests/answers.js';
+import type { Transport } from '../requests/transport.js';
+import { settleConflict } from './conflict-settlement.js';
+import { classify } from './reconcile-table.js';
+import type { ReplicaCore } from './replica-core.js';
+
+/** Entries per `POST /_reconcile` (the server's default limit). */
+export const RECONCILE_BATCH = 1000;
+
+/** One entry of a `/_reconcile` answer (protocol.md, "Reconcile"). */
+export type ReconcileAnswer =
+  | { readonly uri: string; readonly status: 304; readonly etag: string }
+  | { readonly uri: string; readonly status: 200; readonly etag: string; readonly body: JsonRecord }
+  | { readonly uri: string; readonly status: 404 }
+  /** Any other per-entry answer (a problem for a URI the server cannot reconcile): left as it is. */
+  | { readonly uri: string; readonly status: 'other' };
+
+/**
+ * Reconciles every replica entry, dirty or not, with one `POST /_reconcile` per 1,000
+ * entries, then applies DESIGN §1's table to each (`classify`): `create` and `ok` are left
+ * to the sender; `noop` does nothing; `redownload` takes the answer's version (a 404 removes
+ * the entry); `conflict` goes to the policy with the answer's version, except when the
+ * URI's first write may already have been applied (it was sent and its answer lost): its
+ * retry with the same idempotency key tells, and a 412 then leads to the policy.
+ * Throws (the sender retries later) when the server cannot be reached.
+ *
+ * @example
+ * await reconcile(core, transport); // one round trip for the whole replica
+ */
+export async function reconcile(core: ReplicaCore, transport: Transport): Promise<void> {
+  const uris = [...new Set([...[...core.store.entries()].map((entry) => entry.uri), ...core.outbox.all().map((write) => write.uri)])];
+  for (let start = 0; start < uris.length; start += RECONCILE_BATCH) {
+    const chunk = uris.slice(start, start + RECONCILE_BATCH);
+    const sent = chunk.map((uri) => ({ uri, etag: core.store.get(uri)?.etag ?? null }));
+    const response = expectSuccess(await transport.request({ method: 'POST', resource: '/_reconcile', body: { entries: sent } }));
+    const answers = answersOf(response.body, sent.length);
+    await core.serial(async () => {
+      for (const [index, answer] of answers.entries()) {
+        const asked = sent[index];
+        if (asked === undefined || answer.uri !== asked.uri) throw new SynclineError('internal', { detail: `The reconcile answer ${index} is not for ${asked?.uri}.` });
+        await apply(core, asked.etag, answer);
+      }
+      await core.commit({}, chunk);
+    });
+  }
+}
+
+async function apply(core: ReplicaCore, etag: string | null, answer: ReconcileAnswer): Promise<void> {
+  const { uri } = answer;
+  const writes = core.outbox.forUri(uri);
+  const entry = core.store.get(uri);
+  if (answer.status === 'other') return;
+  const serverEtag = answer.status === 404 ? null : answer.etag;
+  const server = answer.status === 200 ? answer.body : answer.status === 304 ? (entry?.base ?? null) : null;
+  const created = writes[0]?.create === true && etag === null;
+  switch (classify({ etag, dirty: writes.length > 0, created }, serverEtag)) {
+    case 'create':
+    case 'ok':
+    case 'noop':
+      return;
+    case 'redownload':
+      return core.setBase(uri, server, serverEtag);
+    case 'conflict': {
+      const first = writes[0];
+      if (first !== undefined && first.ifMatch !== undefined) return core.setBase(uri, server, serverEtag);
+      return settleConflict(core, { uri, base: entry?.base ?? null, server, serverEtag });
+    }
+  }
+}
+
+function answersOf(body: unknown, expected: number): ReconcileAnswer[] {
+  const entries = isRecord(body) ? body['entries'] : undefined;
+  if (!Array.isArray(entries) || entries.length !== expected) throw new SynclineError('internal', { detail: 'The reconcile answer does not list every entry asked for.' });
+  return entries.map((item: unknown): ReconcileAnswer => {
+    if (isRecord(item) && typeof item['uri'] === 'string') {
+      const { uri, status, etag, body: record } = item;
+      if (status === 404) return { uri, status };
+      if (status === 304 && typeof etag === 'string') return { uri, status, etag };
+      if (status === 200 && typeof etag === 'string' && isRecord(record)) return { uri, status, etag, body: record };
+      return { uri, status: 'other' };
+    }
+    throw new SynclineError('internal', { detail: 'A reconcile answer entry is malformed.' });
+  });
+}

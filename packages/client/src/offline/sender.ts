@@ -1,0 +1,185 @@
+import { isSynclineError, SynclineError } from '@syncline/protocol';
+import { backoffDelay, type BackoffOptions } from '../connection/connection-state.js';
+import { etagOfVersion } from '../live/live-record.js';
+import { expectSuccess, isRecord, type JsonRecord } from '../requests/answers.js';
+import type { IncomingResponse, OutgoingRequest, Transport } from '../requests/transport.js';
+import { settleConflict } from './conflict-settlement.js';
+import type { PendingWrite } from './offline-types.js';
+import type { ReplicaCore } from './replica-core.js';
+
+export interface SenderOptions extends BackoffOptions {
+  readonly core: ReplicaCore;
+  readonly transport: Transport;
+  /** Runs reconciliation (on start and after every lost connection) before anything is sent. */
+  readonly reconcile: () => Promise<void>;
+  /** Told after every write this tab settled, so other tabs follow. */
+  readonly onSettled: (key: string, outcome: { readonly record: JsonRecord | null } | { readonly error: SynclineError }) => void;
+}
+
+/** The one sender of the outbox (in the tab holding the outbox lock). */
+export interface Sender {
+  /** Sends what waits, unless a send is under way (it then goes on to the new writes). */
+  kick(): void;
+  /** The connection was lost: reconcile before the next send. */
+  lost(): void;
+  stop(): void;
+}
+
+type Step = { readonly kind: 'next' } | { readonly kind: 'wait'; readonly ms: number } | { readonly kind: 'offline' };
+
+/**
+ * Sends the outbox in order, one write at a time, each with its idempotency key (the same
+ * on every retry) and the `If-Match` fixed at its first send (persisted before it leaves):
+ *
+ * | answer | what happens |
+ * |---|---|
+ * | 2xx (a replay too) | removed from the outbox; the server's version becomes the base |
+ * | no answer (network, timeout, socket closed), 401 | kept; reconcile and retry after reconnecting |
+ * | 429, 409 key in flight, 5xx | kept; retried after `Retry-After` or a backoff |
+ * | 412 | conflict: the current version is read and the policy settles it |
+ * | 404 | `DELETE`: done already; otherwise an edit against a delete (conflict) |
+ * | other 4xx | dropped, rolled back, the call rejects with the reason |
+ *
+ * @example
+ * const sender = createSender({ core, transport, reconcile, onSettled });
+ * sender.kick();
+ */
+export function createSender(options: SenderOptions): Sender {
+  const { core, transport } = options;
+  let running = false;
+  let again = false;
+  let stopped = false;
+  let needsReconcile = true;
+  let failures = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const later = (ms: number): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => sender.kick(), ms);
+  };
+  const loop = async (): Promise<void> => {
+    while (!stopped) {
+      if (needsReconcile) {
+        await options.reconcile();
+        needsReconcile = false;
+      }
+      const write = core.outbox.first();
+      if (!write) return;
+      const step = await sendOne(await fixPrecondition(write));
+      if (step.kind === 'offline') throw new SynclineError('unavailable', { detail: 'No answer from the server.' });
+      if (step.kind === 'wait') return later(step.ms);
+      failures = 0;
+    }
+  };
+  const fixPrecondition = (write: PendingWrite): Promise<PendingWrite> =>
+    core.serial(async () => {
+      if (write.create || write.ifMatch !== undefined) return write;
+      const entry = core.store.get(write.uri);
+      const fixed: PendingWrite = { ...write, ifMatch: entry?.etag ?? null, base: entry?.base ?? null };
+      core.outbox.put(fixed);
+      await core.persistence.commit({ putWrites: [fixed] });
+      return fixed;
+    });
+  const sendOne = async (write: PendingWrite): Promise<Step> => {
+    const headers: Record<string, string> = { ...write.headers, 'idempotency-key': write.key };
+    if (write.create) headers['if-none-match'] = '*';
+    else if (write.ifMatch) headers['if-match'] = write.ifMatch;
+    const request: OutgoingRequest = write.body === undefined ? { method: write.method, resource: write.uri, headers } : { method: write.method, resource: write.uri, headers, body: write.body };
+    let response: IncomingResponse;
+    try {
+      response = await transport.request(request);
+    } catch {
+      return { kind: 'offline' };
+    }
+    if (response.status < 300) return core.serial(() => acknowledge(write, response)).then(() => ({ kind: 'next' }));
+    if (response.status === 401) return { kind: 'offline' };
+    if (response.status === 429 || response.status === 409 && problemCode(response) === 'idempotency-key-in-flight' || response.status >= 500) {
+      return { kind: 'wait', ms: retryAfter(response) ?? backoffDelay(++failures + 1, options) };
+    }
+    if (response.status === 404 && write.method === 'DELETE') return core.serial(() => acknowledge(write, { status: 204, headers: {} })).then(() => ({ kind: 'next' }));
+    if (response.status === 412 || response.status === 404) return conflict(write);
+    await core.serial(async () => refuse(write, errorOf(response)));
+    return { kind: 'next' };
+  };
+  const conflict = async (write: PendingWrite): Promise<Step> => {
+    let current: IncomingResponse;
+    try {
+      current = await transport.request({ method: 'GET', resource: write.uri });
+    } catch {
+      return { kind: 'offline' };
+    }
+    if (current.status !== 200 && current.status !== 404) return { kind: 'wait', ms: backoffDelay(++failures + 1, options) };
+    const server = current.status === 200 && isRecord(current.body) ? current.body : null;
+    const serverEtag = server ? (current.headers['etag'] ?? etagOfVersion(server['version'])) : null;
+    await core.serial(() => settleConflict(core, { uri: write.uri, base: write.base ?? null, server, serverEtag }));
+    return { kind: 'next' };
+  };
+  const acknowledge = async (write: PendingWrite, response: IncomingResponse): Promise<void> => {
+    const record = isRecord(response.body) && write.method !== 'DELETE' ? response.body : null;
+    core.outbox.remove([write.key]);
+    core.setBase(write.uri, record, record ? (response.headers['etag'] ?? etagOfVersion(record['version'])) : null);
+    core.show(write.uri);
+    await core.commit({ deleteWrites: [write.key] }, [write.uri]);
+    core.outbox.settle(write.key, { record });
+    options.onSettled(write.key, { record });
+  };
+  const refuse = async (write: PendingWrite, error: SynclineError): Promise<void> => {
+    core.outbox.remove([write.key]);
+    core.show(write.uri);
+    await core.commit({ deleteWrites: [write.key] }, [write.uri]);
+    core.reject(write, error);
+    options.onSettled(write.key, { error });
+  };
+
+  const sender: Sender = {
+    kick() {
+      if (stopped) return;
+      if (running) {
+        again = true;
+        return;
+      }
+      clearTimeout(timer);
+      running = true;
+      again = false;
+      loop().then(
+        () => {
+          running = false;
+          if (again) sender.kick();
+        },
+        () => {
+          // No answer: reconcile once the server is back (the connection's `open`, or a backoff).
+          running = false;
+          needsReconcile = true;
+          later(backoffDelay(++failures + 1, options));
+        },
+      );
+    },
+    lost() {
+      needsReconcile = true;
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+  return sender;
+}
+
+function problemCode(response: IncomingResponse): string | undefined {
+  return isRecord(response.body) && typeof response.body['code'] === 'string' ? response.body['code'] : undefined;
+}
+
+/** `Retry-After` in seconds (RFC 9110 §10.2.3), as milliseconds. */
+function retryAfter(response: IncomingResponse): number | undefined {
+  const raw = response.headers['retry-after'];
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) * 1000 : undefined;
+}
+
+function errorOf(response: IncomingResponse): SynclineError {
+  try {
+    expectSuccess(response);
+  } catch (error) {
+    if (isSynclineError(error)) return error;
+  }
+  return new SynclineError('bad-request', { detail: `Unexpected status ${response.status}.` });
+}

@@ -13,6 +13,7 @@ import { WRITER_SETTING, notifyChannel, outsideWriteTriggers } from './postgres-
 interface PgPool extends PostgresPool {
   query(text: string, values?: readonly unknown[]): Promise<unknown>;
   on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'connect', listener: (client: { on(event: 'error', listener: (error: Error) => void): unknown }) => void): unknown;
 }
 
 interface PgPoolConfig {
@@ -69,6 +70,10 @@ async function openPool(connectionString: string, schema: string, max: number, o
   const pool = new pg.Pool({ connectionString, max, options: `-c search_path=${schema} -c ${WRITER_SETTING}=on`, types });
   // Without a listener, an idle connection's error (a database restart) would end the process.
   pool.on('error', onError);
+  // The pool listens only to idle connections: one checked out (inside a transaction) that the
+  // server drops (57P01 on a restart) would emit 'error' to no one and end the process. Its
+  // query fails instead, the request answers 503, and the pool discards the broken connection.
+  pool.on('connect', (client) => client.on('error', onError));
   try {
     // Looked up first: CREATE SCHEMA checks the CREATE privilege on the database even when
     // the schema exists, and an app's role often lacks it (`public` always exists).

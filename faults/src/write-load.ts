@@ -27,16 +27,28 @@ export type LoadFigures = Omit<WriterFigures, 'serverErrors' | 'anomalies'> & { 
 export async function startLoad(options: LoadOptions): Promise<Load> {
   const subscribers = Array.from({ length: options.subscribers }, () => new LiveSubscriber({ bases: options.subscriberBases ?? options.bases }));
   await Promise.all(subscribers.map((subscriber) => subscriber.start()));
-  const writers = Array.from({ length: options.writers }, (_, index) => new HttpWriter({ name: `w${index}`, bases: options.bases, ...(options.pauseMs !== undefined ? { pauseMs: options.pauseMs } : {}) }));
-  return new Load(writers, subscribers, writers.map((writer) => writer.run()));
+  const load = new Load(options, subscribers);
+  load.startWriting(options.writers, 'w');
+  return load;
 }
 
 export class Load {
+  readonly writers: HttpWriter[] = [];
+  private running: Promise<void>[] = [];
+
   constructor(
-    readonly writers: readonly HttpWriter[],
+    private readonly options: LoadOptions,
     readonly subscribers: readonly LiveSubscriber[],
-    private readonly running: readonly Promise<void>[],
   ) {}
+
+  /** Starts `count` more writers, named `<prefix><index>` (a prefix not used before, so their entries stay apart). */
+  startWriting(count: number, prefix: string): void {
+    for (let index = 0; index < count; index++) {
+      const writer = new HttpWriter({ name: `${prefix}${index}`, bases: this.options.bases, ...(this.options.pauseMs !== undefined ? { pauseMs: this.options.pauseMs } : {}) });
+      this.writers.push(writer);
+      this.running.push(writer.run());
+    }
+  }
 
   /** Every write acknowledged so far. */
   acked(): AckedWrite[] {

@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { createTestSyncline } from '../support/fixtures.js';
 import { LiveClient } from '../support/live-client.js';
 
-type Frame = Record<string, any>;
+type Frame = Awaited<ReturnType<LiveClient['request']>>;
 
 async function serverWithList(options: Parameters<typeof createTestSyncline>[0] = {}) {
   const syncline = await createTestSyncline(options);

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { createTestSyncline } from '../support/fixtures.js';
+import { LiveClient } from '../support/live-client.js';
+import { createSignedInSyncline } from '../support/signed-in.js';
+
+type Frame = Awaited<ReturnType<LiveClient['request']>>;
+const as = (user: string) => ({ headers: { 'x-user': user } });
+const json = (body: unknown) => new TextEncoder().encode(JSON.stringify(body));
+
+async function noteOf(syncline: Awaited<ReturnType<typeof createTestSyncline>>, owner: string): Promise<string> {
+  const created = await syncline.handle({ method: 'POST', url: '/notes', headers: { 'content-type': 'application/json', 'x-user': owner }, body: json({ text: 'plan', owner }) });
+  return `/notes/${(JSON.parse(created.body ?? '{}') as { id: string }).id}`;
+}
+
+describe('who may see and join presence', () => {
+  it('a user who may not read a record sees nobody there and cannot announce: 404, as for GET', async () => {
+    const syncline = await createTestSyncline();
+    await using _server = syncline;
+    const { port } = await syncline.listen(0, '127.0.0.1');
+    const note = await noteOf(syncline, 'ana');
+    await using ana = await LiveClient.connect(port, as('ana'));
+    await using eve = await LiveClient.connect(port, as('eve'));
+    expect((await ana.request('PUT', `${note}/presence`, { body: { state: 'editing' } })).status).toBe(204);
+
+    const subscribe = await eve.request('SUBSCRIBE', `${note}/presence`, { id: 'p' });
+    expect(subscribe.status).toBe(404);
+    expect(subscribe['body']).toMatchObject({ code: 'not-found', instance: `${note}/presence` });
+    expect((await eve.request('GET', `${note}/presence`)).status).toBe(404);
+    expect((await eve.request('PUT', `${note}/presence`, { body: { state: 'viewing' } })).status).toBe(404);
+    // The refused subscription is not open: its id is free, and no event reaches it.
+    await ana.request('PUT', `${note}/presence`, { body: { state: 'viewing' } });
+    expect((await ana.request('GET', `${note}/presence`))['body']['members']).toEqual([{ user: 'ana', state: 'viewing', data: {} }]);
+    expect(eve.frames.some((frame: Frame) => frame['event'] === 'presence')).toBe(false);
+    const http = await syncline.handle({ method: 'GET', url: `${note}/presence`, headers: { 'x-user': 'eve' } });
+    expect(http.status).toBe(404);
+  });
+
+  it('a collection shows presence to whoever may query it; its members are not filtered by the read rule', async () => {
+    const syncline = await createTestSyncline();
+    await using _server = syncline;
+    const { port } = await syncline.listen(0, '127.0.0.1');
+    await using ana = await LiveClient.connect(port, as('ana'));
+    await ana.request('PUT', '/notes/presence', { body: { state: 'viewing' } });
+    const answer = await syncline.handle({ method: 'GET', url: '/notes/presence', headers: { 'x-user': 'eve' } });
+    expect(JSON.parse(answer.body ?? '{}')).toEqual({ members: [{ user: 'ana', state: 'viewing', data: {} }] });
+  });
+
+  it('on a resource for signed-in users, an anonymous caller is refused with 401', async () => {
+    const syncline = await createSignedInSyncline();
+    await using _server = syncline;
+    const { port } = await syncline.listen(0, '127.0.0.1');
+    await using anonymous = await LiveClient.connect(port);
+    expect((await anonymous.request('PUT', '/notes/presence', { body: { state: 'viewing' } }))['body']['code']).toBe('unauthenticated');
+    expect((await anonymous.request('SUBSCRIBE', '/notes/presence', { id: 'p' })).status).toBe(401);
+    expect((await syncline.handle({ method: 'GET', url: '/notes/presence', headers: {} })).status).toBe(401);
+  });
+});
+
+describe('presence over HTTP', () => {
+  it('GET answers the current members as JSON; PUT and DELETE need a socket (405)', async () => {
+    const syncline = await createTestSyncline();
+    await using _server = syncline;
+    const { port } = await syncline.listen(0, '127.0.0.1');
+    const list = JSON.parse((await syncline.handle({ method: 'POST', url: '/lists', headers: { 'content-type': 'application/json' }, body: json({ title: 'L' }) })).body ?? '{}') as { id: string };
+    await using ana = await LiveClient.connect(port, as('ana'));
+    await ana.request('PUT', `/lists/${list.id}/presence`, { body: { state: 'editing', data: { field: 'title' } } });
+
+    const response = await fetch(`http://127.0.0.1:${port}/lists/${list.id}/presence`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    expect(await response.json()).toEqual({ members: [{ user: 'ana', state: 'editing', data: { field: 'title' } }] });
+
+    const head = await syncline.handle({ method: 'HEAD', url: `/lists/${list.id}/presence`, headers: {} });
+    expect(head.status).toBe(200);
+    expect(head.body).toBeUndefined();
+    const put = await syncline.handle({ method: 'PUT', url: `/lists/${list.id}/presence`, headers: { 'content-type': 'application/json' }, body: json({ state: 'viewing' }) });
+    expect(put.status).toBe(405);
+    expect(put.headers['allow']).toBe('GET, HEAD, OPTIONS');
+    expect(JSON.parse(put.body ?? '{}')).toMatchObject({ code: 'method-not-allowed', instance: `/lists/${list.id}/presence` });
+    expect((await syncline.handle({ method: 'DELETE', url: `/lists/${list.id}/presence`, headers: {} })).status).toBe(405);
+    expect((await syncline.handle({ method: 'OPTIONS', url: `/lists/${list.id}/presence`, headers: {} })).headers['allow']).toBe('GET, HEAD, OPTIONS');
+    expect((await syncline.handle({ method: 'GET', url: `/lists/${list.id}/presence`, headers: { accept: 'text/csv' } })).status).toBe(406);
+    expect((await syncline.handle({ method: 'GET', url: '/nothing/presence', headers: {} })).status).toBe(404);
+
+    ana.socket.close();
+    await ana.closed;
+    await expect.poll(async () => JSON.parse((await syncline.handle({ method: 'GET', url: `/lists/${list.id}/presence`, headers: {} })).body ?? '{}')).toEqual({ members: [] });
+  });
+});

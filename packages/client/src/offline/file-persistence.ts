@@ -5,7 +5,7 @@ import type { PersistedState, PersistenceBatch, ReplicaPersistence } from './off
 import { applyBatch, checkBatch, cloneBatch, closedError, createSerialQueue, mapsOf, stateOf, type PersistedMaps } from './persistence-batch.js';
 
 export interface FilePersistenceOptions {
-  /** The replica's file; its folder is created when missing. One process at a time may use a file. */
+  /** The replica's file; its folder is created when missing. One `filePersistence` (in one process) at a time may use a file. */
   readonly path: string;
 }
 

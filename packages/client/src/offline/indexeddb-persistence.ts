@@ -70,9 +70,10 @@ export function indexedDbPersistence(options: IndexedDbPersistenceOptions): Repl
       serial(async () => {
         checkBatch(batch);
         const copy = cloneBatch(batch);
+        const database = await db();
         const stores = storesOf(copy);
         if (stores.length === 0) return;
-        const tx = (await db()).transaction(stores, 'readwrite');
+        const tx = database.transaction(stores, 'readwrite');
         const writes: Promise<unknown>[] = [];
         for (const uri of copy.deleteEntries ?? []) writes.push(tx.objectStore('entries').delete(uri));
         for (const key of copy.deleteWrites ?? []) writes.push(tx.objectStore('outbox').delete(key));

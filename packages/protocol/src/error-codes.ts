@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   'not-acceptable': 406,
   'conflict': 409,
   'already-exists': 409,
+  'idempotency-key-in-flight': 409,
   'precondition-failed': 412,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
@@ -24,6 +25,7 @@ export const ERROR_STATUS = {
   'read-only-field': 422,
   'invalid-reference': 422,
   'invalid-patch': 422,
+  'idempotency-key-reused': 422,
   'precondition-required': 428,
   'rate-limited': 429,
   'internal': 500,
@@ -33,7 +35,7 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
 /** Codes a client may retry unchanged (after `Retry-After` when given). */
-export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['rate-limited', 'unavailable', 'internal']);
+export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['rate-limited', 'unavailable', 'internal', 'idempotency-key-in-flight']);
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(ERROR_STATUS, value);

@@ -15,3 +15,5 @@ export * from './presence.js';
 export * from './upstream.js';
 export * from './downstream.js';
 export * from './safe-json.js';
+export * from './idempotency-key.js';
+export * from './reconcile.js';

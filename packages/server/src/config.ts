@@ -21,6 +21,8 @@ export const ENVIRONMENT: Record<string, keyof SynclineLimits> = {
   SYNCLINE_MESSAGE_BURST: 'messageBurst',
   SYNCLINE_CHANGE_LOG_RETENTION: 'changeLogRetention',
   SYNCLINE_FEED_POLL_MS: 'feedPollMs',
+  SYNCLINE_IDEMPOTENCY_TTL_MS: 'idempotencyTtlMs',
+  SYNCLINE_RECONCILE_MAX_ENTRIES: 'maxReconcileEntries',
   SYNCLINE_PRESENCE_REFRESH_MS: 'presenceRefreshMs',
   SYNCLINE_PRESENCE_TIMEOUT_MS: 'presenceTimeoutMs',
   SYNCLINE_PRESENCE_MAX_DATA_BYTES: 'presenceMaxDataBytes',

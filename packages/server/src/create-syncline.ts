@@ -15,6 +15,8 @@ import { createEventStreams } from './live/event-stream.js';
 import { createSubscriptionHub } from './live/subscription-hub.js';
 import type { Operation, Outcome } from './operation.js';
 import { createExecutor } from './pipeline/executor.js';
+import { createIdempotency, type IdempotencyClock } from './pipeline/idempotency.js';
+import { isReconcileUri } from './pipeline/reconcile.js';
 import type { PipelineDeps } from './pipeline/pipeline-deps.js';
 import { createResourceRegistry } from './resource-registry.js';
 import type { PresenceClock } from './presence/presence-clock.js';
@@ -42,6 +44,8 @@ export interface SynclineOptions {
   readonly limits?: Partial<SynclineLimits>;
   /** Errors that do not fail a request (after-hooks, a socket's error, a failed delivery). Default: console.error. */
   readonly onError?: (error: unknown, where: string) => void;
+  /** The clock idempotency keys expire and are swept on. Default the system's; tests pass a manual one. */
+  readonly idempotencyClock?: IdempotencyClock;
   /** The clock presence refreshes and times out on. Default the system's; tests pass a manual one. */
   readonly presenceClock?: PresenceClock;
 }
@@ -113,7 +117,8 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     },
   };
   await storage.migrate(resources);
-  const executor = createExecutor(deps);
+  const idempotency = createIdempotency({ storage, ttlMs: limits.idempotencyTtlMs, reportError, ...(options.idempotencyClock ? { clock: options.idempotencyClock } : {}) });
+  const executor = createExecutor(deps, { idempotency, maxReconcileEntries: limits.maxReconcileEntries });
   const presence = createPresenceService({ backplane, executor, resources: registry, createContext, limits, reportError, ...(options.presenceClock ? { clock: options.presenceClock } : {}) });
   const handleResources = createHttpHandler({ executor, createContext, maxBodyBytes: limits.maxBodyBytes, maxJsonDepth: limits.maxJsonDepth, origins: options.origins, reportError });
   const sockets = createSocketServer({
@@ -158,7 +163,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   await feed.start();
   const stopReconnects = backplane.onReconnect?.(() => void feed.catchUp());
   const stopCommitted = storage.onCommitted?.(() => void feed.catchUp());
-  const owns = (path: string): boolean => registry.get(path.split('/')[1] ?? '') !== undefined || (auth?.paths.includes(path) ?? false);
+  const owns = (path: string): boolean => registry.get(path.split('/')[1] ?? '') !== undefined || isReconcileUri(path) || (auth?.paths.includes(path) ?? false);
   const servers: Server[] = [];
   const trimTimer = setInterval(() => {
     storage.trimLog(limits.changeLogRetention).catch((error: unknown) => reportError(error, 'change log trim'));
@@ -188,6 +193,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     stats: () => ({ connections: sockets.connections, streams: streams.size, ...hub.stats(), slowConsumers: sockets.slowConsumers + streams.slowConsumers, seq: feed.head }),
     async close() {
       clearInterval(trimTimer);
+      idempotency.close();
       stopReconnects?.();
       stopCommitted?.();
       feed.stop();

@@ -3,6 +3,7 @@ export { loadConfig, ENVIRONMENT, type ServerConfig } from './config.js';
 export { DEFAULT_LIMITS, type SynclineLimits } from './limits.js';
 export type { ContextFactory, ContextInput } from './context-factory.js';
 export type { Operation, Outcome } from './operation.js';
+export type { IdempotencyClock } from './pipeline/idempotency.js';
 export type { HttpRequest, HttpResponse } from './http/http-handler.js';
 export { negotiate } from './http/content-negotiation.js';
 export type { Backplane } from './backplane/backplane.js';

@@ -32,6 +32,10 @@ export interface SynclineLimits {
   readonly changeLogRetention: number;
   /** How often the change feed compares the log's head with what it dispatched. */
   readonly feedPollMs: number;
+  /** How long the answer of a write under an `Idempotency-Key` is kept to answer its retries; then the key may be used afresh. */
+  readonly idempotencyTtlMs: number;
+  /** Entries one `POST /_reconcile` may hold (413 `payload-too-large` beyond). */
+  readonly maxReconcileEntries: number;
   /** How often a process publishes its presence entries again, so the others keep them. */
   readonly presenceRefreshMs: number;
   /** Another process's presence entry not refreshed within this is dropped (a killed process's members leave). Longer than the refresh. */
@@ -60,6 +64,8 @@ export const DEFAULT_LIMITS: SynclineLimits = {
   messageBurst: 200,
   changeLogRetention: 100_000,
   feedPollMs: 1_000,
+  idempotencyTtlMs: 24 * 60 * 60 * 1000,
+  maxReconcileEntries: 1_000,
   presenceRefreshMs: 10_000,
   presenceTimeoutMs: 30_000,
   presenceMaxDataBytes: 1024,

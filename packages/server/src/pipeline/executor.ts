@@ -1,9 +1,11 @@
-import { SynclineError } from '@syncline/protocol';
+import { DEFAULT_RECONCILE_MAX_ENTRIES, SynclineError } from '@syncline/protocol';
 import type { Operation, Outcome } from '../operation.js';
 import type { ResourceTarget } from '../resource-registry.js';
 import { errorOutcome } from './error-outcome.js';
 import type { PipelineDeps } from './pipeline-deps.js';
+import type { Idempotency } from './idempotency.js';
 import { handleRead } from './read-handlers.js';
+import { handleReconcile, isReconcileUri, RECONCILE_ALLOW } from './reconcile.js';
 import { assertSignedIn } from './read-scope.js';
 import { handleDelete, handlePatch, handlePost, handlePut, JSON_PATCH_TYPE, MERGE_PATCH_TYPE } from './write-handlers.js';
 
@@ -59,6 +61,14 @@ export interface Executor {
   allow(uri: string): string | undefined;
 }
 
+/** What the executor adds around dispatch: idempotent writes and the reconcile request. */
+export interface ExecutorOptions {
+  /** Writes with an `Idempotency-Key` run once per key (pipeline/idempotency.ts); without it, keys are ignored. */
+  readonly idempotency?: Idempotency;
+  /** The most entries a `POST /_reconcile` may hold (413 beyond). */
+  readonly maxReconcileEntries?: number;
+}
+
 /**
  * The one operation pipeline: resolve → validate → authorize → hooks → storage (record
  * and change in one transaction) → publish → answer. Both transports call it.
@@ -66,17 +76,20 @@ export interface Executor {
  * @example
  * const outcome = await executor.execute({ method: 'GET', uri: '/todos?done=false', headers: {}, body: undefined, context: { transport: 'internal' } });
  */
-export function createExecutor(deps: PipelineDeps): Executor {
+export function createExecutor(deps: PipelineDeps, options: ExecutorOptions = {}): Executor {
+  const { idempotency, maxReconcileEntries = DEFAULT_RECONCILE_MAX_ENTRIES } = options;
   return {
     async execute(op) {
       try {
-        const outcome = await dispatch(deps, op);
+        if (isReconcileUri(op.uri)) return await handleReconcile(deps, op, maxReconcileEntries);
+        const outcome = idempotency ? await idempotency.run(deps, op, (keyed) => dispatch(keyed, op)) : await dispatch(deps, op);
         return op.method === 'HEAD' ? { status: outcome.status, headers: outcome.headers } : outcome;
       } catch (error) {
         return errorOutcome(error, op.uri.split('?')[0], deps.reportError);
       }
     },
     allow(uri) {
+      if (isReconcileUri(uri)) return RECONCILE_ALLOW;
       try {
         const target = deps.registry.resolve(uri);
         return target.definition.internal ? undefined : allowedMethods(target).join(', ');

@@ -36,6 +36,17 @@ function recordOutcome(definition: ResourceDefinition, result: WriteResult, cont
   return { status: result.status, headers, body: representRecord(definition, after, fieldView(definition, context)) };
 }
 
+/**
+ * A write body that also answers, inside the transaction, with the outcome the handler
+ * gives: `runWrite` saves it under the request's Idempotency-Key with the write.
+ */
+function answering(definition: ResourceDefinition, context: RequestContext, body: (tx: StorageWriter) => Promise<WriteResult>): (tx: StorageWriter) => Promise<WriteResult & { outcome: Outcome }> {
+  return async (tx) => {
+    const result = await body(tx);
+    return { ...result, outcome: recordOutcome(definition, result, context) };
+  };
+}
+
 /** Runs before-hooks' replacement, inheritance and reference checks, then validates the whole record once more. */
 async function completeFields(
   deps: PipelineDeps,
@@ -95,18 +106,18 @@ async function afterWrite(deps: PipelineDeps, definition: ResourceDefinition, co
 /** POST on a collection: create with a server-chosen id (a UUIDv7); 201 with `Location`. */
 export async function handlePost(deps: PipelineDeps, op: Operation, target: ResourceTarget): Promise<Outcome> {
   const { definition } = target;
-  const result = await runWrite(deps, false, async (tx) => ({
+  const result = await runWrite(deps, false, answering(definition, op.context, async (tx) => ({
     changes: [await create(deps, tx, definition, op.context, op.body, uuidv7())],
     status: 201 as const,
-  }));
+  })));
   await afterWrite(deps, definition, op.context, result.changes);
-  return recordOutcome(definition, result, op.context);
+  return result.outcome;
 }
 
 /** PUT on a record: replace it, or create it with the client's id (`If-None-Match: *` makes that create-only). */
 export async function handlePut(deps: PipelineDeps, op: Operation, target: ResourceTarget & { id: string }): Promise<Outcome> {
   const { definition, id } = target;
-  const result = await runWrite(deps, op.headers['if-match'] !== undefined, async (tx): Promise<WriteResult> => {
+  const result = await runWrite(deps, op.headers['if-match'] !== undefined, answering(definition, op.context, async (tx): Promise<WriteResult> => {
     const stored = await tx.get(definition.name, id);
     const current = await readTarget(tx, definition, id, op.context);
     if (stored !== undefined && current === undefined) throw new SynclineError('not-found', { detail: `No ${definition.name} record ${id}.` });
@@ -114,9 +125,9 @@ export async function handlePut(deps: PipelineDeps, op: Operation, target: Resou
     if (current === undefined) return { changes: [await create(deps, tx, definition, op.context, op.body, id)], status: 201 };
     requireIfMatch(deps, op);
     return { changes: await update(deps, tx, definition, op.context, current, op.body), status: 200 };
-  });
+  }));
   await afterWrite(deps, definition, op.context, result.changes);
-  return recordOutcome(definition, result, op.context);
+  return result.outcome;
 }
 
 /** PATCH on a record: JSON Merge Patch (RFC 7396, the default on the socket) or JSON Patch (RFC 6902). */
@@ -129,7 +140,7 @@ export async function handlePatch(deps: PipelineDeps, op: Operation, target: Res
       headers: { 'accept-patch': `${MERGE_PATCH_TYPE}, ${JSON_PATCH_TYPE}` },
     });
   }
-  const result = await runWrite(deps, op.headers['if-match'] !== undefined, async (tx): Promise<WriteResult> => {
+  const result = await runWrite(deps, op.headers['if-match'] !== undefined, answering(definition, op.context, async (tx): Promise<WriteResult> => {
     const current = await readTarget(tx, definition, id, op.context);
     if (current === undefined) throw new SynclineError('not-found', { detail: `No ${definition.name} record ${id}.` });
     evaluatePreconditions({ method: op.method, headers: op.headers, currentEtag: recordEtag(current.version) });
@@ -137,15 +148,15 @@ export async function handlePatch(deps: PipelineDeps, op: Operation, target: Res
     const document = representRecord(definition, current, fieldView(definition, op.context));
     const patched = type === JSON_PATCH_TYPE ? applyJsonPatch(document, op.body) : applyMergePatch(document, op.body);
     return { changes: await update(deps, tx, definition, op.context, current, patched), status: 200 };
-  });
+  }));
   await afterWrite(deps, definition, op.context, result.changes);
-  return recordOutcome(definition, result, op.context);
+  return result.outcome;
 }
 
 /** DELETE on a record: 204; cascades to referring records, or 409 while `restrict` references remain. */
 export async function handleDelete(deps: PipelineDeps, op: Operation, target: ResourceTarget & { id: string }): Promise<Outcome> {
   const { definition, id } = target;
-  const result = await runWrite(deps, op.headers['if-match'] !== undefined, async (tx): Promise<WriteResult> => {
+  const result = await runWrite(deps, op.headers['if-match'] !== undefined, answering(definition, op.context, async (tx): Promise<WriteResult> => {
     const current = await readTarget(tx, definition, id, op.context);
     if (current === undefined) throw new SynclineError('not-found', { detail: `No ${definition.name} record ${id}.` });
     evaluatePreconditions({ method: op.method, headers: op.headers, currentEtag: recordEtag(current.version) });
@@ -153,10 +164,10 @@ export async function handleDelete(deps: PipelineDeps, op: Operation, target: Re
     await allowOrRefuse(rulesOf(definition).delete?.(op.context, asRecord(current)));
     await hooksOf(definition).beforeDelete?.(op.context, asRecord(current));
     return { changes: await deleteWithReferences(deps, tx, definition, current), status: 204 };
-  });
+  }));
   for (const change of result.changes) {
     const childDefinition = deps.registry.get(change.resource);
     if (childDefinition) await afterWrite(deps, childDefinition, op.context, [change]);
   }
-  return { status: 204, headers: {} };
+  return result.outcome;
 }

@@ -1,6 +1,8 @@
 import { SynclineError, type FieldError } from '@syncline/protocol';
 import { MATCH_ALL, matchesFilter, type RequestContext, type ResourceDefinition } from '@syncline/schema';
 import { StorageConflictError, type Change, type StorageWriter, type StoredRecord, type UnversionedRecord } from '../storage/storage.js';
+import type { Outcome } from '../operation.js';
+import { answerInTransaction } from './idempotency.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { readScope } from './read-scope.js';
 
@@ -10,16 +12,23 @@ const MAX_ATTEMPTS = 3;
 /**
  * Runs a write transaction, then publishes its changes (after commit, never inside the
  * write: DESIGN §7). A write that lost a race is re-run from a fresh read unless the
- * client pinned a version with `If-Match`, in which case it is a 412.
+ * client pinned a version with `If-Match`, in which case it is a 412. A body that returns
+ * its `outcome` (the answer it will give) has it saved under the request's Idempotency-Key
+ * in the same transaction; under a key, a body must return one.
  */
-export async function runWrite<T extends { changes: Change[] }>(
+export async function runWrite<T extends { changes: Change[]; outcome?: Outcome }>(
   deps: PipelineDeps,
   pinned: boolean,
   body: (tx: StorageWriter) => Promise<T>,
 ): Promise<T> {
+  const answered = async (tx: StorageWriter): Promise<T> => {
+    const result = await body(tx);
+    if (result.outcome !== undefined) await answerInTransaction(tx, result.outcome);
+    return result;
+  };
   for (let attempt = 1; ; attempt++) {
     try {
-      const result = await deps.storage.write(body);
+      const result = await deps.storage.write(answered);
       if (result.changes.length > 0) deps.publisher.publish(result.changes);
       return result;
     } catch (error) {

@@ -1,5 +1,5 @@
 import { SynclineError } from '@syncline/protocol';
-import type { ResourceDefinition } from '@syncline/schema';
+import type { ActionDefinition, ResourceDefinition } from '@syncline/schema';
 
 /** A field of another resource that refers to records of this one. */
 export interface InboundReference {
@@ -17,6 +17,17 @@ export interface ResourceTarget {
   readonly path: string;
 }
 
+/** A custom action's URI: `/<resource>/<id>/<action>` (record) or `/<resource>/<action>` (collection). */
+export interface ResolvedAction {
+  readonly definition: ResourceDefinition;
+  readonly name: string;
+  readonly action: ActionDefinition;
+  /** The target record's id; undefined for a collection action. */
+  readonly id?: string;
+  /** The path without the query. */
+  readonly path: string;
+}
+
 /** Ids are URI segments: letters, digits, `-`, `_`, `.`, `~` (RFC 3986 unreserved), at most 128. */
 export const ID_PATTERN = /^[A-Za-z0-9._~-]{1,128}$/;
 
@@ -27,6 +38,16 @@ export interface ResourceRegistry {
   inbound(name: string): readonly InboundReference[];
   /** Resolves a URI; throws `not-found` for unknown resources or malformed ids. */
   resolve(uri: string): ResourceTarget;
+  /**
+   * Resolves a custom action's URI, or undefined when the URI names no declared action
+   * (a collection action's name is not an id: `/<resource>/<action>` is always the action).
+   */
+  resolveAction(uri: string): ResolvedAction | undefined;
+}
+
+/** An action of a definition by name, own properties only. */
+function actionOf(definition: ResourceDefinition, name: string): ActionDefinition | undefined {
+  return Object.hasOwn(definition.actions, name) ? definition.actions[name] : undefined;
 }
 
 /** The URI of one record. */
@@ -75,6 +96,25 @@ export function createResourceRegistry(definitions: readonly ResourceDefinition[
       }
       if (!ID_PATTERN.test(id)) throw new SynclineError('not-found', { detail: `No resource at ${path}.` });
       return { definition, id, params, path };
+    },
+    resolveAction(uri) {
+      const path = uri.split('?')[0] ?? '';
+      const [empty, name, second, third, ...rest] = path.split('/');
+      const definition = name === undefined ? undefined : byName.get(name);
+      if (empty !== '' || definition === undefined || second === undefined || rest.length > 0) return undefined;
+      if (third === undefined) {
+        const action = actionOf(definition, second);
+        return action?.on === 'collection' ? { definition, name: second, action, path } : undefined;
+      }
+      const action = actionOf(definition, third);
+      if (action?.on !== 'record') return undefined;
+      let id: string;
+      try {
+        id = decodeURIComponent(second);
+      } catch {
+        return undefined;
+      }
+      return ID_PATTERN.test(id) ? { definition, name: third, action, id, path } : undefined;
     },
   };
 }

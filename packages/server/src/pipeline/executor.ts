@@ -1,6 +1,7 @@
 import { DEFAULT_RECONCILE_MAX_ENTRIES, SynclineError } from '@syncline/protocol';
 import type { Operation, Outcome } from '../operation.js';
-import type { ResourceTarget } from '../resource-registry.js';
+import type { ResolvedAction, ResourceTarget } from '../resource-registry.js';
+import { handleAction } from './action-handler.js';
 import { errorOutcome } from './error-outcome.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import type { Idempotency } from './idempotency.js';
@@ -11,6 +12,7 @@ import { handleDelete, handlePatch, handlePost, handlePut, JSON_PATCH_TYPE, MERG
 
 const COLLECTION_METHODS = ['GET', 'HEAD', 'POST', 'OPTIONS'] as const;
 const RECORD_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+const ACTION_METHODS = 'POST, OPTIONS';
 
 /** The methods a target allows, for `Allow` (RFC 9110 §10.2.1). */
 export function allowedMethods(target: ResourceTarget): readonly string[] {
@@ -21,10 +23,26 @@ function options(target: ResourceTarget): Outcome {
   const headers: Record<string, string> = { allow: allowedMethods(target).join(', ') };
   if (target.id === undefined) headers['accept-post'] = 'application/json';
   else headers['accept-patch'] = `${MERGE_PATCH_TYPE}, ${JSON_PATCH_TYPE}`;
+  const scope = target.id === undefined ? 'collection' : 'record';
+  const actions = Object.entries(target.definition.actions).filter(([, action]) => action.on === scope);
+  if (actions.length > 0) headers['syncline-actions'] = actions.map(([name]) => name).join(', ');
   return { status: 204, headers };
 }
 
+/** A custom action's URI: POST runs it, OPTIONS describes it, anything else is a 405. */
+async function dispatchAction(deps: PipelineDeps, op: Operation, target: ResolvedAction): Promise<Outcome> {
+  if (target.definition.internal && op.context.transport !== 'internal') throw new SynclineError('not-found', { detail: `No resource at ${target.path}.` });
+  if (op.method === 'OPTIONS') return { status: 204, headers: { allow: ACTION_METHODS, 'accept-post': 'application/json' } };
+  assertSignedIn(target.definition, op.context);
+  if (op.method !== 'POST') {
+    throw new SynclineError('method-not-allowed', { detail: `${op.method} is not allowed on ${target.path}.`, headers: { allow: ACTION_METHODS } });
+  }
+  return handleAction(deps, op, target);
+}
+
 async function dispatch(deps: PipelineDeps, op: Operation): Promise<Outcome> {
+  const action = deps.registry.resolveAction(op.uri);
+  if (action !== undefined) return dispatchAction(deps, op, action);
   const target = deps.registry.resolve(op.uri);
   if (target.definition.internal && op.context.transport !== 'internal') throw new SynclineError('not-found', { detail: `No resource at ${target.path}.` });
   if (op.method !== 'OPTIONS') assertSignedIn(target.definition, op.context);
@@ -91,6 +109,8 @@ export function createExecutor(deps: PipelineDeps, options: ExecutorOptions = {}
     allow(uri) {
       if (isReconcileUri(uri)) return RECONCILE_ALLOW;
       try {
+        const action = deps.registry.resolveAction(uri);
+        if (action !== undefined) return action.definition.internal ? undefined : ACTION_METHODS;
         const target = deps.registry.resolve(uri);
         return target.definition.internal ? undefined : allowedMethods(target).join(', ');
       } catch {

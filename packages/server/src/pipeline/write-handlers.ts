@@ -73,23 +73,67 @@ async function allowOrRefuse(answer: boolean | Promise<boolean> | undefined): Pr
   if (answer !== undefined && !(await answer)) throw new SynclineError('forbidden', { detail: 'The rules do not allow this write.' });
 }
 
-async function create(deps: PipelineDeps, tx: StorageWriter, definition: ResourceDefinition, context: RequestContext, body: unknown, id: string): Promise<Change> {
+/**
+ * Creates a record inside a write transaction: validation, the create rule (unless
+ * `applyRules` is false: an action's own writes), `beforeCreate`, references and
+ * inheritance, then the stored record and its change.
+ */
+export async function createRecord(
+  deps: PipelineDeps,
+  tx: StorageWriter,
+  definition: ResourceDefinition,
+  context: RequestContext,
+  body: unknown,
+  id: string,
+  applyRules = true,
+): Promise<Change> {
   const input = validateWrite(definition, body, undefined, context);
-  await allowOrRefuse(rulesOf(definition).create?.(context, input as AnyFields));
+  if (applyRules) await allowOrRefuse(rulesOf(definition).create?.(context, input as AnyFields));
   const replaced = await hooksOf(definition).beforeCreate?.(context, input);
   const fields = await completeFields(deps, tx, definition, context, input, replaced);
   const now = new Date().toISOString();
   return tx.apply({ kind: 'create', resource: definition.name, after: { ...fields, id, createdAt: now, updatedAt: now } });
 }
 
-async function update(deps: PipelineDeps, tx: StorageWriter, definition: ResourceDefinition, context: RequestContext, current: StoredRecord, body: unknown): Promise<Change[]> {
+/** Replaces a record's fields inside a write transaction, as {@link createRecord} does; returns its change and those it caused. */
+export async function updateRecord(
+  deps: PipelineDeps,
+  tx: StorageWriter,
+  definition: ResourceDefinition,
+  context: RequestContext,
+  current: StoredRecord,
+  body: unknown,
+  applyRules = true,
+): Promise<Change[]> {
   const input = validateWrite(definition, body, current, context);
-  await allowOrRefuse(rulesOf(definition).update?.(context, asRecord(current), input as AnyFields));
+  if (applyRules) await allowOrRefuse(rulesOf(definition).update?.(context, asRecord(current), input as AnyFields));
   const replaced = await hooksOf(definition).beforeUpdate?.(context, input, asRecord(current));
   const fields = await completeFields(deps, tx, definition, context, input, replaced);
   const after = { ...fields, id: current.id, createdAt: current.createdAt, updatedAt: new Date().toISOString() };
   const change = await tx.apply({ kind: 'update', resource: definition.name, before: current, after });
   return [change, ...(await propagateInherited(deps, tx, change))];
+}
+
+/** Deletes a record inside a write transaction: the delete rule (unless `applyRules` is false), `beforeDelete`, then the record and what cascades from it. */
+export async function deleteRecord(
+  deps: PipelineDeps,
+  tx: StorageWriter,
+  definition: ResourceDefinition,
+  context: RequestContext,
+  current: StoredRecord,
+  applyRules = true,
+): Promise<Change[]> {
+  if (applyRules) await allowOrRefuse(rulesOf(definition).delete?.(context, asRecord(current)));
+  await hooksOf(definition).beforeDelete?.(context, asRecord(current));
+  return deleteWithReferences(deps, tx, definition, current);
+}
+
+/** Runs the after-hooks of committed changes, each with its own resource's hooks. */
+export async function afterChanges(deps: PipelineDeps, context: RequestContext, changes: readonly Change[]): Promise<void> {
+  for (const change of changes) {
+    const definition = deps.registry.get(change.resource);
+    if (definition) await afterWrite(deps, definition, context, [change]);
+  }
 }
 
 async function afterWrite(deps: PipelineDeps, definition: ResourceDefinition, context: RequestContext, changes: readonly Change[]): Promise<void> {
@@ -107,7 +151,7 @@ async function afterWrite(deps: PipelineDeps, definition: ResourceDefinition, co
 export async function handlePost(deps: PipelineDeps, op: Operation, target: ResourceTarget): Promise<Outcome> {
   const { definition } = target;
   const result = await runWrite(deps, false, answering(definition, op.context, async (tx) => ({
-    changes: [await create(deps, tx, definition, op.context, op.body, uuidv7())],
+    changes: [await createRecord(deps, tx, definition, op.context, op.body, uuidv7())],
     status: 201 as const,
   })));
   await afterWrite(deps, definition, op.context, result.changes);
@@ -122,9 +166,9 @@ export async function handlePut(deps: PipelineDeps, op: Operation, target: Resou
     const current = await readTarget(tx, definition, id, op.context);
     if (stored !== undefined && current === undefined) throw new SynclineError('not-found', { detail: `No ${definition.name} record ${id}.` });
     evaluatePreconditions({ method: op.method, headers: op.headers, currentEtag: current && recordEtag(current.version) });
-    if (current === undefined) return { changes: [await create(deps, tx, definition, op.context, op.body, id)], status: 201 };
+    if (current === undefined) return { changes: [await createRecord(deps, tx, definition, op.context, op.body, id)], status: 201 };
     requireIfMatch(deps, op);
-    return { changes: await update(deps, tx, definition, op.context, current, op.body), status: 200 };
+    return { changes: await updateRecord(deps, tx, definition, op.context, current, op.body), status: 200 };
   }));
   await afterWrite(deps, definition, op.context, result.changes);
   return result.outcome;
@@ -147,7 +191,7 @@ export async function handlePatch(deps: PipelineDeps, op: Operation, target: Res
     requireIfMatch(deps, op);
     const document = representRecord(definition, current, fieldView(definition, op.context));
     const patched = type === JSON_PATCH_TYPE ? applyJsonPatch(document, op.body) : applyMergePatch(document, op.body);
-    return { changes: await update(deps, tx, definition, op.context, current, patched), status: 200 };
+    return { changes: await updateRecord(deps, tx, definition, op.context, current, patched), status: 200 };
   }));
   await afterWrite(deps, definition, op.context, result.changes);
   return result.outcome;
@@ -161,13 +205,8 @@ export async function handleDelete(deps: PipelineDeps, op: Operation, target: Re
     if (current === undefined) throw new SynclineError('not-found', { detail: `No ${definition.name} record ${id}.` });
     evaluatePreconditions({ method: op.method, headers: op.headers, currentEtag: recordEtag(current.version) });
     requireIfMatch(deps, op);
-    await allowOrRefuse(rulesOf(definition).delete?.(op.context, asRecord(current)));
-    await hooksOf(definition).beforeDelete?.(op.context, asRecord(current));
-    return { changes: await deleteWithReferences(deps, tx, definition, current), status: 204 };
+    return { changes: await deleteRecord(deps, tx, definition, op.context, current), status: 204 };
   }));
-  for (const change of result.changes) {
-    const childDefinition = deps.registry.get(change.resource);
-    if (childDefinition) await afterWrite(deps, childDefinition, op.context, [change]);
-  }
+  await afterChanges(deps, op.context, result.changes);
   return result.outcome;
 }

@@ -1,0 +1,92 @@
+import { SynclineError, type FieldError } from '@syncline/protocol';
+import type { ActionDefinition, ActionRecord, RequestContext } from '@syncline/schema';
+import type { Operation, Outcome } from '../operation.js';
+import type { ResolvedAction } from '../resource-registry.js';
+import type { Change } from '../storage/storage.js';
+import { bindActionTransaction, type BoundActionTransaction } from './action-transaction.js';
+import { fieldView } from './field-access.js';
+import type { PipelineDeps } from './pipeline-deps.js';
+import { JSON_TYPE } from './read-handlers.js';
+import { recordEtag, representRecord } from './representation.js';
+import { afterChanges } from './write-handlers.js';
+import { readTarget, runWrite } from './write-transaction.js';
+
+interface ActionResult {
+  readonly changes: Change[];
+  readonly hooked: Change[];
+  readonly outcome: Outcome;
+}
+
+/** The server's own context for an action's writes, keeping who asked (hooks may read it). */
+function internalContext(context: RequestContext): RequestContext {
+  return {
+    transport: 'internal',
+    ...(context.principal === undefined ? {} : { principal: context.principal }),
+    ...(context.session === undefined ? {} : { session: context.session }),
+  };
+}
+
+/** The request body checked by the action's input schema: 422 with every field's error. */
+function validateInput(target: ResolvedAction, body: unknown): unknown {
+  const result = target.action.input.safeParse(body === undefined ? {} : body);
+  if (result.success) return result.data;
+  throw new SynclineError('validation-failed', {
+    detail: `The input of ${target.definition.name}.${target.name} is not valid.`,
+    errors: result.error.issues.flatMap((issue): FieldError[] => {
+      const path = issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part));
+      if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: [...path, key], message: 'unknown field' }));
+      return [{ path, message: issue.message }];
+    }),
+  });
+}
+
+async function authorize(action: ActionDefinition, context: RequestContext, record: ActionRecord | undefined): Promise<void> {
+  if (action.allow === undefined) return;
+  if (!(await action.allow(context, record))) throw new SynclineError('forbidden', { detail: 'The rules do not allow this action.' });
+}
+
+/** A handler's result as the answer: a record it read or wrote is represented for the caller; other values are sent as JSON. */
+async function answer(target: ResolvedAction, op: Operation, bound: BoundActionTransaction, result: unknown, readAfter: () => Promise<unknown>): Promise<Outcome> {
+  const value = result === undefined && target.id !== undefined ? await readAfter() : result;
+  if (value === undefined || value === null) return { status: 204, headers: {} };
+  const definition = bound.definitionOf(value);
+  if (definition !== undefined) {
+    const record = value as Parameters<typeof representRecord>[1];
+    const headers: Record<string, string> = { 'content-type': JSON_TYPE };
+    if (definition === target.definition && record.id === target.id) headers['etag'] = recordEtag(record.version);
+    return { status: 200, headers, body: representRecord(definition, record, fieldView(definition, op.context)) };
+  }
+  // A value JSON cannot carry fails here, inside the transaction, not after it committed.
+  return { status: 200, headers: { 'content-type': JSON_TYPE }, body: JSON.parse(JSON.stringify(value)) as unknown };
+}
+
+/**
+ * `POST /<resource>/<id>/<action>` (or `/<resource>/<action>`): in one write transaction,
+ * reads the target as the caller may (404 if unreadable), asks the action's `allow`
+ * (403), validates the input (422) and runs the handler, whose writes are then published
+ * like any write; a storage conflict re-runs it all. Answers 200 with the handler's
+ * result (the target record after the action when it returns nothing), 204 for nothing.
+ *
+ * @example
+ * const outcome = await handleAction(deps, { method: 'POST', uri: '/polls/p1/vote', headers: {}, body: { choice: 'c1' }, context }, deps.registry.resolveAction('/polls/p1/vote')!);
+ */
+export async function handleAction(deps: PipelineDeps, op: Operation, target: ResolvedAction): Promise<Outcome> {
+  const { definition, action } = target;
+  const internal = internalContext(op.context);
+  const result = await runWrite(deps, false, async (writer): Promise<ActionResult> => {
+    let record: ActionRecord | undefined;
+    if (target.id !== undefined) {
+      record = await readTarget(writer, definition, target.id, op.context);
+      if (record === undefined) throw new SynclineError('not-found', { detail: `No ${definition.name} record ${target.id}.` });
+    }
+    await authorize(action, op.context, record);
+    const input = validateInput(target, op.body);
+    const bound = bindActionTransaction(deps, writer, internal);
+    const returned: unknown = await action.handler({ context: op.context, record, input, tx: bound.tx });
+    const readAfter = (): Promise<unknown> => bound.tx.get(definition, target.id ?? '');
+    const outcome = await answer(target, op, bound, returned, readAfter);
+    return { changes: bound.changes, hooked: bound.hooked, outcome };
+  });
+  await afterChanges(deps, internal, result.hooked);
+  return result.outcome;
+}

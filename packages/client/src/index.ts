@@ -22,7 +22,12 @@ export { createSseParser, type SseEvent, type SseParser } from './sse/sse-parser
 export { createReplicaStore, type ReplicaEntry, type ReplicaStore, type StoreListener } from './store/replica-store.js';
 export type { LiveView } from './live/live-view.js';
 export { ConflictError } from './resource/conflict-error.js';
-export { queryString, type ListQuery, type MergePatchOf, type Page, type ResourceClient } from './resource/resource-client.js';
+export { queryString, type ListQuery, type MergePatchOf, type Page, type ResourceClient, type WriteOptions } from './resource/resource-client.js';
+export type { ConflictChoice, OfflineOptions } from './offline/offline-replica.js';
+export type { ConflictPolicy, ConflictPolicyName, ConflictResolution, HeldConflict, PendingWrite, PersistedState, PersistenceBatch, ReconcileOutcome, ReplicaPersistence } from './offline/offline-types.js';
+export type { OutboxView } from './offline/outbox.js';
+export type { WriteRejection } from './offline/replica-core.js';
+export type { ChannelLike, LockManagerLike, TabCoordination } from './offline/tabs.js';
 export { memoryPersistence } from './offline/memory-persistence.js';
 export { indexedDbPersistence, requestPersistentStorage, type IndexedDbPersistenceOptions } from './offline/indexeddb-persistence.js';
 export { mergeAgainstDelete, SYSTEM_FIELDS, threeWayMerge, type RecordMergeResult, type ThreeWayMergeResult } from './offline/three-way-merge.js';

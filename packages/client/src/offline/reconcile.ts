@@ -23,7 +23,8 @@ export type ReconcileAnswer =
  * the entry); `conflict` goes to the policy with the answer's version, except when the
  * URI's first write may already have been applied (it was sent and its answer lost): its
  * retry with the same idempotency key tells, and a 412 then leads to the policy.
- * Throws (the sender retries later) when the server cannot be reached.
+ * Throws (the sender retries later) when the server cannot be reached. A server without
+ * `/_reconcile` (404 or 405) is asked with one conditional `GET` per entry instead.
  *
  * @example
  * await reconcile(core, transport); // one round trip for the whole replica
@@ -33,8 +34,7 @@ export async function reconcile(core: ReplicaCore, transport: Transport): Promis
   for (let start = 0; start < uris.length; start += RECONCILE_BATCH) {
     const chunk = uris.slice(start, start + RECONCILE_BATCH);
     const sent = chunk.map((uri) => ({ uri, etag: core.store.get(uri)?.etag ?? null }));
-    const response = expectSuccess(await transport.request({ method: 'POST', resource: '/_reconcile', body: { entries: sent } }));
-    const answers = answersOf(response.body, sent.length);
+    const answers = await ask(transport, sent);
     await core.serial(async () => {
       for (const [index, answer] of answers.entries()) {
         const asked = sent[index];
@@ -67,6 +67,23 @@ async function apply(core: ReplicaCore, etag: string | null, answer: ReconcileAn
       return settleConflict(core, { uri, base: entry?.base ?? null, server, serverEtag });
     }
   }
+}
+
+/** One `POST /_reconcile`; a server without it (404, 405) is asked entry by entry with conditional GETs instead. */
+async function ask(transport: Transport, sent: readonly { readonly uri: string; readonly etag: string | null }[]): Promise<ReconcileAnswer[]> {
+  const response = await transport.request({ method: 'POST', resource: '/_reconcile', body: { entries: sent } });
+  if (response.status !== 404 && response.status !== 405) return answersOf(expectSuccess(response).body, sent.length);
+  const answers: ReconcileAnswer[] = [];
+  for (const { uri, etag } of sent) {
+    const current = await transport.request({ method: 'GET', resource: uri, ...(etag === null ? {} : { headers: { 'if-none-match': etag } }) });
+    const currentEtag = current.headers['etag'] ?? etag;
+    if (current.status === 304 && currentEtag !== null) answers.push({ uri, status: 304, etag: currentEtag });
+    else if (current.status === 200 && isRecord(current.body) && currentEtag !== null) answers.push({ uri, status: 200, etag: currentEtag, body: current.body });
+    else if (current.status === 404) answers.push({ uri, status: 404 });
+    else if (current.status >= 500 || current.status === 429) expectSuccess(current);
+    else answers.push({ uri, status: 'other' });
+  }
+  return answers;
 }
 
 function answersOf(body: unknown, expected: number): ReconcileAnswer[] {

@@ -116,3 +116,19 @@ describe('custom actions over HTTP', () => {
     expect((await request(app, 'OPTIONS', `/polls/${poll.id}/vote`)).headers).toMatchObject({ allow: 'POST, OPTIONS', 'accept-post': 'application/json' });
   });
 });
+
+describe('custom actions under Idempotency-Key', () => {
+  it('a retried action with the same key runs once and answers the first answer again', async () => {
+    const storage = createSqliteStorage({ filename: ':memory:' });
+    await using app = await createPollsSyncline({ storage });
+    const poll = await createPoll(app);
+    const send = (choice: string) => request(app, 'POST', `/polls/${poll.id}/vote`, { headers: { ...as('bob'), 'idempotency-key': 'vote-1' }, body: { choice } });
+    const first = await send('c1');
+    const head = (await storage.logBounds()).head;
+    const retry = await send('c1');
+    expect(retry).toMatchObject({ status: 200, body: first.body, headers: { etag: first.headers['etag'], 'idempotency-replayed': 'true' } });
+    expect((await storage.logBounds()).head).toBe(head);
+    expect(first.body.choices.map((c: { votes: number }) => c.votes)).toEqual([1, 0]);
+    expect((await send('c2')).status).toBe(422);
+  });
+});

@@ -26,6 +26,9 @@ export function setOwn(record: JsonRecord, key: string, value: unknown): void {
 /**
  * Throws `forbidden-key` when `value` holds `__proto__`, `constructor` or `prototype` as a key
  * anywhere, and `json-too-deep` when it nests deeper than {@link MAX_MERGE_DEPTH}.
+ *
+ * @example
+ * assertSafeJson(JSON.parse('{"a":{"__proto__":{}}}'), 'local'); // throws forbidden-key
  */
 export function assertSafeJson(value: unknown, path: string, depth = 0): void {
   if (typeof value !== 'object' || value === null) return;
@@ -45,6 +48,9 @@ export function assertSafeJson(value: unknown, path: string, depth = 0): void {
 /**
  * JSON equality: objects compare by their own keys whatever their order, a property whose
  * value is `undefined` counts as absent, arrays compare element by element.
+ *
+ * @example
+ * jsonEqual({ a: 1, b: [1] }, { b: [1], a: 1, c: undefined }); // true
  */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;

@@ -1,5 +1,7 @@
 import { SynclineError } from '@syncline/protocol';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { applyBatch, mapsOf, stateOf } from '../../src/offline/persistence-batch.js';
 import type { HeldConflict, PendingWrite, PersistenceBatch, ReplicaPersistence } from '../../src/offline/offline-types.js';
 import type { ReplicaEntry } from '../../src/store/replica-store.js';
 
@@ -129,6 +131,38 @@ export function describePersistence(name: string, harness: PersistenceHarness): 
       await persistence.close();
     });
 
+    it('after any sequence of batches, loads what a model of puts and deletes holds', async () => {
+      const persistence = await harness.open();
+      const uri = fc.integer({ min: 1, max: 4 });
+      const batch: fc.Arbitrary<PersistenceBatch> = fc.record(
+        {
+          putEntries: fc.array(fc.tuple(uri, fc.string({ maxLength: 3 })).map(([id, title]) => entry(id, title)), { maxLength: 3 }),
+          deleteEntries: fc.array(uri.map((id) => `/todos/${id}`), { maxLength: 2 }),
+          putWrites: fc.array(fc.tuple(fc.integer({ min: 1, max: 6 }), uri).map(([order, id]) => write(order, `/todos/${id}`)), { maxLength: 3 }),
+          deleteWrites: fc.array(fc.integer({ min: 1, max: 6 }).map((order) => write(order).key), { maxLength: 2 }),
+          putConflicts: fc.array(uri.map(conflict), { maxLength: 2 }),
+          deleteConflicts: fc.array(uri.map((id) => `/todos/${id}`), { maxLength: 2 }),
+        },
+        { requiredKeys: [] },
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.array(batch, { maxLength: 6 }), async (batches) => {
+          const model = mapsOf(await persistence.load());
+          for (const next of batches) {
+            applyBatch(model, structuredClone(next));
+            await persistence.commit(next);
+          }
+          const state = await persistence.load();
+          const expected = stateOf(model);
+          expect(byUri(state.entries)).toEqual(byUri(expected.entries));
+          expect(state.outbox).toEqual(expected.outbox);
+          expect(byUri(state.conflicts)).toEqual(byUri(expected.conflicts));
+        }),
+        { numRuns: 25 },
+      );
+      await persistence.close();
+    });
+
     if (harness.reopen) {
       const reopen = harness.reopen.bind(harness);
       it('survives close and reopen', async () => {
@@ -157,6 +191,6 @@ export function describePersistence(name: string, harness: PersistenceHarness): 
   });
 }
 
-function byUri(entries: readonly ReplicaEntry[]): ReplicaEntry[] {
-  return [...entries].sort((a, b) => a.uri.localeCompare(b.uri));
+function byUri<T extends { readonly uri: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => a.uri.localeCompare(b.uri));
 }

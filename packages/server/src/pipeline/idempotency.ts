@@ -98,10 +98,21 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/**
+ * The media type a body is read as: the socket may leave `content-type` out (JSON, or JSON
+ * Merge Patch for PATCH), HTTP sends it, and parameters do not change the body; so a retry
+ * that moves from the socket to HTTP is still the same request.
+ */
+function mediaTypeOf(op: Operation): string | null {
+  if (op.body === undefined) return null;
+  const given = op.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  return given || (op.method === 'PATCH' ? 'application/merge-patch+json' : 'application/json');
+}
+
 /** What makes two requests "the same request": method, URI, body, and the headers that change what a write does. */
 function fingerprintOf(op: Operation): string {
   const header = (name: string) => op.headers[name]?.trim() ?? null;
-  const material = [op.method, op.uri, op.body === undefined ? null : canonicalJson(op.body), header('if-match'), header('if-none-match'), header('content-type')?.toLowerCase() ?? null];
+  const material = [op.method, op.uri, op.body === undefined ? null : canonicalJson(op.body), header('if-match'), header('if-none-match'), mediaTypeOf(op)];
   return createHash('sha256').update(JSON.stringify(material)).digest('base64url');
 }
 

@@ -35,3 +35,15 @@ export function nextEvent<E extends 'conflict' | 'rejected'>(client: SynclineCli
     const stop = client.on(event, ((value: Parameters<Parameters<SynclineClient['on']>[1]>[0]) => (stop(), resolve(value))) as never);
   });
 }
+
+/** A `fetch` that logs every request that got an answer: `POST /_reconcile 200`. */
+export function recordingFetch(): { fetch: typeof fetch; log: string[] } {
+  const log: string[] = [];
+  const recording: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    log.push(`${init?.method ?? 'GET'} ${url.pathname} ${response.status}`);
+    return response;
+  };
+  return { fetch: recording, log };
+}

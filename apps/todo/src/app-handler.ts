@@ -5,6 +5,12 @@ import { parseResourcePath } from './pages/routes.js';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
+/** Another app served beside the TODO app (the polls): the paths it owns, and how it answers them; `api` is Syncline's JSON API. */
+export interface MountedApp {
+  owns(path: string): boolean;
+  handle(req: IncomingMessage, res: ServerResponse, api: Listener): void;
+}
+
 /**
  * Whether `Accept` prefers `text/html` to `application/json`, as `negotiate(accept,
  * ['application/json', 'text/html'])` decides it: only a strictly higher quality picks HTML,
@@ -27,16 +33,19 @@ const isForm = (contentType: string | undefined): boolean => contentType?.split(
  * PATCH, DELETE) runs as that operation and redirects, and everything else is Syncline's JSON
  * API, unchanged (401 when signed out). Those answers carry `Vary: Accept`. Forms posted to
  * `/session` and `/users` sign in, out (`_method=DELETE`) and up; JSON there is the server's
- * own sign-in API. Other paths (`/`, `/sign-in`, `/sign-up`, `/assets/*`) are the pages' own.
+ * own sign-in API. Paths a mounted app owns (the polls app's `/polls…`) are that app's. Other
+ * paths (`/`, `/sign-in`, `/sign-up`, `/assets/*`) are the pages' own.
  *
  * @example
  * const server = http.createServer(createAppHandler(syncline, createPageHandler({ syncline, script })));
  * syncline.attach(server);
  */
-export function createAppHandler(syncline: Syncline, pages: PageHandler): Listener {
+export function createAppHandler(syncline: Syncline, pages: PageHandler, apps: readonly MountedApp[] = []): Listener {
   const api = syncline.listener(pages.other);
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const app = apps.find((candidate) => candidate.owns(path));
+    if (app !== undefined) return app.handle(req, res, api);
     // The sign-in, sign-out and sign-up forms post to the authentication's own URLs; JSON there is the server's.
     if ((path === '/session' || path === '/users') && req.method === 'POST' && isForm(req.headers['content-type'])) return pages.account(req, res);
     if (parseResourcePath(path) === undefined) return api(req, res);

@@ -1,8 +1,11 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createPollsHandler, POLLS_BROWSER_ENTRY, resources as pollResources } from '@syncline/polls-app';
 import { createPasswordAuth, createSyncline, type PasswordAuthOptions, type ServerConfig, type Syncline } from '@syncline/server';
 import { createAppHandler } from './app-handler.js';
 import { bundleBrowserScript } from './browser/bundle.js';
+import { renderSectionPage } from './pages/layout.js';
 import { createPageHandler } from './pages/page-handler.js';
+import { safeNext, signInPath } from './pages/routes.js';
 import { resources } from './resources.js';
 import { openBackplane, openStorage } from './todo-storage.js';
 
@@ -14,7 +17,10 @@ export interface TodoAppOptions {
   readonly auth?: PasswordAuthOptions;
 }
 
-/** The TODO app: Syncline serving `/lists` and `/todos` to signed-in users, plus sign-in, the HTML pages and script. */
+/**
+ * The TODO app: Syncline serving `/lists` and `/todos` to signed-in users, plus sign-in, the
+ * HTML pages and script; and the polls app (`/polls`) mounted beside it, with the same sign-in.
+ */
 export interface TodoApp {
   readonly syncline: Syncline;
   /**
@@ -41,7 +47,7 @@ export async function createTodoApp(options: TodoAppOptions): Promise<TodoApp> {
   // Accounts and sessions (POST /users, /session) in the same storage; the cookie authenticates the pages and their socket.
   const auth = createPasswordAuth({ ...config.auth, ...options.auth });
   const syncline = await createSyncline({
-    resources,
+    resources: [...resources, ...pollResources],
     auth,
     storage: await openStorage(config),
     ...(backplane ? { backplane } : {}),
@@ -50,19 +56,19 @@ export async function createTodoApp(options: TodoAppOptions): Promise<TodoApp> {
     limits: config.limits,
     ...(options.onError ? { onError: options.onError } : {}),
   });
-  // Built once, in the background; a failed build is retried by the next request for it.
-  let script: Promise<string> | undefined;
-  const bundle = (): Promise<string> => {
-    script ??= bundleBrowserScript().catch((error: unknown) => {
-      script = undefined;
-      throw error;
-    });
-    return script;
-  };
-  void bundle().catch((error: unknown) => (options.onError ?? console.error)(error, 'browser script bundle'));
   const reportError = options.onError ?? ((error: unknown, where: string) => console.error(`[todo] ${where}:`, error));
+  const bundle = lazyBundle(undefined, reportError);
   const pages = createPageHandler({ syncline, auth, origins: config.origins, script: bundle, reportError });
-  const handler = createAppHandler(syncline, pages);
+  const polls = createPollsHandler({
+    syncline,
+    auth,
+    origins: config.origins,
+    script: lazyBundle(POLLS_BROWSER_ENTRY, reportError),
+    layout: ({ script, stylesheet, ...page }) => renderSectionPage({ ...page, section: 'polls', assets: { script, stylesheet } }),
+    signInPath: (next) => signInPath(safeNext(next)),
+    reportError,
+  });
+  const handler = createAppHandler(syncline, pages, [polls]);
   return {
     syncline,
     handler,
@@ -70,4 +76,18 @@ export async function createTodoApp(options: TodoAppOptions): Promise<TodoApp> {
     // Syncline closes the live sockets (1001) first, as at a shutdown, then the servers it made.
     close: () => syncline.close(),
   };
+}
+
+/** A browser script built once, in the background at start; a failed build is retried by the next request for it. */
+function lazyBundle(entry: string | undefined, reportError: (error: unknown, where: string) => void): () => Promise<string> {
+  let script: Promise<string> | undefined;
+  const bundle = (): Promise<string> => {
+    script ??= bundleBrowserScript(entry).catch((error: unknown) => {
+      script = undefined;
+      throw error;
+    });
+    return script;
+  };
+  void bundle().catch((error: unknown) => reportError(error, 'browser script bundle'));
+  return bundle;
 }

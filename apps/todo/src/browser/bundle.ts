@@ -4,17 +4,17 @@ const ENTRY = fileURLToPath(new URL('./app.ts', import.meta.url));
 
 /**
  * Bundles the browser script (`app.ts` with `@syncline/client` and the shared resource
- * definitions) with esbuild, in memory, once per process: `npm start` needs no build step,
- * and the served script always matches the server's sources.
+ * definitions, or another entry module: the polls app's) with esbuild, in memory, once per
+ * process: `npm start` needs no build step, and the served script always matches the server's sources.
  *
  * @example
  * const script = await bundleBrowserScript(); // JavaScript text
  */
-export async function bundleBrowserScript(): Promise<string> {
+export async function bundleBrowserScript(entry: string = ENTRY): Promise<string> {
   // Loaded on demand: only the process that serves pages needs the bundler.
   const { build } = await import('esbuild');
   const result = await build({
-    entryPoints: [ENTRY],
+    entryPoints: [entry],
     bundle: true,
     write: false,
     format: 'esm',

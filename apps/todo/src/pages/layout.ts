@@ -19,6 +19,25 @@ interface PageOptions {
   readonly viewer?: Viewer | undefined;
   /** The records the page shows, for the script's live views to start from (with `seq`). */
   readonly data?: PageRecords | undefined;
+  /** Which app of the demo the page belongs to (the navigation marks it); default the TODO app. */
+  readonly section?: Section;
+  /** The page's own script and stylesheet (another app's), instead of the TODO app's script. */
+  readonly assets?: { readonly script: string; readonly stylesheet: string } | undefined;
+}
+
+/** The demo's apps, each a link of the site's navigation. */
+export type Section = 'todos' | 'polls';
+
+const SECTIONS: ReadonlyArray<{ section: Section; href: string; label: string }> = [
+  { section: 'todos', href: '/', label: 'Todos' },
+  { section: 'polls', href: '/polls', label: 'Polls' },
+];
+
+/** The navigation between the demo's apps; the current one is marked `aria-current`. */
+function renderSections(current: Section): SafeHtml {
+  return html`<nav class="sections" aria-label="Apps">${SECTIONS.map(
+    (item) => html` <a href="${item.href}"${item.section === current ? html` aria-current="page"` : ''}>${item.label}</a>`,
+  )}</nav>`;
 }
 
 /**
@@ -61,13 +80,15 @@ function renderPage(options: PageOptions): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${options.title} · Syncline TODO</title>
+<title>${options.title} · Syncline ${options.section === 'polls' ? 'Polls' : 'TODO'}</title>
 <link rel="stylesheet" href="/assets/app.css">
-${options.viewer === undefined ? '' : html`<script type="module" src="/assets/app.js"></script>`}
+${options.assets === undefined ? '' : html`<link rel="stylesheet" href="${options.assets.stylesheet}">`}
+${options.viewer === undefined ? '' : html`<script type="module" src="${options.assets?.script ?? '/assets/app.js'}"></script>`}
 </head>
 <body data-seq="${options.seq}"${options.listId === undefined ? '' : html` data-list-id="${options.listId}"`}${options.viewer === undefined ? '' : html` data-user="${options.viewer.user}" data-csrf="${options.viewer.csrf}"`}>
 <header class="site">
   <a href="/" class="brand">Syncline TODO</a>
+  ${renderSections(options.section ?? 'todos')}
   <p id="connection" role="status" hidden></p>
   ${renderAccount(options.viewer)}
 </header>
@@ -77,6 +98,27 @@ ${options.data === undefined || options.viewer === undefined ? '' : jsonScript(o
 </body>
 </html>
 `.value;
+}
+
+/**
+ * A page of another app of the demo (the polls) in the site's layout: header, navigation,
+ * account and alert region around its `main`, which is trusted markup (every user value in
+ * it already escaped), with its own script and stylesheet.
+ *
+ * @example
+ * renderSectionPage({ section: 'polls', title: 'Polls', seq: 12, viewer, main, assets: { script: '/assets/polls.js', stylesheet: '/assets/polls.css' } });
+ */
+export function renderSectionPage(options: {
+  section: Section;
+  title: string;
+  seq: number;
+  viewer: Viewer;
+  main: string;
+  notice?: string | undefined;
+  assets: { readonly script: string; readonly stylesheet: string };
+}): string {
+  const { main, notice, ...rest } = options;
+  return renderPage({ ...rest, main: new SafeHtml(main), notice: notice === undefined ? undefined : { message: notice } });
 }
 
 /**

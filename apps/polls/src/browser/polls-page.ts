@@ -1,0 +1,90 @@
+import { createClient, type LiveView } from '@syncline/client';
+import { POLLS_DATA_ID, type PollsPageData } from '../pages/poll-pages.js';
+import { renderDeletedPoll, renderPollLinks, renderResults, totalVotes, votesText, type PollItem } from '../pages/views.js';
+import { polls } from '../resources.js';
+import { castVote } from './vote-call.js';
+import { patchHtml, showConnectionState, showNotice } from './page-support.js';
+
+// The pages work without this script (forms post to the server). With it, they follow their
+// polls live: the results chart re-renders, with the server's own views, as anyone votes,
+// and the vote form votes through the client instead of reloading the page.
+document.documentElement.classList.add('js');
+
+/** The records the server rendered the page from and the position they reflect (`data-seq`). */
+function pageData(): { seq: number; data: PollsPageData } | undefined {
+  const seq = Number(document.body.dataset['seq']);
+  const text = document.getElementById(POLLS_DATA_ID)?.textContent;
+  if (!Number.isSafeInteger(seq) || seq < 0 || !text) return undefined;
+  try {
+    return { seq, data: JSON.parse(text) as PollsPageData };
+  } catch {
+    return undefined;
+  }
+}
+
+const loaded = pageData();
+const client = createClient({ url: location.origin, maxDelayMs: 3_000, onError: (error) => console.warn('[syncline]', error) });
+showConnectionState(client);
+const api = client.resource(polls);
+
+/** Calls `render` with the view's value now and after every change; a refused view is reported once. */
+function follow<T>(view: LiveView<T>, render: (value: T) => void): void {
+  let reported = false;
+  const update = (): void => {
+    const error = view.error();
+    if (error !== undefined && !reported) {
+      reported = true;
+      // A session that ended shows on the next page load (sign-in); until then the page stands.
+      showNotice(`Live updates are not available: ${error.message}`);
+    }
+    render(view.getSnapshot());
+  };
+  view.subscribe(update);
+  view.ready.then(update, () => update());
+}
+
+const element = (id: string): HTMLElement | null => document.getElementById(id);
+
+function showPoll(poll: PollItem | undefined): void {
+  const results = element('results');
+  if (results === null) return;
+  if (poll === undefined) {
+    // Deleted by its owner: no more voting here.
+    element('vote-form')?.remove();
+    patchHtml(results, renderDeletedPoll().value);
+    return;
+  }
+  patchHtml(results, renderResults(poll).value);
+  const byline = element('byline-total');
+  if (byline) byline.textContent = votesText(totalVotes(poll));
+}
+
+const poll = loaded?.data.poll;
+if (loaded && poll) {
+  // Started from the page's own record and position: ready at once, and every vote since arrives.
+  follow(api.live(poll.id, { from: loaded.seq, initial: poll }), showPoll);
+  document.addEventListener('submit', (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.id !== 'vote-form') return;
+    const choice = new FormData(form).get('choice');
+    if (typeof choice !== 'string') return;
+    event.preventDefault();
+    showNotice('');
+    const button = form.querySelector('button');
+    if (button) button.disabled = true;
+    castVote(client, poll.id, choice)
+      .then((after) => showPoll(after))
+      .catch((error: unknown) => showNotice(error instanceof Error ? error.message : String(error)))
+      .finally(() => {
+        if (button) button.disabled = false;
+      });
+  });
+}
+
+const all = loaded?.data.polls;
+if (loaded && all) {
+  follow(api.liveQuery({ order: '-createdAt' }, { from: loaded.seq, initial: all }), (items) => {
+    const box = element('polls');
+    if (box) patchHtml(box, renderPollLinks(items).value);
+  });
+}

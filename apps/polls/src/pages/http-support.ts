@@ -1,0 +1,70 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { SynclineError } from '@syncline/protocol';
+import type { RequestContext } from '@syncline/schema';
+import { checkCrossSiteRequest, negotiate, type Authenticator } from '@syncline/server';
+
+/** Node's request headers as the server's context factory takes them: lower-case names, one string each. */
+export function headersOf(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+/** Whether the request came over TLS. */
+export const isSecure = (req: IncomingMessage): boolean => (req.socket as Partial<TLSSocket>).encrypted === true;
+
+/** Who is calling: the signed-in user of the request's session cookie (or bearer token), as the JSON API finds them. */
+export function contextOf(auth: Authenticator, req: IncomingMessage): Promise<RequestContext> {
+  return Promise.resolve(auth.context({ transport: 'http', headers: headersOf(req), remoteAddress: req.socket.remoteAddress }));
+}
+
+/**
+ * Whether a form post comes from a page of another site, by the server's own policy (the
+ * same check as its JSON API's); the form's CSRF token is checked as well, after this.
+ */
+export function isCrossSite(req: IncomingMessage, origins: readonly string[] | undefined): boolean {
+  try {
+    checkCrossSiteRequest(req.method ?? 'POST', headersOf(req), origins, isSecure(req));
+    return false;
+  } catch (error) {
+    if ((error as { status?: unknown }).status === 403) return true;
+    throw error;
+  }
+}
+
+/** Whether `Accept` prefers `text/html` to JSON (no `Accept`, `*\/*` and ties stay JSON, for programs). */
+export const prefersHtml = (accept: string | undefined): boolean => negotiate(accept, ['application/json', 'text/html']) === 'text/html';
+
+/** Whether the body is a posted HTML form. */
+export const isForm = (req: IncomingMessage): boolean => req.headers['content-type']?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+
+const MAX_FORM_BYTES = 64 * 1024;
+
+/** Reads a posted form; more than 64 KiB is refused (`payload-too-large`, 413). */
+export function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      text += chunk;
+      if (text.length > MAX_FORM_BYTES) reject(new SynclineError('payload-too-large', { detail: 'This form is too large.' }));
+    });
+    req.on('end', () => resolve(new URLSearchParams(text)));
+    req.on('error', reject);
+  });
+}
+
+/** Answers with a body of this type. */
+export function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': String(Buffer.byteLength(body)), ...headers });
+  res.end(body);
+}
+
+/** 303: the browser follows with a GET, so reloading never re-posts the form (RFC 9110 §15.4.4). */
+export function redirect(res: ServerResponse, location: string): void {
+  res.writeHead(303, { location, 'content-length': '0', 'cache-control': 'no-store' });
+  res.end();
+}

@@ -11,7 +11,8 @@ import { z } from 'zod';
  */
 export const entries = defineResource({
   name: 'entries',
-  schema: z.object({ writer: z.string().min(1).max(64), n: z.number().int().nonnegative() }),
+  // `text` pads an entry when a scenario needs large events (the slow consumer).
+  schema: z.object({ writer: z.string().min(1).max(64), n: z.number().int().nonnegative(), text: z.string().max(65_536).default('') }),
   indexes: [['writer', 'n']],
 });
 

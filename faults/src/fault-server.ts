@@ -2,7 +2,8 @@
  * One Syncline server process for the fault scenarios: the `entries` resource on the
  * storage and backplane that the environment names (`DATABASE_URL`, `REDIS_URL`, and every
  * `SYNCLINE_*` limit, read by `loadConfig`). It prints `{"port":…,"pid":…}` on one stdout
- * line once listening. SIGTERM and SIGINT close it gracefully (in-flight requests finish,
+ * line once listening. `GET /_stats` answers `syncline.stats()` as JSON (open sockets, subscriptions,
+ * slow consumers closed), which the scenarios read from outside the process. SIGTERM and SIGINT close it gracefully (in-flight requests finish,
  * sockets close with 1001) and exit 0; a failed close exits 1.
  *
  * @example
@@ -41,7 +42,13 @@ const syncline = await createSyncline({
   limits: config.limits,
   onError: report,
 });
-const { port } = await syncline.listen(config.port, config.host);
+const { port } = await syncline.listen(config.port, config.host, {
+  fallback: (req, res) => {
+    const found = req.url === '/_stats';
+    res.writeHead(found ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(found ? JSON.stringify(syncline.stats()) : '{"code":"not-found"}');
+  },
+});
 process.stdout.write(`${JSON.stringify({ port, pid: process.pid })}\n`);
 
 let closing = false;

@@ -1,0 +1,27 @@
+/** What `GET /_stats` of the fault server answers: `syncline.stats()`. */
+export interface ServerStats {
+  readonly connections: number;
+  readonly streams: number;
+  readonly subscriptions: number;
+  readonly groups: number;
+  readonly slowConsumers: number;
+  readonly seq: number;
+}
+
+/**
+ * Reads a fault server's counters from outside its process.
+ *
+ * @example
+ * const { connections } = await fetchStats(server.base);
+ */
+export async function fetchStats(base: string): Promise<ServerStats> {
+  const response = await fetch(`${base}/_stats`);
+  return (await response.json()) as ServerStats;
+}
+
+/** The `q`-quantile (0..1) of some numbers, or 0 when there are none. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
+}

@@ -7,6 +7,7 @@ import { expectSuccess, isRecord, pageOf, recordOf, type JsonRecord } from '../r
 import type { OfflineReplica, OfflineWriteRequest } from '../offline/offline-replica.js';
 import type { ConflictPolicyName } from '../offline/offline-types.js';
 import type { Subscriptions } from '../subscriptions/subscriptions.js';
+import { createActionMethods, type ActionMethods } from './action-call.js';
 import { optimisticWrite, type WriteContext } from './optimistic-write.js';
 
 /** A collection query: a query string (`done=false&order=-createdAt`) or simple equality params. */
@@ -38,7 +39,7 @@ export interface Page<T> {
  * await api.patch(todo.id, { done: true });
  * const open = api.liveQuery({ list: listId, done: false, order: 'order' });
  */
-export interface ResourceClient<D extends ResourceDefinition> {
+export interface ResourceClient<D extends ResourceDefinition> extends ActionMethods<D> {
   get(id: string): Promise<RecordOf<D>>;
   list(query?: ListQuery): Promise<Page<RecordOf<D>>>;
   /**
@@ -117,6 +118,7 @@ export function createResourceClient<D extends ResourceDefinition>(definition: D
   const mergePatch = { 'content-type': 'application/merge-patch+json' };
 
   return {
+    ...createActionMethods(definition, context),
     async get(id) {
       const response = expectSuccess(await transport.request({ method: 'GET', resource: uriOf(id) }));
       return typed(remember(recordOf(response)));

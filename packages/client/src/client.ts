@@ -18,6 +18,8 @@ import { createReplicaStore, type ReplicaStore } from './store/replica-store.js'
 import { createStreamSubscriptions, type StreamSubscriptions } from './sse/stream-subscriptions.js';
 import { createSwitchingSubscriptions, type SwitchingSubscriptions } from './sse/switching-subscriptions.js';
 import { createSubscriptions, type Subscriptions } from './subscriptions/subscriptions.js';
+import type { Presence } from './presence/presence-channel.js';
+import { createPresencePool, type PresencePool } from './presence/presence-pool.js';
 
 export interface ClientOptions extends BackoffOptions {
   /** The server's origin: `http://localhost:3000` (the socket URL is derived from it). */
@@ -82,6 +84,8 @@ export interface SynclineClient extends AsyncDisposable {
   resource<D extends ResourceDefinition>(definition: D): ResourceClient<D>;
   /** A raw request over the chosen transport; the answer whatever its status. */
   request(request: OutgoingRequest): Promise<IncomingResponse>;
+  /** Presence at a record or collection URI (over the socket): `join`, `update`, `leave`, `members`, `subscribe`. */
+  presence(uri: string): Presence;
   state(): ConnectionState;
   onStateChange(listener: ConnectionStateListener): () => void;
   on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void;
@@ -112,6 +116,7 @@ export function createClient(options: ClientOptions): SynclineClient {
   let subscriptions: Subscriptions | undefined;
   let streams: StreamSubscriptions | undefined;
   let switching: SwitchingSubscriptions | undefined;
+  let presence: PresencePool | undefined;
   const http = createHttpTransport({ baseUrl: options.url, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.token ? { token: options.token } : {}), ...timeout(options) });
   let transport: Transport = http;
   const stateListeners = new Set<ConnectionStateListener>();
@@ -129,10 +134,11 @@ export function createClient(options: ClientOptions): SynclineClient {
   if (chosen === 'socket' || chosen === 'auto') {
     const url = new URL(options.livePath ?? '/live', options.url);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    const route = (frame: Downstream): void => void (tracker.receive(frame) || subscriptions?.receive(frame));
+    const route = (frame: Downstream): void => void (tracker.receive(frame) || presence?.receive(frame) || subscriptions?.receive(frame));
     const socket = createConnection({ ...options, url: url.href, onFrame: (frame) => route(frame) });
     connection = socket;
     const tracker = createRequestTracker({ connection: socket, ...timeout(options) });
+    presence = createPresencePool({ connection: socket, tracker, onError: options.onError });
     const overSocket = createSubscriptions(socket, tracker);
     subscriptions = overSocket;
     transport = tracker;
@@ -195,6 +201,7 @@ export function createClient(options: ClientOptions): SynclineClient {
     store,
     resource: (definition) => createResourceClient(definition, context),
     request: (request) => transport.request(request),
+    presence: (uri) => (presence ?? unavailable('Presence needs the socket transport.')).open(uri),
     state: () => (connection && current() === 'socket' ? connection.state() : connection?.state().kind === 'closed' ? connection.state() : ownState),
     onStateChange(listener) {
       stateListeners.add(listener);
@@ -225,6 +232,10 @@ export function createClient(options: ClientOptions): SynclineClient {
     [Symbol.asyncDispose]: async () => client.close(),
   };
   return client;
+}
+
+function unavailable(detail: string): never {
+  throw new SynclineError('unavailable', { detail });
 }
 
 function pick<K extends keyof ClientOptions>(options: ClientOptions, keys: readonly K[]): Partial<Pick<ClientOptions, K>> {

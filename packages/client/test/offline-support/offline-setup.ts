@@ -36,14 +36,23 @@ export function nextEvent<E extends 'conflict' | 'rejected'>(client: SynclineCli
   });
 }
 
-/** A `fetch` that logs every request that got an answer: `POST /_reconcile 200`. */
-export function recordingFetch(): { fetch: typeof fetch; log: string[] } {
+/**
+ * A `fetch` that logs every request that got an answer (`POST /_reconcile 200`) and those
+ * that got none (`failed`), and can run
+ * something on the server just before a request is sent (`before('PUT /todos/1')`).
+ */
+export function recordingFetch(before?: (request: string) => Promise<void>): { fetch: typeof fetch; log: string[]; failed: string[] } {
   const log: string[] = [];
+  const failed: string[] = [];
   const recording: typeof fetch = async (input, init) => {
-    const response = await fetch(input, init);
     const url = new URL(input instanceof Request ? input.url : String(input));
+    await before?.(`${init?.method ?? 'GET'} ${url.pathname}`);
+    const response = await fetch(input, init).catch((error: unknown) => {
+      failed.push(`${init?.method ?? 'GET'} ${url.pathname}`);
+      throw error;
+    });
     log.push(`${init?.method ?? 'GET'} ${url.pathname} ${response.status}`);
     return response;
   };
-  return { fetch: recording, log };
+  return { fetch: recording, log, failed };
 }

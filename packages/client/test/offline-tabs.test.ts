@@ -1,0 +1,76 @@
+import { uuidv7 } from '@syncline/schema';
+import { describe, expect, it, vi } from 'vitest';
+import { memoryPersistence, type ReplicaPersistence } from '../src/index.js';
+import { createFakeLocks } from './offline-support/fake-locks.js';
+import { drained, offlineClient, offlineSetUp, recordingFetch } from './offline-support/offline-setup.js';
+import { request, todos } from './support.js';
+
+/** A "tab": a client on the shared persistence and locks, with its own channel and request log. */
+function openTab(port: number, persistence: ReplicaPersistence, locks: ReturnType<typeof createFakeLocks>, channelName: string) {
+  const { fetch, log } = recordingFetch();
+  const client = offlineClient(port, { persistence, tabs: { locks, channel: new BroadcastChannel(channelName) } }, { fetch });
+  return { client, log, writes: () => log.filter((line) => /^(PUT|PATCH|DELETE)/.test(line)) };
+}
+
+describe('tabs sharing one replica', () => {
+  it('only the tab holding the lock sends, every tab shows the result, nothing is sent twice', async () => {
+    const { app, proxy, list, todo, uri } = await offlineSetUp();
+    await using _app = app;
+    await using _proxy = proxy;
+    const persistence = memoryPersistence();
+    const locks = createFakeLocks();
+    const channel = `syncline:${uuidv7()}`;
+    const first = openTab(proxy.port, persistence, locks, channel);
+    await using _first = first.client;
+    await first.client.ready;
+    const second = openTab(proxy.port, persistence, locks, channel);
+    await using _second = second.client;
+    await second.client.ready;
+    await first.client.resource(todos).get(todo.id);
+    await second.client.resource(todos).get(todo.id);
+
+    const [fromFirst, fromSecond] = await Promise.all([
+      first.client.resource(todos).patch(todo.id, { title: 'Oat milk' }),
+      second.client.resource(todos).create({ title: 'Bread', list: list.id }),
+    ]);
+    expect(fromFirst).toMatchObject({ title: 'Oat milk' });
+    expect(fromSecond).toMatchObject({ title: 'Bread' });
+    expect(second.writes()).toEqual([]);
+    expect(first.writes()).toEqual([`PATCH ${uri} 200`, `PUT /todos/${fromSecond.id} 201`]);
+    // The second tab follows: its own create is confirmed, the first tab's edit shows.
+    await vi.waitFor(() => expect(second.client.store.get(uri)).toMatchObject({ dirty: false, data: { title: 'Oat milk' } }));
+    expect(second.client.store.get(`/todos/${fromSecond.id}`)).toMatchObject({ dirty: false, data: fromSecond });
+    expect(second.client.outbox.size()).toBe(0);
+    expect((await request(app, 'GET', `/todos?list=${list.id}`)).body.items).toHaveLength(2);
+  });
+
+  it('when the sending tab closes, another takes the lock and sends what waits, once', async () => {
+    const { app, proxy, todo, uri } = await offlineSetUp();
+    await using _app = app;
+    await using _proxy = proxy;
+    const persistence = memoryPersistence();
+    const locks = createFakeLocks();
+    const channel = `syncline:${uuidv7()}`;
+    const first = openTab(proxy.port, persistence, locks, channel);
+    await first.client.ready;
+    const second = openTab(proxy.port, persistence, locks, channel);
+    await using _second = second.client;
+    await second.client.ready;
+    await first.client.resource(todos).get(todo.id);
+
+    proxy.cut();
+    first.client.resource(todos).patch(todo.id, { done: true }).catch(() => {});
+    const waiting = second.client.resource(todos).patch(todo.id, { title: 'Oat milk' });
+    await vi.waitFor(async () => expect((await persistence.load()).outbox).toHaveLength(2));
+    await vi.waitFor(() => expect(second.client.store.get(uri)).toMatchObject({ dirty: true, data: { title: 'Oat milk', done: true } }));
+    first.client.close();
+
+    proxy.restore();
+    expect(await waiting).toMatchObject({ title: 'Oat milk', done: true });
+    await drained(second.client);
+    expect(second.writes()).toEqual([`PATCH ${uri} 200`, `PATCH ${uri} 200`]);
+    expect(first.writes()).toEqual([]);
+    expect((await request(app, 'GET', uri)).body).toMatchObject({ title: 'Oat milk', done: true });
+    expect((await persistence.load()).outbox).toEqual([]);
+  });
+});

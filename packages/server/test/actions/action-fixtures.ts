@@ -56,6 +56,15 @@ export const polls = defineResource({
         throw new SynclineError('conflict', { detail: 'Refused after writing.' });
       },
     }),
+    /** Its writes must pass validation: `blank` empties the question, otherwise it votes for a poll that does not exist. */
+    misuse: defineAction({
+      input: z.object({ blank: z.boolean() }),
+      handler: async ({ record, input, tx }): Promise<void> => {
+        await tx.update(polls, record.id, { closed: true });
+        if (input.blank) await tx.update(polls, record.id, { question: '' });
+        else await tx.put(votes, 'nowhere:ana', { poll: 'nowhere', user: 'ana', choice: 'c1' });
+      },
+    }),
     voters: defineAction({
       input: z.object({}),
       handler: async ({ record, tx }) => (await tx.list(votes, { filter: { field: 'poll', op: 'eq', value: record.id } })).map((vote) => vote.user).sort(),

@@ -89,6 +89,19 @@ describe('custom actions over HTTP', () => {
     expect((await request(app, 'GET', '/votes')).body.items).toEqual([]);
   });
 
+  it("the handler's writes are validated like requests: a bad one refuses the whole action with 422", async () => {
+    const storage = createSqliteStorage({ filename: ':memory:' });
+    await using app = await createPollsSyncline({ storage });
+    const poll = await createPoll(app);
+    const head = (await storage.logBounds()).head;
+    const blank = await request(app, 'POST', `/polls/${poll.id}/misuse`, { headers: as('ana'), body: { blank: true } });
+    expect(blank).toMatchObject({ status: 422, body: { code: 'validation-failed', errors: [{ path: ['question'] }] } });
+    const dangling = await request(app, 'POST', `/polls/${poll.id}/misuse`, { headers: as('ana'), body: { blank: false } });
+    expect(dangling).toMatchObject({ status: 422, body: { code: 'invalid-reference', errors: [{ path: ['poll'] }] } });
+    expect((await storage.logBounds()).head).toBe(head);
+    expect((await request(app, 'GET', `/polls/${poll.id}`, { headers: as('ana') })).body.closed).toBe(false);
+  });
+
   it('404 for an unknown action, 405 with Allow for other methods on an action URI', async () => {
     await using app = await createPollsSyncline();
     const poll = await createPoll(app);
@@ -110,7 +123,7 @@ describe('custom actions over HTTP', () => {
     const poll = await createPoll(app);
     const record = await request(app, 'OPTIONS', `/polls/${poll.id}`);
     expect(record.status).toBe(204);
-    expect(record.headers['syncline-actions']).toBe('vote, close, explode, voters');
+    expect(record.headers['syncline-actions']).toBe('vote, close, explode, misuse, voters');
     expect((await request(app, 'OPTIONS', '/polls')).headers['syncline-actions']).toBe('create');
     expect((await request(app, 'OPTIONS', '/votes')).headers['syncline-actions']).toBeUndefined();
     expect((await request(app, 'OPTIONS', `/polls/${poll.id}/vote`)).headers).toMatchObject({ allow: 'POST, OPTIONS', 'accept-post': 'application/json' });

@@ -62,7 +62,7 @@ const schemas: string[] = [];
 afterAll(() => dropSchemas(schemas));
 
 describe.runIf(await postgresReachable())('custom actions under concurrency (PostgreSQL)', () => {
-  it('concurrent votes on one poll are all counted: lost races are re-run', async () => {
+  it('forty concurrent votes on one poll are all counted, one vote per user', async () => {
     const schema = uniqueSchema('syncline_actions');
     schemas.push(schema);
     const storage = createPostgresStorage({ connectionString: POSTGRES_URL, schema });

@@ -8,6 +8,8 @@ import { createTestSyncline, testResources } from '../support/fixtures.js';
 export interface ManualClock extends IdempotencyClock {
   advance(ms: number): void;
   tick(): void;
+  /** How many periodic calls are scheduled. */
+  pending(): number;
 }
 
 export function manualClock(start = Date.UTC(2026, 0, 1)): ManualClock {
@@ -25,6 +27,7 @@ export function manualClock(start = Date.UTC(2026, 0, 1)): ManualClock {
     tick() {
       for (const tick of [...ticks]) tick();
     },
+    pending: () => ticks.length,
   };
 }
 

@@ -25,9 +25,11 @@ export interface Backplane {
   /**
    * Publishes a JSON object on a named topic to every process (this one included), at most
    * once and in order for one publisher, like changes. Presence uses the topic `presence`.
+   * Both built-in backplanes have it; a backplane without it keeps presence within each
+   * process (the server reports that once at start).
    */
-  publishTopic(topic: string, message: TopicMessage): Promise<void>;
+  publishTopic?(topic: string, message: TopicMessage): Promise<void>;
   /** Registers a listener for the messages of one topic. Receivers validate them: on Redis anyone can publish. */
-  subscribeTopic(topic: string, listener: (message: TopicMessage) => void): () => void;
+  subscribeTopic?(topic: string, listener: (message: TopicMessage) => void): () => void;
   close(): Promise<void>;
 }

@@ -74,9 +74,14 @@ export function startPresenceCluster(options: PresenceClusterOptions): PresenceC
   let closed = false;
   let refreshQueued = false;
 
+  const publishTopic = backplane.publishTopic?.bind(backplane);
+  const subscribeTopic = backplane.subscribeTopic?.bind(backplane);
+  if (publishTopic === undefined || subscribeTopic === undefined) {
+    options.reportError(new Error('the backplane has no topic channel (publishTopic, subscribeTopic): presence stays within this process'), 'presence');
+  }
   const publish = (message: TopicMessage): void => {
-    if (closed) return;
-    backplane.publishTopic(PRESENCE_TOPIC, message).catch((error: unknown) => options.reportError(error, 'presence publish (the next refresh repeats it)'));
+    if (closed || publishTopic === undefined) return;
+    publishTopic(PRESENCE_TOPIC, message).catch((error: unknown) => options.reportError(error, 'presence publish (the next refresh repeats it)'));
   };
   const refresh = (): void => {
     const entries = registry.entriesOf(node).map(wireEntry);
@@ -117,7 +122,7 @@ export function startPresenceCluster(options: PresenceClusterOptions): PresenceC
     }
   };
 
-  const stopListening = backplane.subscribeTopic(PRESENCE_TOPIC, receive);
+  const stopListening = subscribeTopic?.(PRESENCE_TOPIC, receive) ?? (() => {});
   const stopReconnects = backplane.onReconnect?.(() => {
     publish({ type: 'sync', node });
     refresh();
@@ -136,7 +141,7 @@ export function startPresenceCluster(options: PresenceClusterOptions): PresenceC
       stopTicking();
       stopReconnects?.();
       stopListening();
-      await backplane.publishTopic(PRESENCE_TOPIC, { type: 'bye', node }).catch((error: unknown) => options.reportError(error, 'presence goodbye'));
+      await publishTopic?.(PRESENCE_TOPIC, { type: 'bye', node }).catch((error: unknown) => options.reportError(error, 'presence goodbye'));
       closed = true;
     },
   };

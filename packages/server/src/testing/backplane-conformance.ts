@@ -26,6 +26,17 @@ function collector(): { readonly received: Change[]; readonly listener: (change:
   return { received, listener: (received.push.bind(received) as (change: Change) => void) };
 }
 
+type TopicBackplane = Backplane & Required<Pick<Backplane, 'publishTopic' | 'subscribeTopic'>>;
+
+/** Topics are optional in the interface, and required of a conforming backplane. */
+function topics(pair: [Backplane, Backplane]): [TopicBackplane, TopicBackplane] {
+  for (const backplane of pair) {
+    expect(typeof backplane.publishTopic, 'publishTopic').toBe('function');
+    expect(typeof backplane.subscribeTopic, 'subscribeTopic').toBe('function');
+  }
+  return pair as [TopicBackplane, TopicBackplane];
+}
+
 /**
  * The backplane conformance suite: declares a Vitest `describe` of named cases that
  * every {@link Backplane} must pass — delivery to every process (the publisher's own
@@ -120,7 +131,7 @@ export function runBackplaneConformance(name: string, makeBackplanes: MakeBackpl
       expect(onB.received[1]).toHaveProperty('after', null);
     });
     it('a topic message reaches the listeners of that topic on both, and no other topic', async () => {
-      const [a, b] = await open();
+      const [a, b] = topics(await open());
       const onA: TopicMessage[] = [];
       const onB: TopicMessage[] = [];
       const other: TopicMessage[] = [];
@@ -141,7 +152,7 @@ export function runBackplaneConformance(name: string, makeBackplanes: MakeBackpl
     });
 
     it('keeps the order of one publisher on a topic, and unsubscribe stops delivery', async () => {
-      const [a, b] = await open();
+      const [a, b] = topics(await open());
       const received: number[] = [];
       const kept: number[] = [];
       const stop = b.subscribeTopic('presence', (message) => received.push(message['n'] as number));

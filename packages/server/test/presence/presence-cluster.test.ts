@@ -89,12 +89,12 @@ function clusterCases(backplane: () => Promise<Backplane>): void {
     const clock = createManualClock();
     const start = cluster(backplane, clock);
     let dead = false;
-    const a = await start((backplane) => ({ ...backplane, publishTopic: (topic, message) => (dead ? Promise.resolve() : backplane.publishTopic(topic, message)), close: () => backplane.close() }));
+    const a = await start((backplane) => ({ ...backplane, publishTopic: (topic, message) => (dead ? Promise.resolve() : backplane.publishTopic!(topic, message)), close: () => backplane.close() }));
     // B counts the refreshes it hears, so the test moves the clock on only once each has arrived.
     let refreshes = 0;
     const b = await start((backplane) => ({
       ...backplane,
-      subscribeTopic: (topic, listener) => backplane.subscribeTopic(topic, (message) => {
+      subscribeTopic: (topic, listener) => backplane.subscribeTopic!(topic, (message) => {
         if (message['type'] === 'refresh') refreshes++;
         listener(message);
       }),

@@ -1,9 +1,9 @@
 import { HEADERS, RECONCILE_PATH, reconcileRequestSchema, SynclineError, type FieldError, type ReconcileAnswer, type ReconcileEntry, type ReconcileResponse } from '@syncline/protocol';
-import { matchesFilter, type RequestContext, type ResourceDefinition } from '@syncline/schema';
+import { matchesFilter, type Filter, type RequestContext, type ResourceDefinition } from '@syncline/schema';
 import type { Operation, Outcome } from '../operation.js';
 import type { ResourceTarget } from '../resource-registry.js';
 import type { StorageReader, StoredRecord } from '../storage/storage.js';
-import { fieldView } from './field-access.js';
+import { fieldView, type FieldView } from './field-access.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { JSON_TYPE } from './read-handlers.js';
 import { readScope } from './read-scope.js';
@@ -68,12 +68,18 @@ async function readRecords(tx: StorageReader, targets: readonly (ResourceTarget 
   return found;
 }
 
-function answerFor(entry: ReconcileEntry, definition: ResourceDefinition, record: StoredRecord | undefined, context: RequestContext): ReconcileAnswer {
+/** What the caller may read of one resource: its read rule as a filter and its field view, worked out once per request. */
+interface Sight {
+  readonly scope: Filter;
+  readonly view: FieldView;
+}
+
+function answerFor(entry: ReconcileEntry, definition: ResourceDefinition, record: StoredRecord | undefined, sight: Sight): ReconcileAnswer {
   // As GET answers: a record the read rule hides is absent.
-  if (record === undefined || !matchesFilter(readScope(definition, context), record)) return { uri: entry.uri, status: 404 };
+  if (record === undefined || !matchesFilter(sight.scope, record)) return { uri: entry.uri, status: 404 };
   const etag = recordEtag(record.version);
   if (entry.etag === etag) return { uri: entry.uri, status: 304, etag };
-  return { uri: entry.uri, status: 200, etag, body: representRecord(definition, record, fieldView(definition, context)) };
+  return { uri: entry.uri, status: 200, etag, body: representRecord(definition, record, sight.view) };
 }
 
 /**
@@ -97,10 +103,19 @@ export async function handleReconcile(deps: PipelineDeps, op: Operation, maxEntr
   const resolved = entries.map((entry) => resolveEntry(deps, op.context, entry));
   const targets = resolved.flatMap((item) => ('target' in item ? [item.target] : []));
   const { records, seq } = await deps.storage.read(async (tx) => ({ records: await readRecords(tx, targets), seq: await tx.head() }));
+  const sights = new Map<ResourceDefinition, Sight>();
+  const sightOf = (definition: ResourceDefinition): Sight => {
+    let sight = sights.get(definition);
+    if (sight === undefined) {
+      sight = { scope: readScope(definition, op.context), view: fieldView(definition, op.context) };
+      sights.set(definition, sight);
+    }
+    return sight;
+  };
   const answers = resolved.map((item, index): ReconcileAnswer => {
     if ('answer' in item) return item.answer;
     const { definition, id } = item.target;
-    return answerFor(entries[index] as ReconcileEntry, definition, records.get(definition.name)?.get(id), op.context);
+    return answerFor(entries[index] as ReconcileEntry, definition, records.get(definition.name)?.get(id), sightOf(definition));
   });
   const body: ReconcileResponse = { seq, entries: answers };
   return { status: 200, headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store', [HEADERS.seq]: String(seq) }, body };

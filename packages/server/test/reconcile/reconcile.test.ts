@@ -8,10 +8,16 @@ import { LiveClient } from '../support/live-client.js';
 
 const as = (user: string) => ({ 'x-user': user });
 const secrets = defineResource({ name: 'secrets', schema: z.object({ text: z.string() }), signedIn: true });
+/** A field only admins see and one nobody outside the server sees: views differ by caller. */
+const profiles = defineResource({
+  name: 'profiles',
+  schema: z.object({ name: z.string(), salary: z.number().optional(), token: z.string().optional() }),
+  fieldRules: { salary: { read: (ctx) => ctx.principal?.id === 'admin' }, token: { hidden: true } },
+});
 
 /** A list, three todos (one then changed, one then deleted), and two users' notes. */
 async function seeded() {
-  const app = await createTestSyncline({ resources: [...testResources, secrets], storage: createSqliteStorage({ filename: ':memory:' }) });
+  const app = await createTestSyncline({ resources: [...testResources, secrets, profiles], storage: createSqliteStorage({ filename: ':memory:' }) });
   const list = await request(app, 'POST', '/lists', { body: { title: 'l' } });
   const todo = async (title: string) => (await request(app, 'POST', '/todos', { body: { title, list: list.body.id } })).headers['location']!;
   const same = await todo('same');
@@ -73,6 +79,20 @@ describe('POST /_reconcile', () => {
     expect(anonymous.body.entries).toEqual([{ uri: s.secret, status: 401 }, { uri: s.same, status: 304, etag: s.sameEtag }]);
     const signedIn = await request(s.app, 'POST', '/_reconcile', { headers: as('bob'), body: { entries } });
     expect(signedIn.body.entries[0]).toMatchObject({ status: 200, body: { text: 's' } });
+  });
+
+  it('answers records in the field view of the caller, as GET does', async () => {
+    const s = await seeded();
+    await using _ = s.app;
+    const created = await s.app.execute({ method: 'POST', uri: '/profiles', headers: {}, body: { name: 'p', salary: 10, token: 't' }, context: { transport: 'internal' } });
+    const uri = created.headers['location']!;
+    for (const user of ['admin', 'bob']) {
+      const get = await request(s.app, 'GET', uri, { headers: as(user) });
+      const answer = await request(s.app, 'POST', '/_reconcile', { headers: as(user), body: { entries: [{ uri, etag: null }] } });
+      expect(answer.body.entries[0].body).toEqual(get.body);
+      expect('token' in answer.body.entries[0].body).toBe(false);
+      expect('salary' in answer.body.entries[0].body).toBe(user === 'admin');
+    }
   });
 
   it('more entries than SYNCLINE_RECONCILE_MAX_ENTRIES is 413 payload-too-large', async () => {

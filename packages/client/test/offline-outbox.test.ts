@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { memoryPersistence, type WriteRejection } from '../src/index.js';
 import { drained, offlineClient, offlineSetUp } from './offline-support/offline-setup.js';
-import { request, todos } from './support.js';
+import { request, todos, until, whenOpen } from './support.js';
 
 describe('the offline outbox', () => {
   it('shows writes made while the server is unreachable at once, persists them, and sends them when it is back', async () => {
@@ -31,6 +31,27 @@ describe('the offline outbox', () => {
     expect(client.store.get(uri)).toMatchObject({ dirty: false, data: done, etag: `"${done.version}"` });
     expect(client.outbox.size()).toBe(0);
     expect((await persistence.load()).outbox).toEqual([]);
+  });
+
+  it('over the socket, live views show offline writes at once and the confirmed versions after the reconnect', async () => {
+    const { app, proxy, list, todo, uri } = await offlineSetUp();
+    await using _app = app;
+    await using _proxy = proxy;
+    await using client = offlineClient(proxy.port, {}, { transport: 'socket' });
+    await client.ready;
+    const open = client.resource(todos).liveQuery({ list: list.id, done: false });
+    await until(open, (items) => items.length === 1);
+    await whenOpen(client);
+    proxy.cut();
+
+    const done = client.resource(todos).patch(todo.id, { done: true });
+    const created = client.resource(todos).create({ title: 'Bread', list: list.id });
+    expect(open.getSnapshot().map((item) => item.title)).toEqual(['Bread']);
+    proxy.restore();
+    const [, bread] = await Promise.all([done, created]);
+    await until(open, (items) => items.length === 1 && items[0]?.version === bread.version);
+    expect(client.store.get(uri)).toMatchObject({ dirty: false, data: { done: true } });
+    expect((await request(app, 'GET', `/todos?list=${list.id}&done=false`)).body.items).toEqual([bread]);
   });
 
   it('a new client on the same persistence (a reloaded page) sends the outbox it did not create', async () => {

@@ -116,6 +116,11 @@ export function createResourceClient<D extends ResourceDefinition>(definition: D
   const queued = (request: OfflineWriteRequest, options: WriteOptions | undefined): Promise<JsonRecord | null> | undefined =>
     context.offline?.write(options?.conflict === undefined ? request : { ...request, policy: options.conflict });
   const mergePatch = { 'content-type': 'application/merge-patch+json' };
+  // The schema's defaults, so an optimistic record matches the queries the server's would.
+  const withDefaults = (input: unknown): unknown => {
+    const parsed = definition.schema.safeParse(input);
+    return parsed.success && isRecord(parsed.data) && isRecord(input) ? { ...parsed.data, ...input } : input;
+  };
 
   return {
     ...createActionMethods(definition, context),
@@ -130,14 +135,14 @@ export function createResourceClient<D extends ResourceDefinition>(definition: D
       return { items: page.items.map((item) => typed(remember(item))), next: page.next };
     },
     async create(input, options) {
-      const offline = queued({ uri: uriOf(uuidv7()), method: 'PUT', create: true, body: input }, options);
+      const offline = queued({ uri: uriOf(uuidv7()), method: 'PUT', create: true, body: withDefaults(input) }, options);
       if (offline) return settled(await offline);
       const response = expectSuccess(await transport.request({ method: 'POST', resource: `/${definition.name}`, body: input }));
       return typed(remember(recordOf(response)));
     },
     async update(id, record, options) {
       const uri = uriOf(id);
-      const offline = queued({ uri, method: 'PUT', body: record }, options);
+      const offline = queued({ uri, method: 'PUT', body: withDefaults(record) }, options);
       if (offline) return settled(await offline);
       const current = store.get(uri)?.data;
       const system = current ? Object.fromEntries(SYSTEM_FIELDS.filter((f) => f in current).map((f) => [f, current[f]])) : undefined;

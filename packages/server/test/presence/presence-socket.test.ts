@@ -126,12 +126,15 @@ describe('presence over the socket', () => {
     await using _server = syncline;
     await using bob = await LiveClient.connect(port, as('bob'));
     await bob.request('SUBSCRIBE', `${list}/presence`, { id: 'p' });
-    // A client whose process froze: the socket stays open but never answers a ping.
+    // A client whose process freezes once it has announced: the socket stays open but answers no more pings.
+    let answering = true;
     const frozen = new WebSocket(`ws://127.0.0.1:${port}/live`, [SUBPROTOCOL], { headers: { 'x-user': 'ana' }, autoPong: false });
+    frozen.on('ping', () => (answering ? frozen.pong() : undefined));
     const answered = new Promise<void>((resolve) => frozen.on('message', (data) => (JSON.parse(String(data))['id'] === 'a' ? resolve() : undefined)));
     await new Promise((resolve) => frozen.once('open', resolve));
     frozen.send(JSON.stringify({ id: 'a', method: 'PUT', resource: `${list}/presence`, body: { state: 'editing' } }));
     await answered;
+    answering = false;
     expect(await nthEvent(bob, 'p', 1)).toMatchObject({ op: 'join', member: { user: 'ana' } });
     expect(await nthEvent(bob, 'p', 2)).toMatchObject({ op: 'leave', member: { user: 'ana', state: 'editing' } });
     expect(frozen.readyState).toBe(WebSocket.CLOSED);

@@ -68,6 +68,44 @@ function clusterCases(open: (wrap: (storage: Storage, name: 'a' | 'b') => Storag
   });
 }
 
+/**
+ * Storage whose key look-ups miss, as when another process commits the key between a
+ * look-up and the save: the pipeline's read and each write transaction's first look-up
+ * find nothing, so only saving the answer under the unique key can stop the write.
+ */
+function blindToKeys(inner: Storage, counts: { applied: number }): Storage {
+  const blindReader = <T extends object>(tx: T): T => Object.assign(Object.create(tx) as T, { findOutcome: async () => undefined });
+  return Object.assign(Object.create(inner) as Storage, {
+    read: <T,>(fn: (tx: Parameters<Parameters<Storage['read']>[0]>[0]) => Promise<T>) => inner.read((tx) => fn(blindReader(tx))),
+    write: <T,>(fn: (tx: Parameters<Parameters<Storage['write']>[0]>[0]) => Promise<T>) =>
+      inner.write((tx) => {
+        let looked = false;
+        const once = Object.assign(Object.create(tx) as typeof tx, {
+          findOutcome: async (key: string) => (looked ? tx.findOutcome(key) : ((looked = true), undefined)),
+          apply: (mutation: Parameters<typeof tx.apply>[0]) => (counts.applied++, tx.apply(mutation)),
+        });
+        return fn(once);
+      }),
+  });
+}
+
+describe('the saved key decides', () => {
+  it('a write that missed the saved key fails on it when saving its answer, rolls back and replays the saved answer', async () => {
+    const counts = { applied: 0 };
+    const { app, storage } = await keyedServer({ storage: blindToKeys(createSqliteStorage({ filename: ':memory:' }), counts) });
+    await using _ = app;
+    const post = () => request(app, 'POST', '/lists', { headers: { 'idempotency-key': 'blind' }, body: { title: 'once' } });
+    const first = await post();
+    const second = await post();
+    expect(first.status).toBe(201);
+    expect(second).toMatchObject({ status: 201, body: first.body, headers: { 'idempotency-replayed': 'true' } });
+    expect((await storage.changesSince(0, 10)).map((change) => change.kind)).toEqual(['create']);
+    expect((await request(app, 'GET', '/lists')).body.items).toHaveLength(1);
+    // The second request did write, inside a transaction that then rolled back.
+    expect(counts.applied).toBe(2);
+  });
+});
+
 const directory = mkdtempSync(join(tmpdir(), 'syncline-idempotency-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 

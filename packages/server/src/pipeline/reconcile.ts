@@ -12,7 +12,14 @@ import { recordEtag, representRecord } from './representation.js';
 /** The methods `/_reconcile` allows. */
 export const RECONCILE_ALLOW = 'POST';
 
-/** Whether an operation's URI is the reconcile request (a query string is not allowed there). */
+/**
+ * Whether an operation's URI is the reconcile request's (with a query string too, which
+ * the request then refuses with 400).
+ *
+ * @example
+ * isReconcileUri('/_reconcile'); // true
+ * isReconcileUri('/todos'); // false
+ */
 export function isReconcileUri(uri: string): boolean {
   return uri === RECONCILE_PATH || uri.startsWith(`${RECONCILE_PATH}?`);
 }

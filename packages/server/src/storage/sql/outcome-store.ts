@@ -15,6 +15,9 @@ interface EncodedOutcome {
 /**
  * Creates the outcomes table and the index the expiry sweep walks, so a sweep reads only
  * the rows it deletes. Part of `migrate()`.
+ *
+ * @example
+ * await createOutcomesTable(tx, sqliteDialect);
  */
 export async function createOutcomesTable(db: SqlDatabase, dialect: SqlDialect): Promise<void> {
   const text = dialect.columnType('string');
@@ -34,7 +37,12 @@ function checkTime(name: string, value: number): number {
   return value;
 }
 
-/** The outcome saved under `key`, expired or not. */
+/**
+ * The outcome saved under `key`, expired or not.
+ *
+ * @example
+ * const saved = await selectOutcome(tx, postgresDialect, '["principal:ana","8e03978e"]');
+ */
 export async function selectOutcome(db: SqlDatabase, dialect: SqlDialect, key: string): Promise<StoredOutcome | undefined> {
   const row = await db
     .selectFrom(OUTCOMES_TABLE)
@@ -57,6 +65,9 @@ export async function selectOutcome(db: SqlDatabase, dialect: SqlDialect, key: s
  * Inserts an outcome, or replaces one under the same key that expired at or before `now`;
  * an unexpired row is left alone (the upsert's `WHERE` is false), which answers false.
  * Under the write lock both dialects hold, no other transaction can slip in between.
+ *
+ * @example
+ * const saved = await upsertOutcome(tx, sqliteDialect, { key, fingerprint, status: 201, headers, body, expiresAt: now + ttl }, now);
  */
 export async function upsertOutcome(db: SqlDatabase, dialect: SqlDialect, outcome: StoredOutcome, now: number): Promise<boolean> {
   const encoded: EncodedOutcome = { status: outcome.status, headers: outcome.headers, ...(outcome.body === undefined ? {} : { body: outcome.body }) };
@@ -78,7 +89,12 @@ export async function upsertOutcome(db: SqlDatabase, dialect: SqlDialect, outcom
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
-/** Deletes the outcomes that expired at or before `before`; answers how many. */
+/**
+ * Deletes the outcomes that expired at or before `before`; answers how many.
+ *
+ * @example
+ * const deleted = await deleteExpiredOutcomes(tx, Date.now());
+ */
 export async function deleteExpiredOutcomes(db: SqlDatabase, before: number): Promise<number> {
   const result = await db
     .deleteFrom(OUTCOMES_TABLE)

@@ -22,7 +22,7 @@ function browserOf(account: Account): FormBrowser {
 }
 
 /** The accessible labels of the results chart's bars ("Red: 3 votes"). */
-const barLabels = (page: string): string[] => Array.from(page.matchAll(/class="bar" role="img" aria-label="([^"]*)"/g), (match) => match[1] ?? '');
+const barLabels = (page: string): string[] => Array.from(page.matchAll(/class="track" role="img" aria-label="([^"]*)"/g), (match) => match[1] ?? '');
 
 describe('the polls JSON API', () => {
   it('creates a poll from answer texts and serves choices as {id, text, votes}', async () => {

@@ -2,7 +2,6 @@ import { createClient, type LiveView } from '@syncline/client';
 import { POLLS_DATA_ID, type PollsPageData } from '../pages/poll-pages.js';
 import { renderDeletedPoll, renderPollLinks, renderResults, totalVotes, votesText, type PollItem } from '../pages/views.js';
 import { polls } from '../resources.js';
-import { castVote } from './vote-call.js';
 import { patchHtml, showConnectionState, showNotice } from './page-support.js';
 
 // The pages work without this script (forms post to the server). With it, they follow their
@@ -72,8 +71,10 @@ if (loaded && poll) {
     showNotice('');
     const button = form.querySelector('button');
     if (button) button.disabled = true;
-    castVote(client, poll.id, choice)
-      .then((after) => showPoll(after))
+    // The poll's `vote` action, typed from its definition. Its answer (the poll after the vote)
+    // goes into the client's replica, so the live view shows it, as it shows everyone's votes.
+    api
+      .action('vote', poll.id, { choice })
       .catch((error: unknown) => showNotice(error instanceof Error ? error.message : String(error)))
       .finally(() => {
         if (button) button.disabled = false;

@@ -51,9 +51,9 @@ export function sharePercent(votes: number, total: number): string {
 }
 
 /**
- * The results as a bar chart of plain HTML and CSS: one row per answer, its bar as wide as
- * its share of the votes and labelled for assistive technology ("Red: 3 votes"), the count
- * also written out as text. The same markup is re-rendered live as people vote.
+ * The results as a bar chart of plain HTML and CSS: one row per answer, its bar (a track
+ * filled as far as its share of the votes) labelled for assistive technology ("Red: 3
+ * votes"), the count also written out as text. The same markup is re-rendered live as people vote.
  *
  * @example
  * renderResults({ id: '1', version: 3, question: 'Tea?', owner: 'ana', choices: [{ id: '1', text: 'Yes', votes: 3 }] });
@@ -64,7 +64,7 @@ export function renderResults(poll: PollItem): SafeHtml {
 <ul class="results" data-version="${poll.version}">${poll.choices.map(
     (choice) => html`<li class="result" data-choice="${choice.id}">
   <span class="choice-text">${choice.text}</span>
-  <span class="track"><span class="bar" role="img" aria-label="${choice.text}: ${votesText(choice.votes)}" style="width: ${sharePercent(choice.votes, total)}%"></span></span>
+  <span class="track" role="img" aria-label="${choice.text}: ${votesText(choice.votes)}"><span class="bar" style="width: ${sharePercent(choice.votes, total)}%"></span></span>
   <span class="count" data-count="${choice.votes}">${votesText(choice.votes)}</span>
 </li>`,
   )}</ul>

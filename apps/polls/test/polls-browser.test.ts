@@ -1,0 +1,92 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, signedInContext, startApp, type RunningApp } from '../../todo/test/browser-harness.js';
+
+// Another browser's vote must show within a second, without reload: every wait below is
+// Playwright's auto-waiting with this timeout, never a fixed sleep.
+const LIVE_MS = 1_000;
+const SCREENSHOT = fileURLToPath(new URL('../test-results/polls.png', import.meta.url));
+const browser: Browser | undefined = await launchChromium();
+
+/** The bar of one answer, found by its accessible label ("Red: 2 votes"). */
+const bar = (page: Page, label: string) => page.getByRole('img', { name: label, exact: true });
+const waitForLive = (page: Page) => page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 5_000 });
+
+/** Votes for an answer with the page's vote form. */
+async function vote(page: Page, answer: string): Promise<void> {
+  await page.getByRole('radio', { name: answer, exact: true }).check();
+  await page.getByRole('button', { name: 'Vote', exact: true }).click();
+}
+
+/** Marks the page's window, so a reload (which would drop the mark) can be told apart from a live update. */
+const markWindow = (page: Page) => page.evaluate(() => Object.assign(window, { notReloaded: true }));
+const stillSameWindow = (page: Page) => page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded === true);
+
+describe.skipIf(browser === undefined)('the polls app in Chromium', () => {
+  let server: RunningApp;
+  beforeAll(async () => {
+    server = await startApp();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('moves the chart in every open browser as people vote, and the vote form works without JavaScript', { timeout: 60_000 }, async () => {
+    const [ana, bob, carol] = await Promise.all([
+      signedInContext(browser!, server.base, 'ana'),
+      signedInContext(browser!, server.base, 'bob'),
+      signedInContext(browser!, server.base, 'carol', { javaScriptEnabled: false }),
+    ]);
+    const pageA = await ana.context.newPage();
+    // Ana asks the question from the home page's navigation, with the creation form.
+    await pageA.goto(server.base);
+    await pageA.getByRole('navigation', { name: 'Apps' }).getByRole('link', { name: 'Polls' }).click();
+    await pageA.getByLabel('Question').fill('Which colour for the logo?');
+    await pageA.getByLabel('Choices, one per line').fill('Red\nBlue\nGreen');
+    await pageA.getByRole('button', { name: 'Create poll' }).click();
+    await pageA.getByRole('heading', { name: 'Which colour for the logo?' }).waitFor();
+    const pollUrl = pageA.url();
+
+    const pageB = await bob.context.newPage();
+    await pageB.goto(pollUrl);
+    for (const page of [pageA, pageB]) {
+      await waitForLive(page);
+      await markWindow(page);
+    }
+
+    await vote(pageA, 'Red');
+    for (const page of [pageA, pageB]) await bar(page, 'Red: 1 vote').waitFor({ timeout: LIVE_MS });
+    await vote(pageB, 'Blue');
+    for (const page of [pageA, pageB]) await bar(page, 'Blue: 1 vote').waitFor({ timeout: LIVE_MS });
+    // Bob changes his mind: his vote moves, it does not count twice.
+    await vote(pageB, 'Red');
+    for (const page of [pageA, pageB]) {
+      await bar(page, 'Red: 2 votes').waitFor({ timeout: LIVE_MS });
+      await bar(page, 'Blue: 0 votes').waitFor({ timeout: LIVE_MS });
+      await page.getByText('2 votes in all').waitFor({ timeout: LIVE_MS });
+    }
+
+    // Carol has no JavaScript: the form posts, the server answers 303, her browser shows the results page.
+    const pageC = await carol.context.newPage();
+    await pageC.goto(pollUrl);
+    await vote(pageC, 'Green');
+    await pageC.waitForURL(pollUrl);
+    await bar(pageC, 'Green: 1 vote').waitFor();
+    expect(await pageC.getByRole('radio', { name: 'Green', exact: true }).isChecked()).toBe(true);
+    // ...and the others see her vote live.
+    for (const page of [pageA, pageB]) await bar(page, 'Green: 1 vote').waitFor({ timeout: LIVE_MS });
+
+    expect(await stillSameWindow(pageA)).toBe(true);
+    expect(await stillSameWindow(pageB)).toBe(true);
+    // The bars' widths are the answers' shares.
+    expect(await bar(pageA, 'Red: 2 votes').locator('.bar').getAttribute('style')).toBe('width: 66.7%');
+
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
+    await pageA.screenshot({ path: SCREENSHOT, fullPage: true });
+    await Promise.all([ana.context.close(), bob.context.close(), carol.context.close()]);
+  });
+});

@@ -9,6 +9,8 @@ header.site, #alert { grid-column: 1 / -1; }
 header.site { display: flex; justify-content: space-between; align-items: center; }
 body:not([data-list-id]) main { grid-column: 1 / -1; }
 .brand { font-weight: 700; text-decoration: none; color: inherit; }
+nav.sections { display: flex; gap: .8rem; margin-left: 1.2rem; }
+nav.sections a[aria-current] { font-weight: 700; text-decoration: none; color: inherit; }
 #connection { margin: 0; font-size: .85rem; padding: .15rem .6rem; border-radius: 1rem; background: #ddd; }
 #connection[data-state="open"] { background: #cdeccd; }
 #connection[data-state="connecting"] { background: #f7e1a8; }

@@ -185,7 +185,7 @@ export function createClient(options: ClientOptions): SynclineClient {
   }
   const onConflict = (conflict: ConflictError): void => conflictListeners.forEach((listener) => listener(conflict));
   const replica: OfflineReplica | undefined = options.offline
-    ? createOfflineReplica({ ...pick(options, ['minDelayMs', 'maxDelayMs', 'random']), offline: options.offline, url: options.url, transport, events: { conflict: onConflict, rejected: (rejection) => rejectedListeners.forEach((listener) => listener(rejection)) } })
+    ? createOfflineReplica({ ...pick(options, ['minDelayMs', 'maxDelayMs', 'random', 'onError']), offline: options.offline, url: options.url, transport, events: { conflict: onConflict, rejected: (rejection) => rejectedListeners.forEach((listener) => listener(rejection)) } })
     : undefined;
   if (replica) {
     // Reconcile on start and on every reconnect; the sender waits while the connection is down.

@@ -87,9 +87,13 @@ export async function settleConflict(core: ReplicaCore, input: ConflictInput): P
 /** A record the server already has is no write at all. */
 function settledByServer(resolution: ConflictResolution, server: JsonRecord | null): ConflictResolution | { readonly use: 'same' } {
   if (resolution.use !== 'record') return resolution;
-  const { record } = resolution;
-  if (record === null || server === null) return record === server ? { use: 'same' } : resolution;
-  return jsonEqual(withoutSystemFields(record), withoutSystemFields(server)) ? { use: 'same' } : resolution;
+  return sameRecord(resolution.record, server) ? { use: 'same' } : resolution;
+}
+
+/** Equal records apart from their system fields (null equals only null). */
+export function sameRecord(a: JsonRecord | null, b: JsonRecord | null): boolean {
+  if (a === null || b === null) return a === b;
+  return jsonEqual(withoutSystemFields(a), withoutSystemFields(b));
 }
 
 /**

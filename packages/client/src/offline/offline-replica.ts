@@ -3,7 +3,7 @@ import { uuidv7 } from '@syncline/schema';
 import type { BackoffOptions } from '../connection/connection-state.js';
 import { asSynclineError, isRecord, type JsonRecord } from '../requests/answers.js';
 import type { Transport } from '../requests/transport.js';
-import { writeBackOf } from './conflict-settlement.js';
+import { sameRecord, writeBackOf } from './conflict-settlement.js';
 import type { ConflictPolicy, ConflictPolicyName, HeldConflict, PendingWrite, ReplicaPersistence } from './offline-types.js';
 import type { OutboxView } from './outbox.js';
 import { reconcile } from './reconcile.js';
@@ -58,6 +58,7 @@ export interface OfflineReplicaOptions extends BackoffOptions {
   readonly url: string;
   readonly transport: Transport;
   readonly events: ReplicaEvents;
+  readonly onError?: ((error: unknown) => void) | undefined;
 }
 
 /**
@@ -157,7 +158,7 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
       if (!held) throw new SynclineError('not-found', { detail: `No conflict is held for ${uri}.` });
       if (choice !== null && choice !== 'server' && !isRecord(choice)) throw new SynclineError('bad-request', { detail: "Resolve a conflict with a record, null (deleted) or 'server'." });
       core.conflicts.delete(uri);
-      if (choice === 'server') {
+      if (choice === 'server' || sameRecord(choice, held.server)) {
         core.show(uri);
         await core.serial(() => core.commit({ deleteConflicts: [uri] }, [uri]));
         return store.get(uri)?.data ?? null;

@@ -14,6 +14,8 @@ export interface SenderOptions extends BackoffOptions {
   readonly reconcile: () => Promise<void>;
   /** Told after every write this tab settled, so other tabs follow. */
   readonly onSettled: (key: string, outcome: { readonly record: JsonRecord | null } | { readonly error: SynclineError }) => void;
+  /** Failures other than an unreachable server (a persistence that fails, a malformed answer): reported, then retried. */
+  readonly onError?: ((error: unknown) => void) | undefined;
 }
 
 /** The one sender of the outbox (in the tab holding the outbox lock). */
@@ -146,8 +148,9 @@ export function createSender(options: SenderOptions): Sender {
           running = false;
           if (again) sender.kick();
         },
-        () => {
+        (error: unknown) => {
           // No answer: reconcile once the server is back (the connection's `open`, or a backoff).
+          if (!isSynclineError(error) || error.code !== 'unavailable') options.onError?.(error);
           running = false;
           needsReconcile = true;
           later(backoffDelay(++failures + 1, options));

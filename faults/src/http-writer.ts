@@ -18,6 +18,10 @@ export interface WriterFigures {
   attempts: number;
   /** Attempts that got no answer (connection refused or reset, timed out). */
   networkErrors: number;
+  /** Of those, attempts sent on a connection that then broke or timed out (not simply refused): a request cut off in flight. */
+  cutOff: number;
+  /** Why those were cut off (the error's cause code or message), counted. */
+  cutOffReasons: Record<string, number>;
   /** Answers by status, for attempts that were not acknowledged. */
   refused: Record<string, number>;
   /** 503 answers that carried `retry-after`. */
@@ -50,7 +54,7 @@ interface Attempt {
  */
 export class HttpWriter {
   readonly acked: AckedWrite[] = [];
-  readonly figures: WriterFigures = { attempts: 0, networkErrors: 0, refused: {}, retryAfter: 0, serverErrors: [], confirmedOnRetry: 0, anomalies: [] };
+  readonly figures: WriterFigures = { attempts: 0, networkErrors: 0, cutOff: 0, cutOffReasons: {}, refused: {}, retryAfter: 0, serverErrors: [], confirmedOnRetry: 0, anomalies: [] };
   private stopped = false;
   private turn = 0;
   private readonly tallyId = uuidv7();
@@ -94,8 +98,14 @@ export class HttpWriter {
           body: JSON.stringify(attempt.body),
           signal: AbortSignal.timeout(this.options.attemptTimeoutMs ?? 10_000),
         });
-      } catch {
+      } catch (error) {
         this.figures.networkErrors++;
+        const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+        if (cause?.code !== 'ECONNREFUSED') {
+          this.figures.cutOff++;
+          const reason = String(cause?.code ?? cause?.message ?? error);
+          this.figures.cutOffReasons[reason] = (this.figures.cutOffReasons[reason] ?? 0) + 1;
+        }
         continue;
       }
       const text = await response.text().catch(() => '');

@@ -22,7 +22,7 @@ export class RawLiveSocket {
   /** Whether the TCP connection has ended (by either side). */
   ended = false;
   readonly ended$: Promise<void>;
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   bytesRead = 0;
 
   private constructor(private readonly socket: Socket) {

@@ -86,15 +86,17 @@ export class Load {
   }
 
   figures(): LoadFigures {
-    const total: LoadFigures = { attempts: 0, networkErrors: 0, refused: {}, retryAfter: 0, serverErrors: [], confirmedOnRetry: 0, anomalies: [] };
+    const total: LoadFigures = { attempts: 0, networkErrors: 0, cutOff: 0, cutOffReasons: {}, refused: {}, retryAfter: 0, serverErrors: [], confirmedOnRetry: 0, anomalies: [] };
     for (const { figures } of this.writers) {
       total.attempts += figures.attempts;
       total.networkErrors += figures.networkErrors;
+      total.cutOff += figures.cutOff;
       total.retryAfter += figures.retryAfter;
       total.confirmedOnRetry += figures.confirmedOnRetry;
       total.serverErrors.push(...figures.serverErrors);
       total.anomalies.push(...figures.anomalies);
       for (const [status, count] of Object.entries(figures.refused)) total.refused[status] = (total.refused[status] ?? 0) + count;
+      for (const [reason, count] of Object.entries(figures.cutOffReasons)) total.cutOffReasons[reason] = (total.cutOffReasons[reason] ?? 0) + count;
     }
     return total;
   }

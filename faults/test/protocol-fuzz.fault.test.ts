@@ -50,7 +50,7 @@ describe('protocol fuzzing', () => {
           const response = await fetch(`${server.base}${path}`, {
             method,
             headers: withBody && contentType !== '' ? { 'content-type': contentType } : {},
-            ...(withBody ? { body } : {}),
+            ...(withBody ? { body: new Uint8Array(body) } : {}),
           }).catch((error: unknown) => {
             problems.push(`HTTP ${method} ${path}: no answer (${String(error)})`);
             return undefined;

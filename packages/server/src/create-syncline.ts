@@ -14,7 +14,8 @@ import { checkCrossSiteRequest } from './security/origin-policy.js';
 import { createEventStreams } from './live/event-stream.js';
 import { createSubscriptionHub } from './live/subscription-hub.js';
 import type { Operation, Outcome } from './operation.js';
-import { createExecutor } from './pipeline/executor.js';
+import { createExecutor, type Executor } from './pipeline/executor.js';
+import { createDrain } from './shutdown-drain.js';
 import { createIdempotency, type IdempotencyClock } from './pipeline/idempotency.js';
 import { isReconcileUri } from './pipeline/reconcile.js';
 import type { PipelineDeps } from './pipeline/pipeline-deps.js';
@@ -23,6 +24,9 @@ import type { PresenceClock } from './presence/presence-clock.js';
 import { createPresenceService } from './presence/presence-service.js';
 import type { Change, Storage } from './storage/storage.js';
 import { CLOSE_CODES } from '@syncline/protocol';
+
+/** How long `close()` waits for running operations to answer before it closes every connection. */
+const SHUTDOWN_DRAIN_MS = 10_000;
 
 export interface SynclineOptions {
   readonly resources: readonly ResourceDefinition[];
@@ -80,7 +84,11 @@ export interface Syncline {
   flush(): Promise<void>;
   /** Counters for monitoring: open sockets, live subscriptions and their groups, slow consumers closed, the dispatched position. */
   stats(): { connections: number; streams: number; subscriptions: number; groups: number; slowConsumers: number; seq: number };
-  /** Closes sockets with 1001, stops the feed, closes servers it created, the backplane and storage. */
+  /**
+   * Shuts down gracefully: the servers it created stop taking connections, the operations
+   * already running answer (up to 10 s), then sockets close with 1001 (clients reconnect,
+   * perhaps to another process, and resume), the feed stops, and the backplane and storage close.
+   */
   close(): Promise<void>;
 }
 
@@ -118,7 +126,10 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   };
   await storage.migrate(resources);
   const idempotency = createIdempotency({ storage, ttlMs: limits.idempotencyTtlMs, reportError, ...(options.idempotencyClock ? { clock: options.idempotencyClock } : {}) });
-  const executor = createExecutor(deps, { idempotency, maxReconcileEntries: limits.maxReconcileEntries });
+  // Every operation, from either transport, is counted, so close() can let the running ones answer.
+  const drain = createDrain();
+  const pipeline = createExecutor(deps, { idempotency, maxReconcileEntries: limits.maxReconcileEntries });
+  const executor: Executor = { execute: (op) => drain.track(pipeline.execute(op)), allow: (uri) => pipeline.allow(uri) };
   const presence = createPresenceService({ backplane, executor, resources: registry, createContext, limits, reportError, ...(options.presenceClock ? { clock: options.presenceClock } : {}) });
   const handleResources = createHttpHandler({ executor, createContext, maxBodyBytes: limits.maxBodyBytes, maxJsonDepth: limits.maxJsonDepth, origins: options.origins, reportError });
   const sockets = createSocketServer({
@@ -155,6 +166,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   });
   const dispatch = (change: Change): void => {
     hub.dispatch(change);
+    presence.observe(change);
     const ended = auth?.observe(change);
     if (ended !== undefined) sockets.closeSession(ended, CLOSE_CODES.sessionEnded, 'signed out');
     if (ended !== undefined) streams.closeSession(ended);
@@ -193,6 +205,11 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     stats: () => ({ connections: sockets.connections, streams: streams.size, ...hub.stats(), slowConsumers: sockets.slowConsumers + streams.slowConsumers, seq: feed.head }),
     async close() {
       clearInterval(trimTimer);
+      // Drain first: take no new connections, let the operations already running answer (at
+      // most SHUTDOWN_DRAIN_MS), and only then close sockets with 1001 and cut what is left.
+      const stopped = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+      for (const server of servers) server.closeIdleConnections();
+      await drain.idle(SHUTDOWN_DRAIN_MS);
       idempotency.close();
       stopReconnects?.();
       stopCommitted?.();
@@ -200,12 +217,8 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
       await sockets.close();
       await presence.close();
       streams.close();
-      await Promise.all(
-        servers.map((server) => new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        })),
-      );
+      for (const server of servers) server.closeAllConnections();
+      await Promise.all(stopped);
       await backplane.close();
       await storage.close();
     },

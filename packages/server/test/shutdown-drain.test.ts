@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { createDrain } from '../src/shutdown-drain.js';
+import type { Storage } from '../src/index.js';
+import { createSqliteStorage } from '../src/storage/sqlite/index.js';
+import { createTestSyncline } from './support/fixtures.js';
+
+describe('close() drains the operations already running', () => {
+  it('idle() waits for tracked work, and gives up after its timeout', async () => {
+    const drain = createDrain();
+    expect(await drain.idle(0)).toBe(true);
+    let finish = (): void => {};
+    const work = drain.track(new Promise<string>((resolve) => (finish = () => resolve('done'))));
+    expect(drain.inFlight).toBe(1);
+    expect(await drain.idle(10)).toBe(false);
+    const idle = drain.idle(5000);
+    finish();
+    expect(await work).toBe('done');
+    expect(await idle).toBe(true);
+    expect(drain.inFlight).toBe(0);
+  });
+
+  it('a failed operation is counted out too', async () => {
+    const drain = createDrain();
+    await expect(drain.track(Promise.reject(new Error('no')))).rejects.toThrow('no');
+    expect(drain.inFlight).toBe(0);
+  });
+
+  it('a write under way when close() is called is answered before storage closes', async () => {
+    const inner = createSqliteStorage({ filename: ':memory:' });
+    let release = (): void => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // Writes wait at the gate, so close() is called while one is under way.
+    const storage: Storage = {
+      ...inner,
+      async write(fn) {
+        await gate;
+        return inner.write(fn);
+      },
+    };
+    const syncline = await createTestSyncline({ storage });
+    const { port } = await syncline.listen(0, '127.0.0.1');
+    const write = syncline.execute({ method: 'POST', uri: '/lists', headers: {}, body: { title: 'in flight' }, context: { transport: 'http' } });
+    const closing = syncline.close();
+    setTimeout(release, 50);
+    const outcome = await write;
+    await closing;
+    expect(outcome.status).toBe(201);
+    await expect(fetch(`http://127.0.0.1:${port}/lists`)).rejects.toThrow();
+  });
+});

@@ -5,6 +5,7 @@ import type { ReplicaStore } from '../store/replica-store.js';
 import type { Subscriptions } from '../subscriptions/subscriptions.js';
 import { etagOfVersion } from './live-record.js';
 import { createViewCore, type LiveView } from './live-view.js';
+import { withSchemaDefaults } from './pending-defaults.js';
 
 export interface LiveQueryOptions {
   readonly definition: ResourceDefinition;
@@ -105,13 +106,16 @@ export function createLiveQuery<T>(options: LiveQueryOptions): { view: LiveView<
   const compute = (): readonly JsonRecord[] => {
     const candidates = new Set(members);
     for (const entry of store.entries()) if (entry.dirty && entry.uri.startsWith(prefix)) candidates.add(entry.uri);
-    const items: JsonRecord[] = [];
+    // Pending records are placed as the server will store them (schema defaults filled in).
+    const placed: { data: JsonRecord; key: JsonRecord }[] = [];
     for (const uri of candidates) {
       const entry = store.get(uri);
       if (!entry?.data) continue;
-      if (entry.dirty ? matchesFilter(query.filter, entry.data) : members.has(uri)) items.push(entry.data);
+      const key = entry.dirty ? withSchemaDefaults(definition, entry.data) : entry.data;
+      if (entry.dirty ? matchesFilter(query.filter, key) : members.has(uri)) placed.push({ data: entry.data, key });
     }
-    items.sort((a, b) => compareRecords(query.order, a, b));
+    placed.sort((a, b) => compareRecords(query.order, a.key, b.key));
+    const items = placed.map((item) => item.data);
     // Same records in the same order: keep the old array, so React sees no change.
     const same = items.length === snapshot.length && items.every((item, i) => item === snapshot[i]);
     return same ? snapshot : items;

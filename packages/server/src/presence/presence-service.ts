@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { PROBLEM_CONTENT_TYPE, presenceTarget, SynclineError } from '@syncline/protocol';
-import type { RequestContext } from '@syncline/schema';
+import { PROBLEM_CONTENT_TYPE, presenceTarget, presenceUri, SynclineError } from '@syncline/protocol';
+import { matchesFilter, type RequestContext } from '@syncline/schema';
 import type { Backplane } from '../backplane/backplane.js';
 import type { ContextFactory } from '../context-factory.js';
 import { negotiate } from '../http/content-negotiation.js';
@@ -9,12 +9,14 @@ import type { SynclineLimits } from '../limits.js';
 import type { Outcome } from '../operation.js';
 import { errorOutcome } from '../pipeline/error-outcome.js';
 import type { Executor } from '../pipeline/executor.js';
-import type { ResourceRegistry } from '../resource-registry.js';
+import { readScope } from '../pipeline/read-scope.js';
+import { recordUri, type ResourceRegistry } from '../resource-registry.js';
+import type { Change } from '../storage/storage.js';
 import { presenceMethodNotAllowed, presencePath } from './presence-access.js';
 import { systemClock, type PresenceClock } from './presence-clock.js';
 import { startPresenceCluster } from './presence-cluster.js';
 import { createPresenceRegistry } from './presence-registry.js';
-import { openPresenceSession, type PresenceCore, type PresenceSession } from './presence-session.js';
+import { openPresenceSession, type PresenceCore, type PresenceSession, type PresenceWatchers } from './presence-session.js';
 
 export interface PresenceServiceOptions {
   readonly backplane: Backplane;
@@ -33,6 +35,12 @@ export interface PresenceService {
   open(context: RequestContext, send: (frame: string) => void): PresenceSession;
   /** Answers a request for a presence URI over HTTP, or undefined for any other. */
   route(request: HttpRequest): Promise<HttpResponse> | undefined;
+  /**
+   * A committed change: where the record left the sight of a caller present at it or
+   * watching it (its read rule, or a delete), that caller's entry leaves and its
+   * subscriptions see every member leave, then nothing more.
+   */
+  observe(change: Change): void;
   /** Says goodbye to the other processes and stops the refresh. */
   close(): Promise<void>;
 }
@@ -72,6 +80,17 @@ export function createPresenceService(options: PresenceServiceOptions): Presence
     maxPerConnection: limits.maxPresencePerConnection,
     maxSubscriptions: limits.maxSubscriptions,
     reportError: options.reportError,
+    watchers: new Map() as PresenceWatchers,
+  };
+
+  const visible = (change: Change, context: RequestContext): boolean => {
+    const definition = options.resources.get(change.resource);
+    if (change.after === null || definition === undefined) return false;
+    try {
+      return matchesFilter(readScope(definition, context), change.after);
+    } catch {
+      return false;
+    }
   };
 
   async function answerHttp(request: HttpRequest, path: string): Promise<Outcome> {
@@ -99,6 +118,12 @@ export function createPresenceService(options: PresenceServiceOptions): Presence
       if (presenceTarget(request.url) === undefined) return undefined;
       const path = presencePath(request.url);
       return answerHttp(request, path).then(serialize, (error: unknown) => serialize(errorOutcome(error, path, options.reportError)));
+    },
+    observe(change) {
+      const uri = presenceUri(recordUri(change.resource, change.id));
+      const watching = core.watchers.get(uri);
+      if (watching === undefined) return;
+      for (const watcher of [...watching.values()]) if (!visible(change, watcher.context)) watcher.revoke(uri);
     },
     close: () => cluster.close(),
   };

@@ -22,7 +22,16 @@ export interface PresenceCore {
   readonly maxPerConnection: number;
   readonly maxSubscriptions: number;
   readonly reportError: (error: unknown, where: string) => void;
+  /** Sessions with an entry or a subscription at a record's presence URI, told when that record leaves their sight. */
+  readonly watchers: PresenceWatchers;
 }
+
+/** What a session registers to hear that a record it is present at, or watches, is no longer visible to it. */
+export interface PresenceWatcher {
+  readonly context: RequestContext;
+  revoke(uri: string): void;
+}
+export type PresenceWatchers = Map<string, Map<string, PresenceWatcher>>;
 
 /** One socket's presence: its entries and its presence subscriptions. */
 export interface PresenceSession {
@@ -49,7 +58,44 @@ const PROBLEM_ERRORS = (issues: ReadonlyArray<{ path: PropertyKey[]; message: st
  */
 export function openPresenceSession(core: PresenceCore, context: RequestContext, send: (frame: string) => void): PresenceSession {
   const connection = randomUUID();
-  const subscriptions = new Map<string, () => void>();
+  // A revoked subscription keeps its id (UNSUBSCRIBE still answers 204) but hears nothing more.
+  const subscriptions = new Map<string, { readonly id: RequestId; readonly uri: string; stop: () => void }>();
+  const watched = new Set<string>();
+  const watcher: PresenceWatcher = { context, revoke: (uri) => revoke(uri) };
+  const watch = (info: PresenceTargetInfo): void => {
+    if (info.collection || watched.has(info.uri)) return;
+    watched.add(info.uri);
+    const atUri = core.watchers.get(info.uri) ?? new Map<string, PresenceWatcher>();
+    core.watchers.set(info.uri, atUri);
+    atUri.set(connection, watcher);
+  };
+  const unwatch = (uri: string): void => {
+    if (!watched.delete(uri)) return;
+    const atUri = core.watchers.get(uri);
+    atUri?.delete(connection);
+    if (atUri?.size === 0) core.watchers.delete(uri);
+  };
+  const unwatchIfIdle = (uri: string): void => {
+    if (core.registry.has(connection, uri) || [...subscriptions.values()].some((subscription) => subscription.uri === uri)) return;
+    unwatch(uri);
+  };
+  /** The record left the caller's sight: its entry leaves, and its subscriptions see everyone leave and then nothing. */
+  function revoke(uri: string): void {
+    if (core.registry.has(connection, uri)) {
+      core.registry.remove(core.node, connection, uri);
+      core.cluster.withdraw(connection, uri);
+    }
+    for (const subscription of subscriptions.values()) {
+      if (subscription.uri !== uri) continue;
+      subscription.stop();
+      subscription.stop = () => {};
+      for (const member of core.registry.members(uri)) {
+        const event: PresenceEvent = { event: 'presence', subscription: subscription.id, resource: uri, op: 'leave', member };
+        send(JSON.stringify(event));
+      }
+    }
+    unwatch(uri);
+  }
   let closed = false;
   // Announcements and leaves of one socket apply in the order they were sent, though each awaits a read.
   let queue: Promise<unknown> = Promise.resolve();
@@ -82,6 +128,7 @@ export function openPresenceSession(core: PresenceCore, context: RequestContext,
     const entry = { node: core.node, connection, uri: info.uri, user: context.principal?.id ?? null, ...(name === undefined ? {} : { name }), state: parsed.data.state, data, at: Date.now() };
     core.registry.set(entry, core.clock.now());
     core.cluster.announce(entry);
+    watch(info);
     return { status: 204, headers: {} };
   }
 
@@ -91,6 +138,7 @@ export function openPresenceSession(core: PresenceCore, context: RequestContext,
       core.registry.remove(core.node, connection, info.uri);
       core.cluster.withdraw(connection, info.uri);
     }
+    unwatchIfIdle(info.uri);
     return { status: 204, headers: {} };
   }
 
@@ -108,7 +156,8 @@ export function openPresenceSession(core: PresenceCore, context: RequestContext,
       const event: PresenceEvent = { event: 'presence', subscription: id, resource: info.uri, op: presenceOp, member };
       send(JSON.stringify(event));
     });
-    subscriptions.set(String(id), stop);
+    subscriptions.set(String(id), { id, uri: info.uri, stop });
+    watch(info);
   }
 
   async function read(op: Operation): Promise<Outcome> {
@@ -142,10 +191,11 @@ export function openPresenceSession(core: PresenceCore, context: RequestContext,
     run(id, op, respond) {
       if (op.method === 'UNSUBSCRIBE') {
         const which = op.headers[HEADERS.subscription];
-        const stop = which === undefined ? undefined : subscriptions.get(which);
-        if (which === undefined || stop === undefined) return undefined;
-        stop();
+        const subscription = which === undefined ? undefined : subscriptions.get(which);
+        if (which === undefined || subscription === undefined) return undefined;
+        subscription.stop();
         subscriptions.delete(which);
+        unwatchIfIdle(subscription.uri);
         respond({ status: 204, headers: {} });
         return Promise.resolve();
       }
@@ -156,8 +206,9 @@ export function openPresenceSession(core: PresenceCore, context: RequestContext,
     close() {
       if (closed) return;
       closed = true;
-      for (const stop of subscriptions.values()) stop();
+      for (const subscription of subscriptions.values()) subscription.stop();
       subscriptions.clear();
+      for (const uri of [...watched]) unwatch(uri);
       if (core.registry.countOf(connection) > 0) {
         core.registry.remove(core.node, connection);
         core.cluster.withdraw(connection);

@@ -35,6 +35,38 @@ describe('who may see and join presence', () => {
     expect(http.status).toBe(404);
   });
 
+  it('a record that leaves a caller\'s sight takes the caller out of its presence, and its subscription sees everyone leave', async () => {
+    const syncline = await createTestSyncline();
+    await using _server = syncline;
+    const { port } = await syncline.listen(0, '127.0.0.1');
+    const note = await noteOf(syncline, 'ana');
+    await using editing = await LiveClient.connect(port, as('ana'));
+    await using watching = await LiveClient.connect(port, as('ana'));
+    await editing.request('PUT', `${note}/presence`, { body: { state: 'editing' } });
+    await watching.request('SUBSCRIBE', `${note}/presence`, { id: 7 });
+    const events = () => watching.frames.filter((frame: Frame) => frame['event'] === 'presence');
+
+    // Handed to eve: ana may no longer read it.
+    const patch = await syncline.handle({ method: 'PATCH', url: note, headers: { 'content-type': 'application/merge-patch+json', 'x-user': 'ana' }, body: json({ owner: 'eve' }) });
+    expect(patch.status).toBe(200);
+    await syncline.flush();
+    await watching.waitFor(() => events().length === 1);
+    expect(events()[0]).toMatchObject({ subscription: 7, op: 'leave', member: { user: 'ana', state: 'editing' } });
+    await using eve = await LiveClient.connect(port, as('eve'));
+    expect((await eve.request('GET', `${note}/presence`))['body']['members']).toEqual([]);
+    await eve.request('PUT', `${note}/presence`, { body: { state: 'viewing' } });
+    expect((await watching.request('GET', `${note}/presence`)).status).toBe(404);
+    expect(events()).toHaveLength(1);
+    expect((await watching.request('UNSUBSCRIBE', '/', { headers: { 'syncline-subscription': '7' } })).status).toBe(204);
+
+    // A deleted record has nobody present.
+    await syncline.handle({ method: 'DELETE', url: note, headers: { 'x-user': 'eve' } });
+    await syncline.flush();
+    await expect.poll(async () => (await eve.request('GET', `${note}/presence`)).status).toBe(404);
+    await using later = await LiveClient.connect(port, as('eve'));
+    expect((await later.request('PUT', `${note}/presence`, { body: { state: 'viewing' } })).status).toBe(404);
+  });
+
   it('a collection shows presence to whoever may query it; its members are not filtered by the read rule', async () => {
     const syncline = await createTestSyncline();
     await using _server = syncline;

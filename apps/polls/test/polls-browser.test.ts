@@ -41,8 +41,11 @@ describe.skipIf(browser === undefined)('the polls app in Chromium', () => {
       signedInContext(browser!, server.base, 'bob'),
       signedInContext(browser!, server.base, 'carol', { javaScriptEnabled: false }),
     ]);
+    // Bob watches the list of polls; Ana asks a question from the home page's navigation, with the creation form.
+    const pageB = await bob.context.newPage();
+    await pageB.goto(`${server.base}/polls`);
+    await waitForLive(pageB);
     const pageA = await ana.context.newPage();
-    // Ana asks the question from the home page's navigation, with the creation form.
     await pageA.goto(server.base);
     await pageA.getByRole('navigation', { name: 'Apps' }).getByRole('link', { name: 'Polls' }).click();
     await pageA.getByLabel('Question').fill('Which colour for the logo?');
@@ -50,9 +53,9 @@ describe.skipIf(browser === undefined)('the polls app in Chromium', () => {
     await pageA.getByRole('button', { name: 'Create poll' }).click();
     await pageA.getByRole('heading', { name: 'Which colour for the logo?' }).waitFor();
     const pollUrl = pageA.url();
-
-    const pageB = await bob.context.newPage();
-    await pageB.goto(pollUrl);
+    // The new poll shows in Bob's list without reload; he follows it.
+    await pageB.getByRole('link', { name: 'Which colour for the logo?' }).click({ timeout: LIVE_MS });
+    await pageB.waitForURL(pollUrl);
     for (const page of [pageA, pageB]) {
       await waitForLive(page);
       await markWindow(page);
@@ -87,6 +90,12 @@ describe.skipIf(browser === undefined)('the polls app in Chromium', () => {
 
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await pageA.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    // Ana deletes her poll (a plain form: 303 to the list); Bob's page says so at once, and offers no vote form.
+    await pageA.getByRole('button', { name: 'Delete poll' }).click();
+    await pageA.waitForURL(`${server.base}/polls`);
+    await pageB.getByText('This poll does not exist, or was deleted.').waitFor({ timeout: LIVE_MS });
+    expect(await pageB.getByRole('button', { name: 'Vote', exact: true }).count()).toBe(0);
     await Promise.all([ana.context.close(), bob.context.close(), carol.context.close()]);
   });
 });

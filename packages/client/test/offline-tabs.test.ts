@@ -73,4 +73,38 @@ describe('tabs sharing one replica', () => {
     expect((await request(app, 'GET', uri)).body).toMatchObject({ title: 'Oat milk', done: true });
     expect((await persistence.load()).outbox).toEqual([]);
   });
+
+  it("a write from a tab that does not send settles there when the sender merges it or holds it", async () => {
+    const { app, proxy, todo, uri } = await offlineSetUp();
+    await using _app = app;
+    await using _proxy = proxy;
+    const persistence = memoryPersistence();
+    const locks = createFakeLocks();
+    const channel = `syncline:${uuidv7()}`;
+    const first = openTab(proxy.port, persistence, locks, channel);
+    await using _first = first.client;
+    await first.client.ready;
+    const second = openTab(proxy.port, persistence, locks, channel);
+    await using _second = second.client;
+    await second.client.ready;
+    await first.client.resource(todos).get(todo.id);
+    await second.client.resource(todos).get(todo.id);
+
+    proxy.cut();
+    const merged = second.client.resource(todos).patch(todo.id, { title: 'Oat milk' });
+    await vi.waitFor(async () => expect((await persistence.load()).outbox).toHaveLength(1));
+    await request(app, 'PATCH', uri, { headers: { 'content-type': 'application/merge-patch+json' }, body: { done: true } });
+    proxy.restore();
+    // The first tab sends, meets the server's edit, merges and writes back: the second tab's call gets the result.
+    expect(await merged).toMatchObject({ title: 'Oat milk', done: true });
+    expect(second.writes()).toEqual([]);
+
+    proxy.cut();
+    const held = second.client.resource(todos).patch(todo.id, { title: 'Soy milk' });
+    await vi.waitFor(async () => expect((await persistence.load()).outbox).toHaveLength(1));
+    await request(app, 'PATCH', uri, { headers: { 'content-type': 'application/merge-patch+json' }, body: { title: 'Rice milk' } });
+    proxy.restore();
+    await expect(held).rejects.toMatchObject({ code: 'precondition-failed' });
+    await vi.waitFor(() => expect(second.client.conflicts()).toEqual([expect.objectContaining({ uri, fields: ['title'] })]));
+  });
 });

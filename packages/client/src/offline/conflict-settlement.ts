@@ -60,13 +60,13 @@ export async function settleConflict(core: ReplicaCore, input: ConflictInput): P
       for (const write of writes) core.reject(write, conflictErrorOf(conflict));
       break;
     case 'same':
-      for (const key of keys) core.outbox.settle(key, { record: server });
+      for (const write of writes) core.settle(write, { record: server });
       break;
     case 'record': {
       const first = writes[0];
       const writeBack = writeBackOf(uri, resolution.record, server, serverEtag, { order: first?.order ?? core.outbox.nextOrder(), ...(first?.policy ? { policy: first.policy } : {}) });
       core.outbox.put(writeBack);
-      core.outbox.handOn(keys, writeBack.key);
+      core.handOn(keys, writeBack.key);
       batch.putWrites.push(writeBack);
       break;
     }
@@ -75,7 +75,7 @@ export async function settleConflict(core: ReplicaCore, input: ConflictInput): P
       core.conflicts.set(uri, held);
       batch.putConflicts.push(held);
       const error = conflictErrorOf(held);
-      for (const write of writes) core.outbox.settle(write.key, { error });
+      for (const write of writes) core.settle(write, { error });
       core.events.conflict(error);
       break;
     }

@@ -74,7 +74,16 @@ export interface OfflineReplicaOptions extends BackoffOptions {
  */
 export function createOfflineReplica(options: OfflineReplicaOptions): OfflineReplica {
   const { persistence } = options.offline;
-  const core = createReplicaCore({ persistence, policy: options.offline.policy ?? 'merge', policies: options.offline.policies ?? {}, events: options.events, onCommit: () => tabs.announce({ type: 'syncline:changed' }) });
+  const core = createReplicaCore({
+    persistence,
+    policy: options.offline.policy ?? 'merge',
+    policies: options.offline.policies ?? {},
+    events: options.events,
+    onCommit: () => tabs.announce({ type: 'syncline:changed' }),
+    onSettled: (write, outcome, rejected) =>
+      tabs.announce('error' in outcome ? { type: 'syncline:refused', key: write.key, uri: write.uri, rejected, error: { code: outcome.error.code, detail: outcome.error.message } } : { type: 'syncline:settled', key: write.key, record: outcome.record }),
+    onHandedOn: (from, to) => tabs.announce({ type: 'syncline:handed-on', from, to }),
+  });
   const { outbox, store } = core;
   let loaded = false;
   const refresh = (): Promise<void> => core.serial(() => refreshFromPersistence(core));
@@ -82,7 +91,6 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
     ...options,
     core,
     reconcile: () => reconcile(core, options.transport),
-    onSettled: (key, outcome) => tabs.announce('error' in outcome ? { type: 'syncline:refused', key, error: { code: outcome.error.code, detail: outcome.error.message } } : { type: 'syncline:settled', key, record: outcome.record }),
   });
   const ready = core.serial(() => refreshFromPersistence(core, false)).then(() => {
     loaded = true;
@@ -99,8 +107,14 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
           return void refresh().then(send, () => {});
         case 'syncline:settled':
           return outbox.settle(message.key, { record: message.record });
-        case 'syncline:refused':
-          return outbox.settle(message.key, { error: errorOfMessage(message.error) });
+        case 'syncline:refused': {
+          const error = errorOfMessage(message.error);
+          outbox.settle(message.key, { error });
+          if (message.rejected) options.events.rejected({ uri: message.uri, key: message.key, error });
+          return;
+        }
+        case 'syncline:handed-on':
+          return outbox.handOn(message.from, message.to);
       }
     },
   });

@@ -29,7 +29,14 @@ export interface ReplicaCoreOptions {
   readonly events: ReplicaEvents;
   /** After every commit of writes, conflicts or settled entries (other tabs then read them again). */
   readonly onCommit?: () => void;
+  /** A write settled here (other tabs settle their callers of it; `rejected`: they emit `rejected` too). */
+  readonly onSettled?: (write: PendingWrite, outcome: WriteOutcome, rejected: boolean) => void;
+  /** Writes replaced by a write-back here (other tabs hand their callers on). */
+  readonly onHandedOn?: (from: readonly string[], to: string) => void;
 }
+
+/** How a write ended: the server's record (null: deleted), or why it will not be applied. */
+export type WriteOutcome = { readonly record: JsonRecord | null } | { readonly error: SynclineError };
 
 /**
  * The state the offline parts share: the store, the outbox, the held conflicts, and the
@@ -57,8 +64,12 @@ export interface ReplicaCore {
   serial<T>(task: () => Promise<T>): Promise<T>;
   /** Persists `batch` plus the store's current entries for `uris` (deleted ones removed). */
   commit(batch: PersistenceBatch, uris: Iterable<string>): Promise<void>;
+  /** Settles the callers of a write (in every tab). */
+  settle(write: PendingWrite, outcome: WriteOutcome): void;
   /** Settles the callers of a write that will not be applied, and tells the application. */
   reject(write: PendingWrite, error: SynclineError): void;
+  /** The callers of writes replaced by a write-back now wait for it (in every tab). */
+  handOn(from: readonly string[], to: string): void;
 }
 
 export function createReplicaCore(options: ReplicaCoreOptions): ReplicaCore {
@@ -117,9 +128,18 @@ export function createReplicaCore(options: ReplicaCoreOptions): ReplicaCore {
       await options.persistence.commit({ ...batch, putEntries, deleteEntries });
       options.onCommit?.();
     },
+    settle(write, outcome) {
+      outbox.settle(write.key, outcome);
+      options.onSettled?.(write, outcome, false);
+    },
     reject(write, error) {
       outbox.settle(write.key, { error });
+      options.onSettled?.(write, { error }, true);
       options.events.rejected({ uri: write.uri, key: write.key, error });
+    },
+    handOn(from, to) {
+      outbox.handOn(from, to);
+      options.onHandedOn?.(from, to);
     },
   };
   return core;

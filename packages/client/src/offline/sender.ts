@@ -12,8 +12,6 @@ export interface SenderOptions extends BackoffOptions {
   readonly transport: Transport;
   /** Runs reconciliation (on start and after every lost connection) before anything is sent. */
   readonly reconcile: () => Promise<void>;
-  /** Told after every write this tab settled, so other tabs follow. */
-  readonly onSettled: (key: string, outcome: { readonly record: JsonRecord | null } | { readonly error: SynclineError }) => void;
   /** Failures other than an unreachable server (a persistence that fails, a malformed answer): reported, then retried. */
   readonly onError?: ((error: unknown) => void) | undefined;
 }
@@ -43,7 +41,7 @@ type Step = { readonly kind: 'next' } | { readonly kind: 'wait'; readonly ms: nu
  * | other 4xx | dropped, rolled back, the call rejects with the reason |
  *
  * @example
- * const sender = createSender({ core, transport, reconcile, onSettled });
+ * const sender = createSender({ core, transport, reconcile });
  * sender.kick();
  */
 export function createSender(options: SenderOptions): Sender {
@@ -122,15 +120,13 @@ export function createSender(options: SenderOptions): Sender {
     core.setBase(write.uri, record, record ? (response.headers['etag'] ?? etagOfVersion(record['version'])) : null);
     core.show(write.uri);
     await core.commit({ deleteWrites: [write.key] }, [write.uri]);
-    core.outbox.settle(write.key, { record });
-    options.onSettled(write.key, { record });
+    core.settle(write, { record });
   };
   const refuse = async (write: PendingWrite, error: SynclineError): Promise<void> => {
     core.outbox.remove([write.key]);
     core.show(write.uri);
     await core.commit({ deleteWrites: [write.key] }, [write.uri]);
     core.reject(write, error);
-    options.onSettled(write.key, { error });
   };
 
   const sender: Sender = {

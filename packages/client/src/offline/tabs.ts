@@ -31,7 +31,8 @@ export interface TabCoordination {
 export type TabMessage =
   | { readonly type: 'syncline:changed' }
   | { readonly type: 'syncline:settled'; readonly key: string; readonly record: JsonRecord | null }
-  | { readonly type: 'syncline:refused'; readonly key: string; readonly error: { readonly code: string; readonly detail: string } };
+  | { readonly type: 'syncline:refused'; readonly key: string; readonly uri: string; readonly rejected: boolean; readonly error: { readonly code: string; readonly detail: string } }
+  | { readonly type: 'syncline:handed-on'; readonly from: readonly string[]; readonly to: string };
 
 export interface TabsOptions {
   /** `false`: one tab only (it sends). Undefined: the platform's, when it has both. */
@@ -104,10 +105,13 @@ function messageOf(data: unknown): TabMessage | undefined {
   if (!isRecord(data)) return undefined;
   const { type, key } = data;
   if (type === 'syncline:changed') return { type };
+  const { from, to } = data;
+  if (type === 'syncline:handed-on' && Array.isArray(from) && from.every((item) => typeof item === 'string') && typeof to === 'string') return { type, from, to };
   if (typeof key !== 'string') return undefined;
   if (type === 'syncline:settled' && (data['record'] === null || isRecord(data['record']))) return { type, key, record: data['record'] };
   const error = data['error'];
-  if (type === 'syncline:refused' && isRecord(error) && typeof error['code'] === 'string' && typeof error['detail'] === 'string') return { type, key, error: { code: error['code'], detail: error['detail'] } };
+  const uri = data['uri'];
+  if (type === 'syncline:refused' && typeof uri === 'string' && isRecord(error) && typeof error['code'] === 'string' && typeof error['detail'] === 'string') return { type, key, uri, rejected: data['rejected'] === true, error: { code: error['code'], detail: error['detail'] } };
   return undefined;
 }
 

@@ -21,6 +21,7 @@ export { createStreamSubscriptions, type StreamSubscriptions, type StreamSubscri
 export { createSseParser, type SseEvent, type SseParser } from './sse/sse-parser.js';
 export { createReplicaStore, type ReplicaEntry, type ReplicaStore, type StoreListener } from './store/replica-store.js';
 export type { LiveView } from './live/live-view.js';
+export type { Presence, PresenceChange, PresenceListener } from './presence/presence-channel.js';
 export { ConflictError } from './resource/conflict-error.js';
 export { queryString, type ListQuery, type MergePatchOf, type Page, type ResourceClient, type WriteOptions } from './resource/resource-client.js';
 export type { ConflictChoice, OfflineOptions } from './offline/offline-replica.js';

@@ -15,9 +15,10 @@ export function withSchemaDefaults(definition: ResourceDefinition, record: JsonR
   let filled: JsonRecord | undefined;
   for (const [field, schema] of Object.entries(definition.schema.shape)) {
     if (Object.hasOwn(record, field) || definition.fieldRules[field]?.hidden === true) continue;
-    // A field's default is what its schema makes of a missing value (optional fields make nothing).
-    const parsed = schema.safeParse(undefined);
-    if (parsed.success && parsed.data !== undefined) (filled ??= { ...record })[field] = parsed.data;
+    // A field's default is what its schema makes of a missing value (optional fields make
+    // nothing). Read through Standard Schema, whose `validate` is synchronous for these schemas.
+    const result = schema['~standard'].validate(undefined);
+    if (!(result instanceof Promise) && result.issues === undefined && result.value !== undefined) (filled ??= { ...record })[field] = result.value;
   }
   return filled ?? record;
 }

@@ -34,12 +34,12 @@ export async function residentBytes(pid: number): Promise<number | undefined> {
 /** Resolves after `ms` (waiting for a real process or service, never for the code under test's timing). */
 export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `check` every `everyMs` until it is true; rejects with `what` after `timeoutMs`. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000, everyMs = 50): Promise<number> {
+/** Polls `check` every `everyMs` until it is true; rejects with `what` (a function: worded at the timeout) after `timeoutMs`. */
+export async function waitUntil(check: () => boolean | Promise<boolean>, what: string | (() => string), timeoutMs = 20_000, everyMs = 50): Promise<number> {
   const started = Date.now();
   for (;;) {
     if (await check()) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await delay(everyMs);
   }
 }

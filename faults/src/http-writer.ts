@@ -11,6 +11,8 @@ export interface WriterOptions {
   readonly attemptTimeoutMs?: number;
   /** Pause between two writes. Default 0. */
   readonly pauseMs?: number;
+  /** Sends an `Idempotency-Key` per write (the same on each retry). Default true. */
+  readonly idempotencyKeys?: boolean;
 }
 
 /** What a writer saw besides its acknowledgements. */
@@ -30,6 +32,8 @@ export interface WriterFigures {
   serverErrors: string[];
   /** Writes whose earlier attempt had been applied, found by the retry's 412 and a read. */
   confirmedOnRetry: number;
+  /** Writes whose earlier attempt had been applied, answered on a retry from the saved outcome (`idempotency-replayed`). */
+  replayed: number;
   /** A retry's 412 where the record did not hold this writer's value: a write neither applied nor refused. */
   anomalies: string[];
 }
@@ -45,7 +49,8 @@ interface Attempt {
  * A client that writes without end until stopped, over HTTP, each write retried until it is
  * acknowledged, as an outbox would (a retry after a lost answer must not apply twice: creates
  * are `PUT` to a client-made id with `If-None-Match: *`, updates are `PUT` with `If-Match`, so
- * a retry of an applied write answers 412 and a read confirms it). Odd writes create a new
+ * a retry of an applied write answers 412 and a read confirms it; with an `Idempotency-Key`, the
+ * retry is answered the saved outcome instead, marked `idempotency-replayed`). Odd writes create a new
  * entry; even ones move the writer's tally entry to `n`.
  *
  * @example
@@ -54,7 +59,7 @@ interface Attempt {
  */
 export class HttpWriter {
   readonly acked: AckedWrite[] = [];
-  readonly figures: WriterFigures = { attempts: 0, networkErrors: 0, cutOff: 0, cutOffReasons: {}, refused: {}, retryAfter: 0, serverErrors: [], confirmedOnRetry: 0, anomalies: [] };
+  readonly figures: WriterFigures = { attempts: 0, networkErrors: 0, cutOff: 0, cutOffReasons: {}, refused: {}, retryAfter: 0, serverErrors: [], confirmedOnRetry: 0, replayed: 0, anomalies: [] };
   private stopped = false;
   private turn = 0;
   private readonly tallyId = uuidv7();
@@ -72,6 +77,7 @@ export class HttpWriter {
       const create = n === 0 || n % 2 === 1;
       const id = create && n > 0 ? uuidv7() : this.tallyId;
       const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (this.options.idempotencyKeys ?? true) headers['idempotency-key'] = `${this.options.name}-${this.tallyId}-${n}`;
       if (create) headers['if-none-match'] = '*';
       else headers['if-match'] = `"${this.tallyVersion ?? 0}"`;
       const version = await this.write({ method: 'PUT', uri: `/entries/${id}`, headers, body: { writer: this.options.name, n } });
@@ -109,7 +115,10 @@ export class HttpWriter {
         continue;
       }
       const text = await response.text().catch(() => '');
-      if (response.status === 200 || response.status === 201) return Number(JSON.parse(text).version);
+      if (response.status === 200 || response.status === 201) {
+        if (response.headers.get('idempotency-replayed') === 'true') this.figures.replayed++;
+        return Number((JSON.parse(text) as { version: unknown }).version);
+      }
       this.figures.refused[response.status] = (this.figures.refused[response.status] ?? 0) + 1;
       if (response.status === 503 && response.headers.get('retry-after') !== null) this.figures.retryAfter++;
       if (response.status >= 500 && response.status !== 503) this.figures.serverErrors.push(text.slice(0, 300));
@@ -122,6 +131,8 @@ export class HttpWriter {
         this.figures.anomalies.push(`${attempt.uri} n=${attempt.body.n}: 412 on retry, and the record does not hold it`);
         return undefined;
       }
+      // The same key still being answered (on another process, or a lost answer's attempt): retry.
+      if (response.status === 409 && text.includes('idempotency-key-in-flight')) continue;
       if (response.status < 500 && response.status !== 429 && response.status !== 412) {
         this.figures.anomalies.push(`${attempt.uri} n=${attempt.body.n}: answered ${response.status} ${text.slice(0, 200)}`);
         return undefined;

@@ -48,6 +48,11 @@ export class LiveSubscriber {
     return this.record.seqs.at(-1) ?? this.record.startSeq;
   }
 
+  /** A short account of its state, for a timeout's message. */
+  describe(): string {
+    return `at ${this.position}, ${this.record.resumes} resumed, ${this.record.resets} reset, closes ${this.record.closeCodes.join('/')}, ${this.connected ? 'open' : 'not open'}`;
+  }
+
   get connected(): boolean {
     return this.socket?.readyState === WebSocket.OPEN;
   }
@@ -74,7 +79,8 @@ export class LiveSubscriber {
   /** One connection: subscribes (or resumes), then handles frames until it closes; the close code, or undefined if it never opened. */
   private session(url: string): Promise<number | undefined> {
     return new Promise((resolve) => {
-      const socket = new WebSocket(`${url}/live`, [SUBPROTOCOL]);
+      // A handshake that hangs (a process frozen or killed mid-accept) is given up, as a client would.
+      const socket = new WebSocket(`${url}/live`, [SUBPROTOCOL], { handshakeTimeout: 5000 });
       this.socket = socket;
       let opened = false;
       socket.on('error', () => undefined);

@@ -68,7 +68,7 @@ export class Load {
 
   /** Waits until every subscriber is at `head`; how long it took, in ms. */
   async waitConverged(head: number, timeoutMs = 30_000): Promise<number> {
-    return waitUntil(() => this.subscribers.every((subscriber) => subscriber.position >= head), `every subscriber at position ${head} (at ${this.subscribers.map((s) => s.position).join(', ')})`, timeoutMs);
+    return waitUntil(() => this.subscribers.every((subscriber) => subscriber.position >= head), () => `every subscriber at position ${head} (${this.subscribers.map((subscriber) => subscriber.describe()).join('; ')})`, timeoutMs);
   }
 
   /** Each subscriber's count of resumed subscriptions, to pass to `waitResumed` later. */
@@ -80,19 +80,20 @@ export class Load {
   async waitResumed(counts: readonly number[], head: number, timeoutMs = 30_000): Promise<number> {
     return waitUntil(
       () => this.subscribers.every((subscriber, index) => subscriber.record.resumes > (counts[index] ?? 0) && subscriber.position >= head),
-      `every subscriber resumed and at position ${head}`,
+      () => `every subscriber resumed and at position ${head} (${this.subscribers.map((subscriber) => subscriber.describe()).join('; ')})`,
       timeoutMs,
     );
   }
 
   figures(): LoadFigures {
-    const total: LoadFigures = { attempts: 0, networkErrors: 0, cutOff: 0, cutOffReasons: {}, refused: {}, retryAfter: 0, serverErrors: [], confirmedOnRetry: 0, anomalies: [] };
+    const total: LoadFigures = { attempts: 0, networkErrors: 0, cutOff: 0, cutOffReasons: {}, refused: {}, retryAfter: 0, serverErrors: [], confirmedOnRetry: 0, replayed: 0, anomalies: [] };
     for (const { figures } of this.writers) {
       total.attempts += figures.attempts;
       total.networkErrors += figures.networkErrors;
       total.cutOff += figures.cutOff;
       total.retryAfter += figures.retryAfter;
       total.confirmedOnRetry += figures.confirmedOnRetry;
+      total.replayed += figures.replayed;
       total.serverErrors.push(...figures.serverErrors);
       total.anomalies.push(...figures.anomalies);
       for (const [status, count] of Object.entries(figures.refused)) total.refused[status] = (total.refused[status] ?? 0) + count;

@@ -28,15 +28,15 @@ describe('graceful shutdown', () => {
     try {
       await load.waitForAcks(150);
       const cutBefore = load.figures().cutOff;
-      const confirmedBefore = load.figures().confirmedOnRetry;
+      const confirmedBefore = load.figures().confirmedOnRetry + load.figures().replayed;
       a.kill('SIGTERM');
       const stoppedAt = Date.now();
       const exit = await a.exited;
       const drainMs = Date.now() - stoppedAt;
       bases = [b.base];
       const cutDuringShutdown = load.figures().cutOff - cutBefore;
-      // A cut-off write that the server had applied shows on its retry (412, and the record holds it).
-      const appliedUnanswered = load.figures().confirmedOnRetry - confirmedBefore;
+      // A cut-off write that the server had applied shows on its retry: replayed by its Idempotency-Key (or 412, and the record holds it).
+      const appliedUnanswered = load.figures().confirmedOnRetry + load.figures().replayed - confirmedBefore;
       await load.waitForAcks(load.acked().length + 100);
       await load.stopWriting();
       const head = (await storage.logBounds()).head;

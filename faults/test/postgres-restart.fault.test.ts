@@ -52,7 +52,7 @@ describe.skipIf(unavailable !== undefined)('PostgreSQL restarted under load', ()
         duplicated: verdict.duplicated,
         convergeMs,
         memoryMiB: rss === undefined ? null : Math.round(rss / 2 ** 20),
-        notes: `12 writers, 6 subscribers; converge: from the last write to every subscriber at the head; down ${upAt - downAt} ms; ${refused503} answers 503 (${figures.retryAfter} with retry-after), ${figures.serverErrors.length} answers 500, ${figures.networkErrors} unanswered; ${figures.confirmedOnRetry} confirmed applied on retry`,
+        notes: `12 writers, 6 subscribers; converge: from the last write to every subscriber at the head; down ${upAt - downAt} ms; ${refused503} answers 503 (${figures.retryAfter} with retry-after), ${figures.serverErrors.length} answers 500, ${figures.networkErrors} unanswered; ${figures.replayed + figures.confirmedOnRetry} applied before their answer was lost (answered on retry: ${figures.replayed} replayed by Idempotency-Key, ${figures.confirmedOnRetry} by 412 and a read)`,
       });
       expect(verdict.violations).toEqual([]);
       expect(figures.anomalies).toEqual([]);

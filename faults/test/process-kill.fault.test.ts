@@ -52,7 +52,7 @@ async function killUnderLoad(name: string, databaseUrl: string, schema?: string)
       duplicated: verdict.duplicated,
       convergeMs: resumedMs,
       memoryMiB: rss === undefined ? null : Math.round(rss / 2 ** 20),
-      notes: `16 writers, 8 subscribers; ${figures.networkErrors} attempts unanswered, ${figures.confirmedOnRetry} confirmed applied on retry; ${load.subscribers.reduce((sum, s) => sum + s.record.resumes, 0)} resumes`,
+      notes: `16 writers, 8 subscribers; ${figures.networkErrors} attempts unanswered, ${figures.replayed + figures.confirmedOnRetry} applied before their answer was lost (answered on retry: ${figures.replayed} replayed by Idempotency-Key, ${figures.confirmedOnRetry} by 412 and a read); ${load.subscribers.reduce((sum, s) => sum + s.record.resumes, 0)} resumes`,
     });
     expect(verdict.violations).toEqual([]);
     expect(figures.anomalies).toEqual([]);

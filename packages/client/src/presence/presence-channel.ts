@@ -1,5 +1,5 @@
-import type { PresenceData, PresenceEvent, PresenceMember, PresenceOp } from '@syncline/protocol';
-import { expectSuccess, isRecord } from '../requests/answers.js';
+import { presenceSetSchema, SynclineError, type PresenceData, type PresenceEvent, type PresenceMember, type PresenceOp } from '@syncline/protocol';
+import { expectSuccess } from '../requests/answers.js';
 import type { RequestTracker } from '../requests/request-tracker.js';
 
 /** What a presence listener is told: the members now, and the change that made them (absent for a fresh list). */
@@ -88,8 +88,9 @@ export function createPresenceChannel(uri: string, tracker: RequestTracker, next
       onResponse(response) {
         if (subscription !== id) return;
         try {
-          const body = expectSuccess(response).body;
-          members = isRecord(body) && Array.isArray(body['members']) ? (body['members'] as PresenceMember[]) : [];
+          const set = presenceSetSchema.safeParse(expectSuccess(response).body);
+          if (!set.success) throw new SynclineError('internal', { detail: `Expected {"members": [...]} in the answer to SUBSCRIBE ${uri}.` });
+          members = set.data.members;
           notify();
         } catch (error) {
           subscription = undefined;

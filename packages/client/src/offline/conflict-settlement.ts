@@ -90,7 +90,12 @@ function settledByServer(resolution: ConflictResolution, server: JsonRecord | nu
   return sameRecord(resolution.record, server) ? { use: 'same' } : resolution;
 }
 
-/** Equal records apart from their system fields (null equals only null). */
+/**
+ * Equal records apart from their system fields (null equals only null).
+ *
+ * @example
+ * sameRecord({ id: '1', version: 3, title: 'Milk' }, { id: '1', version: 4, title: 'Milk' }); // true
+ */
 export function sameRecord(a: JsonRecord | null, b: JsonRecord | null): boolean {
   if (a === null || b === null) return a === b;
   return jsonEqual(withoutSystemFields(a), withoutSystemFields(b));

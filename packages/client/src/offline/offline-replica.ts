@@ -191,6 +191,7 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
     close() {
       sender.stop();
       tabs.close();
+      outbox.abandon(new SynclineError('unavailable', { detail: 'The client is closed; its pending writes stay in the outbox, and the next client on this persistence sends them.' }));
     },
   };
   return replica;

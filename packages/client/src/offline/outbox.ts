@@ -34,6 +34,8 @@ export interface Outbox extends OutboxView {
   settle(key: string, outcome: { readonly record: JsonRecord | null } | { readonly error: Error }): void;
   /** Moves the callers waiting on `from` to `to`. */
   handOn(from: readonly string[], to: string): void;
+  /** Rejects every caller still waiting (the client closed; the writes stay persisted). */
+  abandon(error: Error): void;
 }
 
 interface Waiter {
@@ -41,6 +43,14 @@ interface Waiter {
   reject(error: Error): void;
 }
 
+/**
+ * Creates an empty outbox (the replica fills it from persistence).
+ *
+ * @example
+ * const outbox = createOutbox();
+ * const settled = outbox.wait(write.key);
+ * outbox.put(write);
+ */
 export function createOutbox(): Outbox {
   let writes: PendingWrite[] = [];
   let lastOrder = 0;
@@ -95,6 +105,11 @@ export function createOutbox(): Outbox {
       const moved = from.flatMap((key) => waiters.get(key) ?? []);
       for (const key of from) waiters.delete(key);
       if (moved.length > 0) waiters.set(to, [...(waiters.get(to) ?? []), ...moved]);
+    },
+    abandon(error) {
+      const waiting = [...waiters.values()].flat();
+      waiters.clear();
+      for (const waiter of waiting) waiter.reject(error);
     },
   };
 }

@@ -53,7 +53,12 @@ export function heldView(held: HeldConflict): JsonRecord | null {
   return mergeAgainstDelete(held.base, held.local, held.server).merged;
 }
 
-/** The record without `id`, `version`, `createdAt`, `updatedAt` (the server owns them). */
+/**
+ * The record without `id`, `version`, `createdAt`, `updatedAt` (the server owns them).
+ *
+ * @example
+ * withoutSystemFields({ id: '1', version: 3, title: 'Milk' }); // { title: 'Milk' }
+ */
 export function withoutSystemFields(record: JsonRecord): JsonRecord {
   const rest: JsonRecord = { ...record };
   for (const field of SYSTEM_FIELDS) delete rest[field];
@@ -66,7 +71,12 @@ function systemFieldsOf(record: JsonRecord): JsonRecord {
   return system;
 }
 
-/** The record id a URI ends with: `/todos/0193…` → `0193…`. */
+/**
+ * The record id a URI ends with.
+ *
+ * @example
+ * idOf('/todos/0193b1c2'); // '0193b1c2'
+ */
 export function idOf(uri: string): string {
   return decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
 }

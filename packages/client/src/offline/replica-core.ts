@@ -72,6 +72,12 @@ export interface ReplicaCore {
   handOn(from: readonly string[], to: string): void;
 }
 
+/**
+ * Creates the shared state, with a store whose pushed changes are rebased under pending writes.
+ *
+ * @example
+ * const core = createReplicaCore({ persistence: memoryPersistence(), policy: 'merge', policies: {}, events });
+ */
 export function createReplicaCore(options: ReplicaCoreOptions): ReplicaCore {
   const outbox = createOutbox();
   const conflicts = new Map<string, HeldConflict>();
@@ -145,7 +151,12 @@ export function createReplicaCore(options: ReplicaCoreOptions): ReplicaCore {
   return core;
 }
 
-/** The error a held or overruled write rejects with: both versions, as a 412 would. */
+/**
+ * The error a held or overruled write rejects with: both versions, as a 412 would.
+ *
+ * @example
+ * conflictErrorOf(held).server; // the server's version, or null when it was deleted there
+ */
 export function conflictErrorOf(held: Pick<HeldConflict, 'uri' | 'local' | 'server' | 'serverEtag'>): ConflictError {
   return new ConflictError({ uri: held.uri, local: held.local, server: held.server, serverEtag: held.serverEtag });
 }

@@ -115,7 +115,12 @@ function messageOf(data: unknown): TabMessage | undefined {
   return undefined;
 }
 
-/** The error a refusal announced by another tab stands for. */
+/**
+ * The error a refusal announced by another tab stands for.
+ *
+ * @example
+ * errorOfMessage({ code: 'validation-failed', detail: 'title: too short' }).status; // 422
+ */
 export function errorOfMessage(error: { readonly code: string; readonly detail: string }): SynclineError {
   return new SynclineError(isErrorCode(error.code) ? error.code : 'internal', { detail: error.detail });
 }

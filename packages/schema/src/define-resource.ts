@@ -225,6 +225,8 @@ export function defineResource<
   }
   for (const name of Object.keys(options.actions ?? {})) {
     if (!ACTION_NAME_PATTERN.test(name)) throw new TypeError(`Resource "${options.name}": action name "${name}" must match ${ACTION_NAME_PATTERN}`);
+    // `<uri>/presence` is where a record's or collection's presence lives (protocol §11).
+    if (name === 'presence') throw new TypeError(`Resource "${options.name}": "presence" is reserved for presence, not an action name`);
   }
   // Inherited fields are the server's to set.
   for (const reference of Object.values(references)) {

@@ -35,6 +35,7 @@ describe('defineAction', () => {
 
   it('refuses an action name that is not a URI segment', () => {
     expect(() => defineResource({ name: 'x', schema: z.object({}), actions: { 'Not Ok': defineAction({ input: z.object({}), handler: () => undefined }) } })).toThrow(TypeError);
+    expect(() => defineResource({ name: 'x', schema: z.object({}), actions: { presence: defineAction({ input: z.object({}), handler: () => undefined }) } })).toThrow(/reserved for presence/);
   });
 
   it('infers input, result and names for clients', () => {

@@ -57,12 +57,22 @@ export function moveVote(choices: readonly Choice[], previous: string | undefine
   });
 }
 
-/** Whether two lists of choices are the same answers with the same counts. */
+/**
+ * Whether two lists of choices are the same answers with the same counts.
+ *
+ * @example
+ * sameChoices(poll.choices, next.choices); // false when a count or a text changed
+ */
 export function sameChoices(a: readonly Choice[], b: readonly Choice[]): boolean {
   return a.length === b.length && a.every((choice, i) => choice.id === b[i]?.id && choice.text === b[i]?.text && choice.votes === b[i]?.votes);
 }
 
-/** The answers typed one per line in the page's form: blank lines dropped, each trimmed. */
+/**
+ * The answers typed one per line in the page's form: blank lines dropped, each trimmed.
+ *
+ * @example
+ * choicesFromLines('Red\r\n\r\n Blue '); // ['Red', 'Blue']
+ */
 export function choicesFromLines(text: string): string[] {
   return text
     .split(/\r?\n/)

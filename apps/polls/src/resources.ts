@@ -12,10 +12,22 @@ import { choicesSchema, moveVote, sameChoices } from './poll-choices.js';
  * results; who voted for what is a `votes` record the server alone reads and writes.
  */
 
-/** The id of the `votes` record of one user on one poll. */
+/**
+ * The id of the `votes` record of one user on one poll (`~` joins them: it is in neither a
+ * poll's id nor a username, and is a valid id character).
+ *
+ * @example
+ * voteId('0190b2c4-…', 'ana'); // '0190b2c4-…~ana'
+ */
 export const voteId = (poll: string, user: string): string => `${poll}~${user}`;
 
-/** One user's vote on one poll. Internal: no URI reaches it; only the `vote` action writes it. */
+/**
+ * One user's vote on one poll. Internal: no URI reaches it; only the `vote` action writes it
+ * (and the server's own reads, such as the poll page's "your vote", read it).
+ *
+ * @example
+ * await tx.put(votes, voteId(poll.id, 'ana'), { poll: poll.id, user: 'ana', choice: '2' });
+ */
 export const votes = defineResource({
   name: 'votes',
   schema: z.object({
@@ -36,6 +48,13 @@ const signedInUser = (ctx: RequestContext): string => {
   return user;
 };
 
+/**
+ * Polls: a question, its answers with their counts, and who asked it.
+ *
+ * @example
+ * const poll = await client.resource(polls).create({ question: 'Tea or coffee?', choices: ['Tea', 'Coffee'] });
+ * await client.resource(polls).action('vote', poll.id, { choice: poll.choices[0]!.id });
+ */
 export const polls = defineResource({
   name: 'polls',
   schema: z.object({
@@ -55,6 +74,7 @@ export const polls = defineResource({
     delete: (ctx, current) => ctx.principal?.id === current.owner,
   },
   hooks: {
+    // Every poll starts at zero, whatever counts a client sent with stored-shape choices.
     beforeCreate: (ctx, data) => ({ ...data, owner: ctx.principal?.id ?? '', choices: data.choices.map((choice) => ({ ...choice, votes: 0 })) }),
   },
   indexes: [['createdAt']],
@@ -62,8 +82,9 @@ export const polls = defineResource({
     /**
      * `POST /polls/<id>/vote` with `{"choice": "<choice id>"}`: the caller's one vote on the
      * poll; voting again moves it, the same choice again changes nothing. The poll's counts
-     * and the caller's `votes` record change in one transaction, which the server runs one
-     * writer at a time, so the counts stay exact. Answers the poll after the vote.
+     * and the caller's `votes` record change in one transaction, read and written in it (a
+     * vote that lost a race with another writer is re-run from a fresh read), so the counts
+     * stay exact. Answers the poll after the vote.
      */
     vote: defineAction({
       input: z.object({ choice: z.string().min(1).max(32) }),

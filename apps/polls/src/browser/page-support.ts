@@ -1,6 +1,11 @@
 import type { ConnectionState, SynclineClient } from '@syncline/client';
 
-/** The words a user sees for each connection state (checked exhaustively). */
+/**
+ * The words a user sees for each connection state (checked exhaustively).
+ *
+ * @example
+ * statusText({ kind: 'open' }); // 'Live'
+ */
 export function statusText(state: ConnectionState): string {
   switch (state.kind) {
     case 'open':
@@ -50,7 +55,12 @@ export function showNotice(message: string): void {
   region.append(paragraph);
 }
 
-/** Replaces an element's markup when it changed (a live render of unchanged data touches nothing). */
+/**
+ * Replaces an element's markup when it changed (a live render of unchanged data touches nothing).
+ *
+ * @example
+ * patchHtml(document.getElementById('results')!, renderResults(poll).value);
+ */
 export function patchHtml(container: Element, markup: string): void {
   if (container.innerHTML !== markup) container.innerHTML = markup;
 }

@@ -4,7 +4,12 @@ import { SynclineError } from '@syncline/protocol';
 import type { RequestContext } from '@syncline/schema';
 import { checkCrossSiteRequest, negotiate, type Authenticator } from '@syncline/server';
 
-/** Node's request headers as the server's context factory takes them: lower-case names, one string each. */
+/**
+ * Node's request headers as the server's context factory takes them: lower-case names, one string each.
+ *
+ * @example
+ * headersOf(req)['cookie']; // 'syncline_session=…'
+ */
 export function headersOf(req: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -13,10 +18,15 @@ export function headersOf(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-/** Whether the request came over TLS. */
+/** Whether the request came over TLS (`isSecure(req)`). */
 export const isSecure = (req: IncomingMessage): boolean => (req.socket as Partial<TLSSocket>).encrypted === true;
 
-/** Who is calling: the signed-in user of the request's session cookie (or bearer token), as the JSON API finds them. */
+/**
+ * Who is calling: the signed-in user of the request's session cookie (or bearer token), as the JSON API finds them.
+ *
+ * @example
+ * (await contextOf(auth, req)).principal?.id; // 'ana'
+ */
 export function contextOf(auth: Authenticator, req: IncomingMessage): Promise<RequestContext> {
   return Promise.resolve(auth.context({ transport: 'http', headers: headersOf(req), remoteAddress: req.socket.remoteAddress }));
 }
@@ -24,6 +34,9 @@ export function contextOf(auth: Authenticator, req: IncomingMessage): Promise<Re
 /**
  * Whether a form post comes from a page of another site, by the server's own policy (the
  * same check as its JSON API's); the form's CSRF token is checked as well, after this.
+ *
+ * @example
+ * isCrossSite(req, []); // true for a post from https://evil.example carrying the session cookie
  */
 export function isCrossSite(req: IncomingMessage, origins: readonly string[] | undefined): boolean {
   try {
@@ -35,15 +48,25 @@ export function isCrossSite(req: IncomingMessage, origins: readonly string[] | u
   }
 }
 
-/** Whether `Accept` prefers `text/html` to JSON (no `Accept`, `*\/*` and ties stay JSON, for programs). */
+/**
+ * Whether `Accept` prefers `text/html` to JSON (no `Accept`, `*\/*` and ties stay JSON, for programs).
+ *
+ * @example
+ * prefersHtml('text/html,*\/*;q=0.8'); // true
+ */
 export const prefersHtml = (accept: string | undefined): boolean => negotiate(accept, ['application/json', 'text/html']) === 'text/html';
 
-/** Whether the body is a posted HTML form. */
+/** Whether the body is a posted HTML form (`isForm(req)`). */
 export const isForm = (req: IncomingMessage): boolean => req.headers['content-type']?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
 
 const MAX_FORM_BYTES = 64 * 1024;
 
-/** Reads a posted form; more than 64 KiB is refused (`payload-too-large`, 413). */
+/**
+ * Reads a posted form; more than 64 KiB is refused (`payload-too-large`, 413).
+ *
+ * @example
+ * (await readForm(req)).get('choice'); // '2'
+ */
 export function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new Promise((resolve, reject) => {
     let text = '';
@@ -57,13 +80,23 @@ export function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   });
 }
 
-/** Answers with a body of this type. */
+/**
+ * Answers with a body of this type.
+ *
+ * @example
+ * send(res, 404, 'text/plain; charset=utf-8', 'Not found');
+ */
 export function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': type, 'content-length': String(Buffer.byteLength(body)), ...headers });
   res.end(body);
 }
 
-/** 303: the browser follows with a GET, so reloading never re-posts the form (RFC 9110 §15.4.4). */
+/**
+ * 303: the browser follows with a GET, so reloading never re-posts the form (RFC 9110 §15.4.4).
+ *
+ * @example
+ * redirect(res, '/polls/42');
+ */
 export function redirect(res: ServerResponse, location: string): void {
   res.writeHead(303, { location, 'content-length': '0', 'cache-control': 'no-store' });
   res.end();

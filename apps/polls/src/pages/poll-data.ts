@@ -11,7 +11,12 @@ export interface Caller {
   readonly context: RequestContext;
 }
 
-/** Runs one operation through Syncline's pipeline as the caller, exactly as their HTTP request would. */
+/**
+ * Runs one operation through Syncline's pipeline as the caller, exactly as their HTTP request would.
+ *
+ * @example
+ * const outcome = await run(caller, 'POST', '/polls/42/vote', { choice: '1' });
+ */
 export function run({ syncline, context }: Caller, method: 'GET' | 'POST' | 'DELETE', uri: string, body?: unknown): Promise<Outcome> {
   const headers: Record<string, string> = { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
   return syncline.execute({ method, uri, headers, body, context });
@@ -41,7 +46,12 @@ export async function readPolls(caller: Caller): Promise<{ polls: PollRecord[]; 
   return { polls, seq };
 }
 
-/** One poll and the position it was read at; `poll` is undefined when there is none. */
+/**
+ * One poll and the position it was read at; `poll` is undefined when there is none (or the caller may not read it).
+ *
+ * @example
+ * const { poll, seq } = await readPoll(caller, '42');
+ */
 export async function readPoll(caller: Caller, id: string): Promise<{ poll: PollRecord | undefined; seq: number }> {
   const outcome = await run(caller, 'GET', `/polls/${encodeURIComponent(id)}`);
   return { poll: outcome.status === 200 ? (outcome.body as PollRecord) : undefined, seq: seqOf(outcome) };
@@ -50,6 +60,9 @@ export async function readPoll(caller: Caller, id: string): Promise<{ poll: Poll
 /**
  * The choice the caller voted for on a poll, if any. Votes are internal records, so this is
  * the server's own read (its `internal` context), of the caller's own vote only.
+ *
+ * @example
+ * await readOwnVote(caller, '42'); // '2', or undefined before they voted
  */
 export async function readOwnVote(caller: Caller, pollId: string): Promise<string | undefined> {
   const user = caller.context.principal?.id;

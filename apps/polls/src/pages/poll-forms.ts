@@ -22,7 +22,12 @@ interface Problem {
 
 const FIELD_NAMES: Readonly<Record<string, string>> = { question: 'Question', choices: 'Choices', choice: 'Your vote' };
 
-/** What a refused write says to the user: each field's problem, or the problem's detail. */
+/**
+ * What a refused write says to the user: each field's problem, or the problem's detail.
+ *
+ * @example
+ * refusalMessage(outcome); // 'Choices: Too small: expected array to have >=2 items.'
+ */
 export function refusalMessage(outcome: Outcome): string {
   const problem = (outcome.body ?? {}) as Problem;
   const fields = (problem.errors ?? []).map((error) => `${FIELD_NAMES[String(error.path[0])] ?? String(error.path[0] ?? 'Form')}: ${error.message}.`);
@@ -50,6 +55,9 @@ export async function createPollFromForm(caller: Caller, form: FormFields): Prom
 /**
  * Runs the poll's `vote` action for the vote form (`choice`, a choice id): 303 back to the
  * results, or the poll's page again with the problem (no answer chosen: 422).
+ *
+ * @example
+ * await voteFromForm(caller, '42', new URLSearchParams('choice=2')); // { kind: 'redirect', location: '/polls/42' }
  */
 export async function voteFromForm(caller: Caller, pollId: string, form: FormFields): Promise<FormResult> {
   const choice = form.get('choice');
@@ -59,7 +67,12 @@ export async function voteFromForm(caller: Caller, pollId: string, form: FormFie
   return { kind: 'refused', status: outcome.status, message: refusalMessage(outcome), page: outcome.status === 404 ? POLLS_PATH : pollPath(pollId) };
 }
 
-/** Deletes a poll (its owner's form): 303 to every poll's page. */
+/**
+ * Deletes a poll (its owner's form): 303 to every poll's page.
+ *
+ * @example
+ * await deletePollFromForm(caller, '42'); // { kind: 'redirect', location: '/polls' }
+ */
 export async function deletePollFromForm(caller: Caller, pollId: string): Promise<FormResult> {
   const outcome = await run(caller, 'DELETE', pollPath(pollId));
   if (outcome.status === 204 || outcome.status === 404) return { kind: 'redirect', location: POLLS_PATH };

@@ -7,9 +7,19 @@ export const POLLS_SCRIPT_PATH = '/assets/polls.js';
 /** The stylesheet of the poll pages (the bar chart). */
 export const POLLS_STYLESHEET_PATH = '/assets/polls.css';
 
-/** A poll's page and resource URL. */
+/**
+ * A poll's page and resource URL.
+ *
+ * @example
+ * pollPath('42'); // '/polls/42'
+ */
 export const pollPath = (id: string): string => `${POLLS_PATH}/${encodeURIComponent(id)}`;
-/** Where a poll's vote form posts: its `vote` action. */
+/**
+ * Where a poll's vote form posts: its `vote` action.
+ *
+ * @example
+ * votePath('42'); // '/polls/42/vote'
+ */
 export const votePath = (id: string): string => `${pollPath(id)}/vote`;
 
 /** A URL of the polls resource: the collection, a poll, or an action of a poll. */

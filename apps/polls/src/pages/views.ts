@@ -23,13 +23,28 @@ export interface Viewer {
 /** What the user typed, by field name, shown again when a form was refused. */
 export type FormValues = Readonly<Record<string, string>>;
 
-/** The hidden CSRF field of every form. */
+/**
+ * The hidden CSRF field of every form.
+ *
+ * @example
+ * html`<form method="post">${csrfField(viewer.csrf)}…</form>`;
+ */
 export const csrfField = (csrf: string): SafeHtml => html`<input type="hidden" name="_csrf" value="${csrf}">`;
 
-/** Every vote of a poll. */
+/**
+ * Every vote of a poll.
+ *
+ * @example
+ * totalVotes({ choices: [{ id: '1', text: 'Tea', votes: 2 }] }); // 2
+ */
 export const totalVotes = (poll: Pick<PollItem, 'choices'>): number => poll.choices.reduce((sum, choice) => sum + choice.votes, 0);
 
-/** "1 vote", "3 votes". */
+/**
+ * A count of votes in words.
+ *
+ * @example
+ * votesText(1); // '1 vote'
+ */
 export const votesText = (count: number): string => `${count} ${count === 1 ? 'vote' : 'votes'}`;
 
 /**
@@ -45,7 +60,12 @@ export function renderPollLinks(polls: readonly PollItem[]): SafeHtml {
   return html`${polls.map((poll) => html`<li><a href="${pollPath(poll.id)}">${poll.question}</a> <small>asked by ${poll.owner} · ${votesText(totalVotes(poll))}</small></li>`)}`;
 }
 
-/** A bar's width: its share of the votes, to one decimal (0 when nobody voted yet). */
+/**
+ * A bar's width: its share of the votes, in percent to one decimal (0 when nobody voted yet).
+ *
+ * @example
+ * sharePercent(2, 3); // '66.7'
+ */
 export function sharePercent(votes: number, total: number): string {
   return total === 0 ? '0' : ((votes / total) * 100).toFixed(1);
 }
@@ -91,7 +111,12 @@ export function renderVoteForm(poll: PollItem, viewer: Viewer, chosen: string | 
 </form>`;
 }
 
-/** The owner's delete form (only the owner may delete a poll). */
+/**
+ * The owner's delete form (only the owner may delete a poll); nothing for anyone else.
+ *
+ * @example
+ * renderOwnerActions(poll, { user: poll.owner, csrf });
+ */
 export function renderOwnerActions(poll: PollItem, viewer: Viewer): SafeHtml {
   if (poll.owner !== viewer.user) return html``;
   return html`<form method="post" action="${pollPath(poll.id)}" class="inline">
@@ -101,5 +126,10 @@ export function renderOwnerActions(poll: PollItem, viewer: Viewer): SafeHtml {
 </form>`;
 }
 
-/** What shows instead of a poll that is gone (deleted by its owner, maybe in another browser). */
+/**
+ * What shows instead of a poll that is gone (deleted by its owner, maybe in another browser).
+ *
+ * @example
+ * patchHtml(results, renderDeletedPoll().value);
+ */
 export const renderDeletedPoll = (): SafeHtml => html`<p class="notice">This poll does not exist, or was deleted. <a href="/polls">Back to all polls</a></p>`;

@@ -33,7 +33,7 @@ type Step = { readonly kind: 'next' } | { readonly kind: 'wait'; readonly ms: nu
  *
  * | answer | what happens |
  * |---|---|
- * | 2xx (a replay too) | removed from the outbox; the server's version becomes the base |
+ * | 2xx (a replay too) | removed from the outbox; the server's version becomes the base (after a replay, read again) |
  * | no answer (network, timeout, socket closed), 401 | kept; reconcile and retry after reconnecting |
  * | 429, 409 key in flight, 5xx | kept; retried after `Retry-After` or a backoff |
  * | 412 | conflict: the current version is read and the policy settles it |
@@ -91,7 +91,12 @@ export function createSender(options: SenderOptions): Sender {
     } catch {
       return { kind: 'offline' };
     }
-    if (response.status < 300) return core.serial(() => acknowledge(write, response)).then(() => ({ kind: 'next' }));
+    if (response.status < 300) {
+      await core.serial(() => acknowledge(write, response));
+      // A replayed answer is as old as the first attempt: the record may have moved since.
+      if (response.headers['idempotency-replayed'] === 'true') await refetch(write.uri);
+      return { kind: 'next' };
+    }
     if (response.status === 401) return { kind: 'offline' };
     if (response.status === 429 || response.status === 409 && problemCode(response) === 'idempotency-key-in-flight' || response.status >= 500) {
       return { kind: 'wait', ms: retryAfter(response) ?? backoffDelay(++failures + 1, options) };
@@ -113,6 +118,13 @@ export function createSender(options: SenderOptions): Sender {
     const serverEtag = server ? (current.headers['etag'] ?? etagOfVersion(server['version'])) : null;
     await core.serial(() => settleConflict(core, { uri: write.uri, base: write.base ?? null, server, serverEtag }));
     return { kind: 'next' };
+  };
+  const refetch = async (uri: string): Promise<void> => {
+    const current = await transport.request({ method: 'GET', resource: uri }).catch(() => undefined);
+    if (current?.status === 404) core.setBase(uri, null, null);
+    else if (current?.status === 200 && isRecord(current.body)) core.setBase(uri, current.body, current.headers['etag'] ?? etagOfVersion(current.body['version']));
+    else return;
+    await core.serial(() => core.commit({}, [uri]));
   };
   const acknowledge = async (write: PendingWrite, response: IncomingResponse): Promise<void> => {
     const record = isRecord(response.body) && write.method !== 'DELETE' ? response.body : null;

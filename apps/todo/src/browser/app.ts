@@ -1,12 +1,14 @@
 import { ConflictError, createClient, type LiveView } from '@syncline/client';
 import { PAGE_DATA_ID, type PageRecords } from '../pages/layout.js';
-import { formMethod, parseFormAction, signInPath } from '../pages/routes.js';
+import { formMethod, listPath, parseFormAction, signInPath } from '../pages/routes.js';
 import { renderDeletedList, renderListHeader, renderListLinks, renderTodoItems, type Viewer } from '../pages/views.js';
 import { lists, todos } from '../resources.js';
 import { sortByOrder } from '../todo-order.js';
 import { showConnectionState } from './connection-status.js';
 import { patchHtml, showNotice } from './dom-patch.js';
 import { runFormAction } from './form-runner.js';
+import { startListPresence } from './presence-ui.js';
+import { createTitleEditor } from './title-editor.js';
 
 // The page works without this script (forms post to the server). With it, the page opens
 // live queries, re-renders from them with the same views the server used, and runs the
@@ -92,6 +94,22 @@ const element = (id: string): Element | null => document.getElementById(id);
 // are the wire records of those reads (views.ts types only the fields the views use).
 const from = <T>(initial: readonly object[] | undefined): { from: number; initial: readonly T[] } | undefined =>
   loaded && initial ? { from: loaded.seq, initial: initial as readonly T[] } : undefined;
+
+// A list page announces who views it and whose title field is open (presence-ui.ts); its
+// todos are rendered through the in-place title editor, which keeps an open field (title-editor.ts).
+const todosBox = element('todos');
+const listHeader = element('list-header');
+const listPresence = listId === undefined || todosBox === null || listHeader === null ? undefined
+  : startListPresence({ client, listUri: listPath(listId), user: viewer.user, todos: todosBox, after: listHeader, onError: (error) => console.warn('[presence]', error) });
+const titleEditor = todosBox === null ? undefined : createTitleEditor({
+  container: todosBox,
+  save: (todoId, title) => todosApi.patch(todoId, { title }),
+  onEditing: (todoId) => listPresence?.editing(todoId),
+  afterRender: () => listPresence?.apply(),
+  // Conflicts were shown by the client's 'conflict' event.
+  onError: (error) => (unauthenticated(error) ? signInAgain() : error instanceof ConflictError ? undefined : showNotice(error instanceof Error ? error.message : String(error))),
+});
+
 follow(listsApi.liveQuery({ order: 'createdAt' }, from(loaded?.records.lists)), (all) => {
   const linksBox = element('lists');
   if (linksBox) patchHtml(linksBox, renderListLinks(all, listId, viewer.user).value);
@@ -101,13 +119,13 @@ follow(listsApi.liveQuery({ order: 'createdAt' }, from(loaded?.records.lists)), 
   // Gone: deleted, or no longer shared with this user (it left their live query).
   patchHtml(header, (list ? renderListHeader(list, viewer) : renderDeletedList()).value);
   if (list === undefined) element('new-todo-form')?.remove();
+  if (list === undefined) listPresence?.stop();
 });
 
 const listTodos = listId === undefined ? undefined : todosApi.liveQuery({ list: listId, order: 'order' }, from(loaded?.records.todos));
 if (listTodos) {
   follow(listTodos, (items) => {
-    const box = element('todos');
-    if (box) patchHtml(box, renderTodoItems(sortByOrder(items), viewer).value);
+    titleEditor?.render(renderTodoItems(sortByOrder(items), viewer).value);
   });
 }
 

@@ -43,5 +43,15 @@ section.sharing { margin: 1rem 0; }
 section.sharing h2 { font-size: 1rem; margin: 0 0 .3rem; }
 ul.members { list-style: none; padding: 0; }
 ul.members li { display: flex; gap: .6rem; align-items: center; }
+html:not(.js) .js-only { display: none; }
+.js li.todo .toggle { flex: 0 0 auto; }
+.js li.todo .toggle label { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+.title-slot { flex: 1 1 12rem; display: flex; flex-wrap: wrap; gap: .3rem .6rem; align-items: center; }
+button.title { background: none; border: 1px solid transparent; border-radius: .3rem; padding: .25rem .35rem; text-align: left; cursor: text; }
+button.title:hover { border-color: #ccc; }
+li.todo.done button.title { text-decoration: line-through; color: #777; }
+input.title-field { flex: 1 1 10rem; }
+.editing-by { font-size: .85rem; color: #6b4500; background: #fbefd2; padding: .1rem .55rem; border-radius: 1rem; }
+p.viewers { color: #555; font-size: .9rem; margin: .2rem 0 .6rem; }
 @media (max-width: 40rem) { body { grid-template-columns: 1fr; } }
 `;

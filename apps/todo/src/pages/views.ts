@@ -125,6 +125,7 @@ function renderTodo(todo: TodoItem, index: number, count: number, csrf: string, 
     <label for="${done}">${todo.title}</label>
     <button class="js-hidden" aria-label="Save done state of ${todo.title}">Save</button>
   </form>
+  <span class="title-slot js-only"><button type="button" class="title" id="edit-${todo.id}" data-edit-title="${todo.id}" aria-label="Edit ${todo.title}">${todo.title}</button></span>
   <form method="post" action="${todoPath(todo.id)}" class="edit">
     ${token}
     <input type="hidden" name="_method" value="PATCH">

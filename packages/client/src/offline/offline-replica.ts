@@ -104,7 +104,7 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
     onMessage(message) {
       switch (message.type) {
         case 'syncline:changed':
-          return void refresh().then(send, () => {});
+          return void refresh().then(send, (error: unknown) => options.onError?.(error));
         case 'syncline:settled':
           return outbox.settle(message.key, { record: message.record });
         case 'syncline:refused': {
@@ -122,7 +122,7 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
   const unsaved = new Set<string>();
   store.subscribe((uri) => {
     if (!loaded) return;
-    if (unsaved.size === 0) queueMicrotask(() => void core.serial(() => flush()).catch(() => {}));
+    if (unsaved.size === 0) queueMicrotask(() => void core.serial(() => flush()).catch((error: unknown) => options.onError?.(error)));
     unsaved.add(uri);
   });
   const flush = async (): Promise<void> => {

@@ -116,10 +116,17 @@ export function createResourceClient<D extends ResourceDefinition>(definition: D
   const queued = (request: OfflineWriteRequest, options: WriteOptions | undefined): Promise<JsonRecord | null> | undefined =>
     context.offline?.write(options?.conflict === undefined ? request : { ...request, policy: options.conflict });
   const mergePatch = { 'content-type': 'application/merge-patch+json' };
-  // The schema's defaults, so an optimistic record matches the queries the server's would.
+  // The schema's defaults, so an optimistic record matches the queries the server's would;
+  // only for fields the client writes: a server-set one (hidden, `write: false`, inherited
+  // through a reference) sent even at its default is refused with 403.
+  const clientWritten = (field: string): boolean => {
+    const rule = definition.fieldRules[field];
+    return rule === undefined || (rule.hidden !== true && (rule.write === undefined || rule.write === true));
+  };
   const withDefaults = (input: unknown): unknown => {
     const parsed = definition.schema.safeParse(input);
-    return parsed.success && isRecord(parsed.data) && isRecord(input) ? { ...parsed.data, ...input } : input;
+    if (!(parsed.success && isRecord(parsed.data) && isRecord(input))) return input;
+    return { ...Object.fromEntries(Object.entries(parsed.data).filter(([field]) => clientWritten(field))), ...input };
   };
 
   return {

@@ -148,6 +148,17 @@ describe.skipIf(browser === undefined)('the TODO app: titles edited in place, an
     await first.close();
     await pageB.getByText('ana is editing').waitFor({ state: 'detached', timeout: LIVE_MS });
     await viewers(pageB, 'Viewing: bob (you), ana').waitFor({ timeout: LIVE_MS });
+
+    // Bob deletes the todo ana is editing in her other tab: her field goes, and she is back to viewing.
+    await titleButton(second, 'Sweep').click();
+    await rowOf(pageB, 'Sweep').getByText('ana is editing', { exact: true }).waitFor({ timeout: LIVE_MS });
+    await pageB.getByRole('button', { name: 'Delete Sweep', exact: true }).click();
+    await titleField(second).waitFor({ state: 'detached', timeout: LIVE_MS });
+    const states = async (): Promise<string[]> => {
+      const response = await fetch(`${server.base}/lists/${encodeURIComponent(listId)}/presence`, { headers: bob.account.auth });
+      return ((await response.json()) as { members: { user: string; state: string }[] }).members.map((member) => `${member.user} ${member.state}`);
+    };
+    await expect.poll(states, { timeout: LIVE_MS }).toEqual(['ana viewing', 'bob viewing']);
     await Promise.all([second.close(), pageB.close()]);
   });
 

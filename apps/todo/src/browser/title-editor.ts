@@ -99,7 +99,7 @@ export function createTitleEditor(options: TitleEditorOptions): TitleEditor {
   const { container } = options;
   for (const row of Array.from(container.querySelectorAll('li.todo[data-id]'))) rendered.set(row, row.outerHTML);
   // The server's markup, until the first live render: an edit started before it can be put back.
-  let lastMarkup: string | undefined = container.innerHTML;
+  let lastMarkup = container.innerHTML;
   let open: OpenField | undefined;
 
   /** Forgets the open field without saving or rendering (its row is gone). */
@@ -112,13 +112,13 @@ export function createTitleEditor(options: TitleEditorOptions): TitleEditor {
   /** Shows the title button again in place of the field, as the last markup has it. */
   const restoreTitle = (current: OpenField): void => {
     const slot = current.field.closest('.title-slot');
-    const fresh = lastMarkup === undefined ? undefined : rowIn(parseRows(lastMarkup), current.todoId)?.querySelector('.title-slot');
+    const fresh = rowIn(parseRows(lastMarkup), current.todoId)?.querySelector('.title-slot');
     if (slot === null || fresh == null || !current.field.isConnected) return;
     slot.replaceWith(fresh);
     options.afterRender?.();
   };
 
-  /** Closes the field: saves a changed, non-empty title when asked, and shows the title again. */
+  /** Closes the field: saves a changed title when asked (an emptied one is not saved), and shows the title again. */
   const close = (save: boolean, refocusTitle: boolean): void => {
     const current = open;
     if (current === undefined) return;

@@ -88,10 +88,12 @@ describe.skipIf(!available)('Redis faults under load, two server processes', () 
         convergeMs: pauseConvergeMs,
         ackedDuringFault: ackedDuringPause,
         rss: rssDuringPause,
-        notes: `converge: from SIGCONT to B's subscribers at the head; ${(b.reports().match(/did not come back/g) ?? []).length} failed liveness probes on B; memory: process A during the pause`,
+        notes: `converge: from SIGCONT to B's subscribers at the head; ${(b.reports().match(/did not come back/g) ?? []).length} failed liveness probes on B; process A dropped its publisher ${(a.reports().match(/reconnecting the subscriber and the publisher/g) ?? []).length} times (publishes held for a frozen Redis are released); memory: process A during the pause`,
       });
       expect(pauseViolations).toEqual([]);
       expect(ackedDuringPause).toBeGreaterThan(0);
+      // Redis answered nothing for 5 s: the writing process noticed through its probe and let go of what it held.
+      expect(a.reports()).toContain('reconnecting the subscriber and the publisher');
       expect([...a.unexpectedExits, ...b.unexpectedExits]).toEqual([]);
     } finally {
       await load.close();

@@ -62,6 +62,8 @@ export function createRedisBackplane(options: RedisBackplaneOptions): RedisBackp
   let closed = false;
   let probesSent = 0;
   let probesSeen = 0;
+  // Whether Redis has yet to answer the last probe's PUBLISH.
+  let probeUnanswered = false;
 
   let markSubscribed = () => {};
   const subscribed = new Promise<void>((resolve) => (markSubscribed = resolve));
@@ -122,16 +124,25 @@ export function createRedisBackplane(options: RedisBackplaneOptions): RedisBackp
       // The last probe went out a whole interval ago and never came back: the loop is broken.
       stats.probeFailures++;
       probesSeen = probesSent;
-      report(new Error(`probe ${probesSent} did not come back on ${channel}; reconnecting the subscriber`), 'liveness probe');
+      report(new Error(`probe ${probesSent} did not come back on ${channel}; reconnecting the subscriber${probeUnanswered ? ' and the publisher' : ''}`), 'liveness probe');
       sub.disconnect(true);
+      // Redis did not even answer the PUBLISH (frozen, or a stalled host): every change published
+      // meanwhile waits in the publisher's memory. Dropping the connection rejects them (the log
+      // carries the changes) and bounds that memory to one probe interval of writes.
+      if (probeUnanswered) pub.disconnect(true);
       return;
     }
     const n = ++probesSent;
-    pub.publish(channel, encodeProbe(node, n)).catch((error: unknown) => {
-      // The publisher failed, not the subscriber: do not count it against the loop.
-      probesSeen = Math.max(probesSeen, n);
-      report(error, 'liveness probe publish');
-    });
+    probeUnanswered = true;
+    pub.publish(channel, encodeProbe(node, n)).then(
+      () => (probeUnanswered = false),
+      (error: unknown) => {
+        probeUnanswered = false;
+        // The publisher failed, not the subscriber: do not count it against the loop.
+        probesSeen = Math.max(probesSeen, n);
+        report(error, 'liveness probe publish');
+      },
+    );
   }
   const timer = probeIntervalMs > 0 ? setInterval(probe, probeIntervalMs) : undefined;
   timer?.unref();

@@ -1,9 +1,14 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadConfig } from '@syncline/server';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, postJson, signedInContext, startApp, type RunningApp } from './browser-harness.js';
-import type { Account } from './session-support.js';
+import { createTodoApp } from '../src/create-todo-app.js';
+import { FAST_SCRYPT, type Account } from './session-support.js';
 
 // Another viewer's editing must show within a second (every wait is Playwright's auto-waiting, no sleeps).
 const LIVE_MS = 1_000;
@@ -20,6 +25,36 @@ const titleField = (page: Page): Locator => page.getByRole('textbox', { name: 'T
 const rowOf = (page: Page, title: string): Locator => page.locator('li.todo', { has: checkbox(page, title) });
 const viewers = (page: Page, text: string): Locator => page.locator('#viewers[aria-live="polite"]').filter({ hasText: new RegExp(`^${text.replace(/[()]/g, '\\$&')}$`) });
 const isFocused = (locator: Locator): Promise<boolean> => locator.evaluate((element) => element === document.activeElement);
+
+/**
+ * A TCP proxy to a local port whose connections can be frozen: from then on nothing passes
+ * either way and nothing is closed, as when a client's network vanishes (a half-open socket).
+ */
+async function startFreezableProxy(port: number): Promise<{ base: string; freeze(): void; close(): void }> {
+  const sockets = new Set<Socket>();
+  let frozen = false;
+  const server = createServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+      sockets.add(from);
+      from.on('error', () => {});
+      from.on('close', () => sockets.delete(from));
+      from.on('data', (chunk) => void (frozen || to.write(chunk)));
+      from.on('end', () => void (frozen || to.end()));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the proxy has no port');
+  return {
+    base: `http://127.0.0.1:${address.port}`,
+    freeze: () => void (frozen = true),
+    close() {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
 
 async function openList(context: BrowserContext, base: string, listId: string): Promise<Page> {
   const page = await context.newPage();
@@ -160,6 +195,35 @@ describe.skipIf(browser === undefined)('the TODO app: titles edited in place, an
     };
     await expect.poll(states, { timeout: LIVE_MS }).toEqual(['ana viewing', 'bob viewing']);
     await Promise.all([second.close(), pageB.close()]);
+  });
+
+  it('drops a viewer whose connection vanished (it stops answering) at the next heartbeat: their “is editing” and their name go', { timeout: 30_000 }, async () => {
+    // A server of its own with a short heartbeat: a socket that misses a pong is terminated at the next tick.
+    const dir = mkdtempSync(join(tmpdir(), 'syncline-presence-'));
+    const app = await createTodoApp({ config: loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'todo.db')}`, SYNCLINE_HEARTBEAT_MS: '250' }), auth: { scrypt: FAST_SCRYPT }, onError: () => {} });
+    const base = `http://127.0.0.1:${(await app.listen(0, '127.0.0.1')).port}`;
+    const proxy = await startFreezableProxy(Number(new URL(base).port));
+    const [cy, dee] = [await signedInContext(browser!, base, 'cy1'), await signedInContext(browser!, base, 'dee')];
+    try {
+      const list = await postJson<{ id: string }>(base, cy.account, '/lists', { title: 'Errands' });
+      await fetch(`${base}/lists/${list.id}`, { method: 'PATCH', headers: { ...cy.account.auth, 'content-type': 'application/merge-patch+json' }, body: '{"members":["dee"]}' });
+      await postJson(base, cy.account, '/todos', { title: 'Post office', list: list.id });
+      // cy's browser reaches the server through the proxy (the session cookie is the host's, whatever the port).
+      const pageC = await openList(cy.context, proxy.base, list.id);
+      const pageD = await openList(dee.context, base, list.id);
+      await viewers(pageD, 'Viewing: dee (you), cy1').waitFor({ timeout: LIVE_MS });
+      await titleButton(pageC, 'Post office').click();
+      await rowOf(pageD, 'Post office').getByText('cy1 is editing', { exact: true }).waitFor({ timeout: LIVE_MS });
+
+      proxy.freeze();
+      await pageD.getByText('cy1 is editing').waitFor({ state: 'detached', timeout: 5_000 });
+      await viewers(pageD, 'Viewing: dee (you)').waitFor({ timeout: LIVE_MS });
+    } finally {
+      await Promise.all([cy.context.close(), dee.context.close()]);
+      proxy.close();
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('without JavaScript shows neither the title buttons nor the viewers line; the edit form is there', { timeout: 30_000 }, async () => {

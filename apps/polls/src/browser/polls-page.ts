@@ -26,14 +26,26 @@ const client = createClient({ url: location.origin, maxDelayMs: 3_000, onError: 
 showConnectionState(client);
 const api = client.resource(polls);
 
+/**
+ * The session ended (signed out elsewhere, or expired): the page is loaded again, and the
+ * server, finding no session, sends the browser to sign in and back here.
+ */
+let leaving = false;
+const signedOut = (error: unknown): boolean => {
+  if ((error as { status?: unknown } | undefined)?.status !== 401) return false;
+  if (!leaving) location.reload();
+  leaving = true;
+  return true;
+};
+
 /** Calls `render` with the view's value now and after every change; a refused view is reported once. */
 function follow<T>(view: LiveView<T>, render: (value: T) => void): void {
   let reported = false;
   const update = (): void => {
     const error = view.error();
+    if (signedOut(error)) return;
     if (error !== undefined && !reported) {
       reported = true;
-      // A session that ended shows on the next page load (sign-in); until then the page stands.
       showNotice(`Live updates are not available: ${error.message}`);
     }
     render(view.getSnapshot());
@@ -75,7 +87,9 @@ if (loaded && poll) {
     // goes into the client's replica, so the live view shows it, as it shows everyone's votes.
     api
       .action('vote', poll.id, { choice })
-      .catch((error: unknown) => showNotice(error instanceof Error ? error.message : String(error)))
+      .catch((error: unknown) => {
+        if (!signedOut(error)) showNotice(error instanceof Error ? error.message : String(error));
+      })
       .finally(() => {
         if (button) button.disabled = false;
       });

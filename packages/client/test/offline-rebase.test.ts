@@ -39,6 +39,24 @@ describe('optimistic state rebased on the server', () => {
     replica.close();
   });
 
+  it('a change pushed before a write is sent pins it to the version it was made against', async () => {
+    const first = deferred<IncomingResponse>();
+    const { replica, store, transport } = replicaOn((request) => (request.resource === '/_reconcile' ? allUnchanged(request) : request.resource === '/todos/2' ? first.promise : new Promise(() => {})));
+    await replica.ready;
+    store.applyServer(uri, '"1"', milk);
+    void replica.write({ uri: '/todos/2', method: 'DELETE' });
+    void replica.write({ uri, method: 'PATCH', body: { title: 'Oat milk' } });
+    await vi.waitFor(() => expect(transport.requests.map((r) => r.resource)).toContain('/todos/2'));
+    // Someone else renames it while the patch still waits its turn.
+    store.applyServer(uri, '"5"', { ...milk, version: 5, title: 'Soy milk' });
+    expect(store.get(uri)?.data).toMatchObject({ title: 'Oat milk', version: 5 });
+    first.resolve({ status: 204, headers: {} });
+    await vi.waitFor(() => expect(transport.requests.map((r) => r.method)).toContain('PATCH'));
+    // Sent against the version it was made on: the server answers 412 and the policy decides.
+    expect(transport.requests.find((r) => r.method === 'PATCH')?.headers?.['if-match']).toBe('"1"');
+    replica.close();
+  });
+
   it('pending writes replay in order over each new base: patch, replace, delete', async () => {
     const { replica, store } = replicaOn((request) => (request.resource === '/_reconcile' ? allUnchanged(request) : new Promise(() => {})));
     await replica.ready;

@@ -4,7 +4,7 @@ import type { BackoffOptions } from '../connection/connection-state.js';
 import { asSynclineError, isRecord, type JsonRecord } from '../requests/answers.js';
 import type { Transport } from '../requests/transport.js';
 import { sameRecord, writeBackOf } from './conflict-settlement.js';
-import type { ConflictPolicy, ConflictPolicyName, HeldConflict, PendingWrite, ReplicaPersistence } from './offline-types.js';
+import type { ConflictPolicy, ConflictPolicyName, HeldConflict, PendingWrite, PersistenceBatch, ReplicaPersistence } from './offline-types.js';
 import type { OutboxView } from './outbox.js';
 import { reconcile } from './reconcile.js';
 import { createReplicaCore, type ReplicaCore, type ReplicaEvents } from './replica-core.js';
@@ -79,6 +79,7 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
     policy: options.offline.policy ?? 'merge',
     policies: options.offline.policies ?? {},
     events: options.events,
+    onError: options.onError,
     onCommit: () => tabs.announce({ type: 'syncline:changed' }),
     onSettled: (write, outcome, rejected) =>
       tabs.announce('error' in outcome ? { type: 'syncline:refused', key: write.key, uri: write.uri, rejected, error: { code: outcome.error.code, detail: outcome.error.message } } : { type: 'syncline:settled', key: write.key, record: outcome.record }),
@@ -86,7 +87,9 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
   });
   const { outbox, store } = core;
   let loaded = false;
-  const refresh = (): Promise<void> => core.serial(() => refreshFromPersistence(core));
+  // Writes shown at once but not yet committed: a refresh that runs first keeps them in memory.
+  const uncommitted = new Set<string>();
+  const refresh = (): Promise<void> => core.serial(() => refreshFromPersistence(core, true, uncommitted));
   const sender = createSender({
     ...options,
     core,
@@ -131,11 +134,19 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
     const putEntries = uris.flatMap((uri) => store.get(uri) ?? []);
     await persistence.commit({ putEntries, deleteEntries: uris.filter((uri) => !store.get(uri)) });
   };
+  // A settlement that ran between a write's put and its commit (a conflict met by earlier
+  // writes of its URI) has already replaced, dropped or held it: persisting it then would
+  // leave a write the caller saw refused in the outbox, to be sent by the next client.
+  const commitQueued = (write: PendingWrite, batch: PersistenceBatch): Promise<void> => {
+    uncommitted.delete(write.key);
+    return core.commit(outbox.get(write.key) ? { ...batch, putWrites: [write] } : batch, [write.uri]);
+  };
   const queue = (write: PendingWrite): Promise<JsonRecord | null> => {
     const settled = outbox.wait(write.key);
+    uncommitted.add(write.key);
     outbox.put(write);
     core.show(write.uri);
-    core.serial(() => core.commit({ putWrites: [write] }, [write.uri])).then(
+    core.serial(() => commitQueued(write, {})).then(
       send,
       (error: unknown) => {
         outbox.remove([write.key]);
@@ -180,9 +191,10 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
       // The choice is written with If-Match on the server version the user saw: if it moved since, the policy meets it again.
       const writeBack = writeBackOf(uri, choice, held.server, held.serverEtag, { order: outbox.nextOrder() });
       const settled = outbox.wait(writeBack.key);
+      uncommitted.add(writeBack.key);
       outbox.put(writeBack);
       core.show(uri);
-      await core.serial(() => core.commit({ deleteConflicts: [uri], putWrites: [writeBack] }, [uri]));
+      await core.serial(() => commitQueued(writeBack, { deleteConflicts: [uri] }));
       send();
       return settled;
     },

@@ -27,6 +27,8 @@ export interface ReplicaCoreOptions {
   readonly policy: ConflictPolicy;
   readonly policies: Readonly<Record<string, ConflictPolicy>>;
   readonly events: ReplicaEvents;
+  /** A background persistence that failed (nothing waits on it to report to). */
+  readonly onError?: ((error: unknown) => void) | undefined;
   /** After every commit of writes, conflicts or settled entries (other tabs then read them again). */
   readonly onCommit?: () => void;
   /** A write settled here (other tabs settle their callers of it; `rejected`: they emit `rejected` too). */
@@ -87,7 +89,17 @@ export function createReplicaCore(options: ReplicaCoreOptions): ReplicaCore {
     if (writes.length === 0 && held === undefined) return undefined;
     return rebase(held ? heldView(held) : base, writes);
   };
-  const store = createReplicaStore({ overlay });
+  // A server version that arrives before a URI's first pending write was sent pins that write
+  // to the version it was made against: if the server moved, the write meets a 412 and its
+  // policy, instead of being rebased silently over a change to the same field.
+  const onServerMove = (uri: string, previous: ReplicaEntry): void => {
+    const first = outbox.forUri(uri)[0];
+    if (first === undefined || first.create || first.ifMatch !== undefined) return;
+    const pinned: PendingWrite = { ...first, ifMatch: previous.etag, base: previous.base };
+    outbox.put(pinned);
+    void core.serial(() => options.persistence.commit({ putWrites: [pinned] })).catch((error: unknown) => options.onError?.(error));
+  };
+  const store = createReplicaStore({ overlay, onServerMove });
   let tail: Promise<unknown> = Promise.resolve();
   const core: ReplicaCore = {
     store,

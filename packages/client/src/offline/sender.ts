@@ -73,9 +73,10 @@ export function createSender(options: SenderOptions): Sender {
   };
   const fixPrecondition = (write: PendingWrite): Promise<PendingWrite> =>
     core.serial(async () => {
-      if (write.create || write.ifMatch !== undefined) return write;
+      const current = core.outbox.get(write.key) ?? write;
+      if (current.create || current.ifMatch !== undefined) return current;
       const entry = core.store.get(write.uri);
-      const fixed: PendingWrite = { ...write, ifMatch: entry?.etag ?? null, base: entry?.base ?? null };
+      const fixed: PendingWrite = { ...current, ifMatch: entry?.etag ?? null, base: entry?.base ?? null };
       core.outbox.put(fixed);
       await core.persistence.commit({ putWrites: [fixed] });
       return fixed;

@@ -25,6 +25,8 @@ export type StoreOverlay = (uri: string, base: JsonRecord | null) => JsonRecord 
 
 export interface ReplicaStoreOptions {
   readonly overlay?: StoreOverlay;
+  /** Told before a pushed or read server version replaces an entry's base with another ETag (offline mode pins pending writes to the old one). */
+  readonly onServerMove?: (uri: string, previous: ReplicaEntry, etag: string | null) => void;
 }
 
 /**
@@ -78,6 +80,7 @@ export function createReplicaStore(options: ReplicaStoreOptions = {}): ReplicaSt
       const heldVersion = versionOf(held?.base ?? null);
       const newVersion = versionOf(data);
       if (heldVersion !== undefined && newVersion !== undefined && newVersion < heldVersion) return;
+      if (held && held.etag !== etag) options.onServerMove?.(uri, held, etag);
       const overlaid = options.overlay?.(uri, data);
       if (overlaid !== undefined) set({ uri, etag, dirty: true, data: overlaid, base: data });
       else if (held?.dirty && !options.overlay) set({ ...held, etag, base: data });

@@ -21,8 +21,9 @@ export interface PendingWrite {
   readonly headers?: Readonly<Record<string, string>>;
   /**
    * The `If-Match` this write is sent with (null: none), fixed when it is first sent (the
-   * entry's server ETag then) and persisted before, so every retry is the same request and
-   * the server's stored outcome answers it. Set from the start on a conflict's write-back:
+   * entry's server ETag then), or earlier when a newer server version arrives before that (the
+   * ETag it replaced), and persisted before the write leaves, so every retry is the same
+   * request and the server's stored outcome answers it. Set from the start on a conflict's write-back:
    * the server version it merged with, so a third writer in between causes another 412.
    */
   readonly ifMatch?: string | null;

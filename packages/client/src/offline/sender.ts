@@ -29,7 +29,8 @@ type Step = { readonly kind: 'next' } | { readonly kind: 'wait'; readonly ms: nu
 
 /**
  * Sends the outbox in order, one write at a time, each with its idempotency key (the same
- * on every retry) and the `If-Match` fixed at its first send (persisted before it leaves):
+ * on every retry) and the `If-Match` of the version it was made against, fixed at its first
+ * send unless a pushed version pinned it earlier, and persisted before it leaves:
  *
  * | answer | what happens |
  * |---|---|

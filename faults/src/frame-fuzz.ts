@@ -5,7 +5,12 @@ export type FuzzFrame = { readonly kind: 'text'; readonly data: string } | { rea
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'SUBSCRIBE', 'UNSUBSCRIBE', 'get', 'TRACE', 'CONNECT', ''];
 
-/** A few ids and URIs that exist or almost exist, so valid requests land on real records in odd orders. */
+/**
+ * A few ids and URIs that exist or almost exist, so valid requests land on real records in odd orders.
+ *
+ * @example
+ * fc.sample(resourceArbitrary([id]), 3); // ['/entries?limit=1', '/entries/<id>', '/entries/%']
+ */
 export function resourceArbitrary(ids: readonly string[]): fc.Arbitrary<string> {
   return fc.oneof(
     fc.constantFrom('/entries', '/entries?limit=1', '/entries?writer=w0', '/entries?order=-n&limit=3', '/entries?n[gt]=3', '/nothing', '/', '/entries/', '/entries?limit=100000', '/entries?order=__proto__'),
@@ -61,7 +66,12 @@ export function frameArbitrary(ids: readonly string[]): fc.Arbitrary<FuzzFrame> 
   );
 }
 
-/** HTTP requests with random methods, paths, content types and bodies (some not UTF-8, some deep). */
+/**
+ * HTTP requests with random methods, paths, content types and bodies (some not UTF-8, some deep).
+ *
+ * @example
+ * fc.assert(fc.asyncProperty(httpArbitrary(ids), async ({ method, path, body }) => { … }), { seed });
+ */
 export function httpArbitrary(ids: readonly string[]): fc.Arbitrary<{ method: string; path: string; contentType: string; body: Uint8Array | undefined }> {
   const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
   return fc.record({

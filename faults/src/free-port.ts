@@ -19,7 +19,12 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Resident memory of a process in bytes (Linux `/proc`), or undefined where it cannot be read. */
+/**
+ * Resident memory of a process in bytes (Linux `/proc`), or undefined where it cannot be read.
+ *
+ * @example
+ * const rss = await residentBytes(server.pid);
+ */
 export async function residentBytes(pid: number): Promise<number | undefined> {
   const { readFile } = await import('node:fs/promises');
   try {
@@ -34,7 +39,13 @@ export async function residentBytes(pid: number): Promise<number | undefined> {
 /** Resolves after `ms` (waiting for a real process or service, never for the code under test's timing). */
 export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `check` every `everyMs` until it is true; rejects with `what` (a function: worded at the timeout) after `timeoutMs`. */
+/**
+ * Polls `check` every `everyMs` until it is true; rejects with `what` (a function: worded at the timeout) after `timeoutMs`.
+ * Resolves with how long it waited, in ms.
+ *
+ * @example
+ * const freedMs = await waitUntil(async () => (await fetchStats(base)).connections === 0, 'every socket freed');
+ */
 export async function waitUntil(check: () => boolean | Promise<boolean>, what: string | (() => string), timeoutMs = 20_000, everyMs = 50): Promise<number> {
   const started = Date.now();
   for (;;) {

@@ -7,7 +7,12 @@ const DOCUMENTED_CLOSES = new Set([1002, 1007, 1009, 4400, 4429]);
 
 type Frame = Record<string, unknown>;
 
-/** Why a frame from the server is not a documented answer, or undefined when it is. */
+/**
+ * Why a frame from the server is not a documented answer, or undefined when it is.
+ *
+ * @example
+ * undocumented({ id: 1, status: 400, body: { code: 'invalid-json' } }); // undefined
+ */
 export function undocumented(frame: Frame): string | undefined {
   if (typeof frame['status'] === 'number') {
     const status = frame['status'];

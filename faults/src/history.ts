@@ -36,7 +36,12 @@ export interface HistoryVerdict {
   readonly violations: string[];
 }
 
-/** Reads the whole change log (in batches) from storage: the truth the history is checked against. */
+/**
+ * Reads the whole change log (in batches) from storage: the truth the history is checked against.
+ *
+ * @example
+ * const log = await readChangeLog(storage);
+ */
 export async function readChangeLog(storage: Storage): Promise<Change[]> {
   await storage.migrate(faultResources);
   const log: Change[] = [];

@@ -59,7 +59,12 @@ export function recordResult(result: Omit<ScenarioResult, 'at'>): void {
   writeFileSync(RESULTS_FILE, `${JSON.stringify({ ...file, results }, null, 2)}\n`);
 }
 
-/** Whether a scenario that needs a tool this machine lacks must fail (CI) rather than skip. */
+/**
+ * Whether a scenario that needs a tool this machine lacks must fail (CI) rather than skip.
+ *
+ * @example
+ * if (!PrivateRedis.available() && mustRunEverything()) throw new Error('redis-server is required in CI');
+ */
 export function mustRunEverything(): boolean {
   return process.env['CI'] === 'true' || process.env['CI'] === '1';
 }

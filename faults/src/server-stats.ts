@@ -19,7 +19,12 @@ export async function fetchStats(base: string): Promise<ServerStats> {
   return (await response.json()) as ServerStats;
 }
 
-/** The `q`-quantile (0..1) of some numbers, or 0 when there are none. */
+/**
+ * The `q`-quantile (0..1) of some numbers, or 0 when there are none.
+ *
+ * @example
+ * quantile([5, 1, 9, 3], 0.99); // 9
+ */
 export function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);

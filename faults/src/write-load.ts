@@ -32,6 +32,7 @@ export async function startLoad(options: LoadOptions): Promise<Load> {
   return load;
 }
 
+/** A running load: its writers, its subscribers, and the waits a scenario needs (see {@link startLoad}). */
 export class Load {
   readonly writers: HttpWriter[] = [];
   private running: Promise<void>[] = [];

@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { choicesFromLines, choicesSchema, moveVote } from '../src/poll-choices.js';
+import type { ActionInputOf, ActionResultOf, InputOf } from '@syncline/schema';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { choicesFromLines, choicesSchema, moveVote, type Choice } from '../src/poll-choices.js';
 import { renderPollMain } from '../src/pages/poll-pages.js';
 import { parsePollsPath } from '../src/pages/polls-routes.js';
 import { renderPollLinks, renderResults, sharePercent } from '../src/pages/views.js';
-import type { PollRecord } from '../src/resources.js';
+import type { PollRecord, polls } from '../src/resources.js';
 
 const poll: PollRecord = {
   id: 'p1',
@@ -85,5 +86,15 @@ describe('poll views', () => {
   it('list every poll with who asked it and how many voted', () => {
     expect(renderPollLinks([poll]).value).toBe('<li><a href="/polls/p1">Tea &lt;or&gt; &quot;coffee&quot;?</a> <small>asked by ana · 3 votes</small></li>');
     expect(renderPollLinks([]).value).toBe('<li class="empty">No polls yet.</li>');
+  });
+});
+
+describe('the polls definition’s types, as clients see them', () => {
+  it('take answer texts or stored choices on create, serve stored choices, and type the vote action', () => {
+    expectTypeOf<InputOf<typeof polls>['choices']>().toEqualTypeOf<Array<string | { id: string; text: string; votes: number }>>();
+    expectTypeOf<PollRecord['choices']>().toEqualTypeOf<Array<{ id: string; text: string; votes: number }>>();
+    expectTypeOf<PollRecord['choices'][number]>().toMatchTypeOf<Choice>();
+    expectTypeOf<ActionInputOf<typeof polls, 'vote'>>().toEqualTypeOf<{ choice: string }>();
+    expectTypeOf<ActionResultOf<typeof polls, 'vote'>>().toEqualTypeOf<PollRecord>();
   });
 });

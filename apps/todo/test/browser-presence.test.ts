@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@syncline/server';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, postJson, signedInContext, startApp, type RunningApp } from './browser-harness.js';
 import { createTodoApp } from '../src/create-todo-app.js';
+import { launchChromium, postJson, signedInContext, startApp, type RunningApp } from './browser-harness.js';
 import { FAST_SCRYPT, type Account } from './session-support.js';
 
 // Another viewer's editing must show within a second (every wait is Playwright's auto-waiting, no sleeps).
@@ -203,23 +203,24 @@ describe.skipIf(browser === undefined)('the TODO app: titles edited in place, an
     const app = await createTodoApp({ config: loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'todo.db')}`, SYNCLINE_HEARTBEAT_MS: '250' }), auth: { scrypt: FAST_SCRYPT }, onError: () => {} });
     const base = `http://127.0.0.1:${(await app.listen(0, '127.0.0.1')).port}`;
     const proxy = await startFreezableProxy(Number(new URL(base).port));
-    const [cy, dee] = [await signedInContext(browser!, base, 'cy1'), await signedInContext(browser!, base, 'dee')];
+    const [carol, dee] = [await signedInContext(browser!, base, 'carol'), await signedInContext(browser!, base, 'dee')];
     try {
-      const list = await postJson<{ id: string }>(base, cy.account, '/lists', { title: 'Errands' });
-      await fetch(`${base}/lists/${list.id}`, { method: 'PATCH', headers: { ...cy.account.auth, 'content-type': 'application/merge-patch+json' }, body: '{"members":["dee"]}' });
-      await postJson(base, cy.account, '/todos', { title: 'Post office', list: list.id });
-      // cy's browser reaches the server through the proxy (the session cookie is the host's, whatever the port).
-      const pageC = await openList(cy.context, proxy.base, list.id);
+      const list = await postJson<{ id: string }>(base, carol.account, '/lists', { title: 'Errands' });
+      const shared = await fetch(`${base}/lists/${list.id}`, { method: 'PATCH', headers: { ...carol.account.auth, 'content-type': 'application/merge-patch+json' }, body: '{"members":["dee"]}' });
+      expect(shared.status).toBe(200);
+      await postJson(base, carol.account, '/todos', { title: 'Post office', list: list.id });
+      // carol's browser reaches the server through the proxy (the session cookie is the host's, whatever the port).
+      const pageC = await openList(carol.context, proxy.base, list.id);
       const pageD = await openList(dee.context, base, list.id);
-      await viewers(pageD, 'Viewing: dee (you), cy1').waitFor({ timeout: LIVE_MS });
+      await viewers(pageD, 'Viewing: dee (you), carol').waitFor({ timeout: LIVE_MS });
       await titleButton(pageC, 'Post office').click();
-      await rowOf(pageD, 'Post office').getByText('cy1 is editing', { exact: true }).waitFor({ timeout: LIVE_MS });
+      await rowOf(pageD, 'Post office').getByText('carol is editing', { exact: true }).waitFor({ timeout: LIVE_MS });
 
       proxy.freeze();
-      await pageD.getByText('cy1 is editing').waitFor({ state: 'detached', timeout: 5_000 });
+      await pageD.getByText('carol is editing').waitFor({ state: 'detached', timeout: 5_000 });
       await viewers(pageD, 'Viewing: dee (you)').waitFor({ timeout: LIVE_MS });
     } finally {
-      await Promise.all([cy.context.close(), dee.context.close()]);
+      await Promise.all([carol.context.close(), dee.context.close()]);
       proxy.close();
       await app.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,11 +1,13 @@
-import { ConflictError, createClient, type LiveView } from '@syncline/client';
+import { ConflictError, type LiveView } from '@syncline/client';
 import { PAGE_DATA_ID, type PageRecords } from '../pages/layout.js';
 import { formMethod, listPath, parseFormAction, signInPath } from '../pages/routes.js';
 import { renderDeletedList, renderListHeader, renderListLinks, renderTodoItems, type Viewer } from '../pages/views.js';
 import { lists, todos } from '../resources.js';
 import { sortByOrder } from '../todo-order.js';
 import { showConnectionState } from './connection-status.js';
+import { startConflictPrompt } from './conflict-prompt.js';
 import { patchHtml, showNotice } from './dom-patch.js';
+import { startOfflineClient } from './offline-ui.js';
 import { runFormAction } from './form-runner.js';
 import { startListPresence } from './presence-ui.js';
 import { createTitleEditor } from './title-editor.js';
@@ -26,18 +28,14 @@ const signInAgain = (): void => {
   leaving = true;
   location.assign(signInPath(location.pathname + location.search));
 };
-// Reconnect quickly after a server restart: the page is the only thing the user sees.
-const client = createClient({ url: location.origin, maxDelayMs: 3_000, onError: (error) => console.warn('[syncline]', error) });
+// Reconnect quickly after a server restart: the page is the only thing the user sees. The
+// client is an offline clone (offline-ui.ts): writes show at once, wait in the user's outbox
+// while the server is out of reach, and a field changed both here and elsewhere is asked about.
+const client = startOfflineClient({ url: location.origin, maxDelayMs: 3_000, onError: (error) => console.warn('[syncline]', error) }, viewer.user, showNotice);
 showConnectionState(client);
+startConflictPrompt(client, showNotice);
 const listsApi = client.resource(lists);
 const todosApi = client.resource(todos);
-
-client.on('conflict', (conflict: ConflictError) => {
-  const data = (conflict.server ?? conflict.local ?? {}) as { title?: unknown };
-  const name = typeof data.title === 'string' ? `“${data.title}”` : 'This item';
-  const what = conflict.server === null ? 'was deleted by someone else' : 'was changed by someone else';
-  showNotice(`${name} ${what} meanwhile, so your change was not applied. The page shows the current version.`);
-});
 
 const unauthenticated = (error: unknown): boolean => (error as { status?: unknown } | undefined)?.status === 401;
 
@@ -129,22 +127,6 @@ if (listTodos) {
   });
 }
 
-/**
- * A new todo shows at once, greyed, until the server has it: the client's `create` is not
- * optimistic (the id comes from the server), and the next live render replaces this placeholder.
- */
-function showPendingTodo(title: string): Element | undefined {
-  const box = element('todos');
-  if (box === null) return undefined;
-  box.querySelector('li.empty')?.remove();
-  const item = document.createElement('li');
-  item.className = 'todo pending';
-  item.setAttribute('aria-busy', 'true');
-  item.textContent = title;
-  box.append(item);
-  return item;
-}
-
 const runner = {
   lists: listsApi,
   todos: todosApi,
@@ -167,9 +149,7 @@ document.addEventListener('submit', (event) => {
   // New-item forms empty at once, like the optimistic edits; a refusal puts the text back.
   const input = action.kind === 'create-todo' || action.kind === 'create-list' ? form.querySelector<HTMLInputElement>('input[name="title"]') : null;
   if (input) input.value = '';
-  const pending = action.kind === 'create-todo' ? showPendingTodo(String(data.get('title') ?? '')) : undefined;
   runFormAction(runner, action, data).catch((error: unknown) => {
-    pending?.remove();
     if (input) input.value = String(data.get('title') ?? '');
     // Conflicts were shown by the client's 'conflict' event; anything else is shown here.
     if (unauthenticated(error)) return signInAgain();

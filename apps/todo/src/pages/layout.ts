@@ -90,6 +90,7 @@ ${options.viewer === undefined ? '' : html`<script type="module" src="${options.
   <a href="/" class="brand">Syncline TODO</a>
   ${renderSections(options.section ?? 'todos')}
   <p id="connection" role="status" hidden></p>
+  <p id="outbox" aria-live="polite" aria-atomic="true" hidden></p>
   ${renderAccount(options.viewer)}
 </header>
 <div id="alert" role="alert">${options.notice ? html`<p class="notice">${options.notice.message}</p>` : ''}</div>

@@ -31,7 +31,6 @@ button.danger { color: #a11; }
 :focus-visible { outline: 3px solid #36c; outline-offset: 2px; }
 .js .js-hidden { display: none; }
 li.empty { color: #777; }
-li.pending { color: #888; font-style: italic; }
 .account { display: flex; gap: .6rem; align-items: center; margin-left: auto; }
 header.site #connection { margin-left: 1rem; }
 .account-page { max-width: 22rem; }
@@ -53,5 +52,9 @@ li.todo.done button.title { text-decoration: line-through; color: #777; }
 input.title-field { flex: 1 1 10rem; }
 .editing-by { font-size: .85rem; color: #6b4500; background: #fbefd2; padding: .1rem .55rem; border-radius: 1rem; }
 p.viewers { color: #555; font-size: .9rem; margin: .2rem 0 .6rem; }
+#outbox { margin: 0 0 0 .5rem; font-size: .85rem; padding: .15rem .6rem; border-radius: 1rem; background: #f7e1a8; }
+dialog.conflict { max-width: 28rem; border: 1px solid #999; border-radius: .4rem; padding: 1rem; }
+dialog.conflict::backdrop { background: rgb(0 0 0 / .3); }
+.conflict-actions { display: flex; gap: .6rem; justify-content: flex-end; }
 @media (max-width: 40rem) { body { grid-template-columns: 1fr; } }
 `;

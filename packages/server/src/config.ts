@@ -27,6 +27,7 @@ export const ENVIRONMENT: Record<string, keyof SynclineLimits> = {
   SYNCLINE_PRESENCE_TIMEOUT_MS: 'presenceTimeoutMs',
   SYNCLINE_PRESENCE_MAX_DATA_BYTES: 'presenceMaxDataBytes',
   SYNCLINE_MAX_PRESENCE_PER_CONNECTION: 'maxPresencePerConnection',
+  SYNCLINE_SHUTDOWN_DRAIN_MS: 'shutdownDrainMs',
 };
 
 export interface ServerConfig {

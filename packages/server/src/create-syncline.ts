@@ -26,7 +26,6 @@ import type { Change, Storage } from './storage/storage.js';
 import { CLOSE_CODES } from '@syncline/protocol';
 
 /** How long `close()` waits for running operations to answer before it closes every connection. */
-const SHUTDOWN_DRAIN_MS = 10_000;
 
 export interface SynclineOptions {
   readonly resources: readonly ResourceDefinition[];
@@ -209,7 +208,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
       // most SHUTDOWN_DRAIN_MS), and only then close sockets with 1001 and cut what is left.
       const stopped = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
       for (const server of servers) server.closeIdleConnections();
-      await drain.idle(SHUTDOWN_DRAIN_MS);
+      await drain.idle(limits.shutdownDrainMs);
       idempotency.close();
       stopReconnects?.();
       stopCommitted?.();

@@ -44,6 +44,8 @@ export interface SynclineLimits {
   readonly presenceMaxDataBytes: number;
   /** URIs one connection may be present at at once (429 beyond). */
   readonly maxPresencePerConnection: number;
+  /** At `close()` (SIGTERM): how long running operations may take to answer before sockets close with 1001. */
+  readonly shutdownDrainMs: number;
 }
 
 export const DEFAULT_LIMITS: SynclineLimits = {
@@ -70,4 +72,5 @@ export const DEFAULT_LIMITS: SynclineLimits = {
   presenceTimeoutMs: 30_000,
   presenceMaxDataBytes: 1024,
   maxPresencePerConnection: 100,
+  shutdownDrainMs: 10_000,
 };

@@ -11,14 +11,14 @@ const browser: Browser | undefined = await launchChromium();
 const waitForTitles = (page: Page, titles: string[], timeout = LIVE_MS) =>
   page.waitForFunction((expected) => JSON.stringify(Array.from(document.querySelectorAll('#todos li.todo label'), (l) => l.textContent)) === JSON.stringify(expected), titles, { timeout });
 
-/** The SUBSCRIBE frames a page sends over its sockets. */
+/** The SUBSCRIBE frames a page sends over its sockets for its live views (presence subscriptions left out). */
 function recordSubscribes(page: Page): { resource: string; headers?: Record<string, string> }[] {
   const sent: { resource: string; headers?: Record<string, string> }[] = [];
   page.on('websocket', (socket) => {
     socket.on('framesent', ({ payload }) => {
       if (typeof payload !== 'string') return;
       const frame = JSON.parse(payload) as { method?: string; resource: string; headers?: Record<string, string> };
-      if (frame.method === 'SUBSCRIBE') sent.push(frame);
+      if (frame.method === 'SUBSCRIBE' && !frame.resource.endsWith('/presence')) sent.push(frame);
     });
   });
   return sent;

@@ -215,7 +215,7 @@ export function createClient(options: ClientOptions): SynclineClient {
       return () => void listeners.delete(listener);
     },
     ready: replica?.ready ?? Promise.resolve(),
-    outbox: replica?.outbox ?? { size: () => 0, subscribe: () => () => {} },
+    outbox: replica?.outbox ?? { size: () => 0, reachable: () => true, subscribe: () => () => {} },
     conflicts: () => replica?.conflicts() ?? [],
     resolve: (uri, choice) => replica?.resolve(uri, choice) ?? Promise.reject(new SynclineError('bad-request', { detail: 'Conflicts are held only with the offline option.' })),
     reconnect() {

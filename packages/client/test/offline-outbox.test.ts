@@ -22,9 +22,12 @@ describe('the offline outbox', () => {
     expect(client.outbox.size()).toBe(2);
     await vi.waitFor(async () => expect((await persistence.load()).outbox.map((write) => [write.method, write.uri, write.create])).toEqual([['PATCH', uri, false], ['PUT', createdUri, true]]));
     expect((await request(app, 'GET', uri)).body.done).toBe(false);
+    // The sender found the server unreachable: "Offline, 2 changes waiting".
+    await vi.waitFor(() => expect(client.outbox.reachable()).toBe(false));
 
     proxy.restore();
     const [done, bread] = await Promise.all([patched, created]);
+    expect(client.outbox.reachable()).toBe(true);
     expect(done).toMatchObject({ done: true, version: todo.version + 1 });
     expect(`/todos/${bread.id}`).toBe(createdUri);
     expect((await request(app, 'GET', createdUri)).body).toEqual(bread);

@@ -63,6 +63,8 @@ describe('tabs sharing one replica', () => {
     const waiting = second.client.resource(todos).patch(todo.id, { title: 'Oat milk' });
     await vi.waitFor(async () => expect((await persistence.load()).outbox).toHaveLength(2));
     await vi.waitFor(() => expect(second.client.store.get(uri)).toMatchObject({ dirty: true, data: { title: 'Oat milk', done: true } }));
+    // The sending tab's finding reaches the other tab's indicator.
+    await vi.waitFor(() => expect(second.client.outbox.reachable()).toBe(false));
     first.client.close();
 
     proxy.restore();

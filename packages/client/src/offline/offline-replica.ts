@@ -118,8 +118,17 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
         }
         case 'syncline:handed-on':
           return outbox.handOn(message.from, message.to);
+        case 'syncline:reachable':
+          return outbox.setReachable(message.reachable);
       }
     },
+  });
+  // The sending tab's finding about the server is every tab's.
+  let reachable = outbox.reachable();
+  outbox.subscribe(() => {
+    if (outbox.reachable() === reachable) return;
+    reachable = outbox.reachable();
+    if (tabs.isLeader()) tabs.announce({ type: 'syncline:reachable', reachable });
   });
   // Entries that change without a write (pushed changes, reads) are persisted too, batched.
   const unsaved = new Set<string>();

@@ -5,7 +5,12 @@ import type { PendingWrite } from './offline-types.js';
 export interface OutboxView {
   /** How many writes wait to be acknowledged. */
   size(): number;
-  /** Calls `listener` with the new size after every change; returns the unsubscribe function. */
+  /**
+   * False once the sender found the server unreachable (a write or a reconcile got no answer),
+   * true again at the next answer: "Offline, 3 changes waiting" against "Sending 3 changes…".
+   */
+  reachable(): boolean;
+  /** Calls `listener` with the size after every change of the size or of `reachable()`; returns the unsubscribe function. */
   subscribe(listener: (size: number) => void): () => void;
 }
 
@@ -34,6 +39,8 @@ export interface Outbox extends OutboxView {
   settle(key: string, outcome: { readonly record: JsonRecord | null } | { readonly error: Error }): void;
   /** Moves the callers waiting on `from` to `to`. */
   handOn(from: readonly string[], to: string): void;
+  /** The sender's finding: whether the server answered its last request. */
+  setReachable(reachable: boolean): void;
   /** Rejects every caller still waiting (the client closed; the writes stay persisted). */
   abandon(error: Error): void;
 }
@@ -54,15 +61,25 @@ interface Waiter {
 export function createOutbox(): Outbox {
   let writes: PendingWrite[] = [];
   let lastOrder = 0;
+  let reachable = true;
   const listeners = new Set<(size: number) => void>();
   const waiters = new Map<string, Waiter[]>();
+  const notify = (): void => {
+    for (const listener of [...listeners]) listener(writes.length);
+  };
   const changed = (): void => {
     writes.sort((a, b) => a.order - b.order || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     for (const write of writes) lastOrder = Math.max(lastOrder, write.order);
-    for (const listener of [...listeners]) listener(writes.length);
+    notify();
   };
   return {
     size: () => writes.length,
+    reachable: () => reachable,
+    setReachable(value) {
+      if (value === reachable) return;
+      reachable = value;
+      notify();
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);

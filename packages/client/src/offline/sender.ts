@@ -63,6 +63,7 @@ export function createSender(options: SenderOptions): Sender {
       if (needsReconcile) {
         await options.reconcile();
         needsReconcile = false;
+        core.outbox.setReachable(true);
       }
       const write = core.outbox.first();
       if (!write) return;
@@ -93,6 +94,7 @@ export function createSender(options: SenderOptions): Sender {
     } catch {
       return { kind: 'offline' };
     }
+    core.outbox.setReachable(true);
     if (response.status < 300) {
       await core.serial(() => acknowledge(write, response));
       // A replayed answer is as old as the first attempt: the record may have moved since.
@@ -161,6 +163,7 @@ export function createSender(options: SenderOptions): Sender {
         (error: unknown) => {
           // No answer: reconcile once the server is back (the connection's `open`, or a backoff).
           if (!isSynclineError(error) || error.code !== 'unavailable') options.onError?.(error);
+          else core.outbox.setReachable(false);
           running = false;
           needsReconcile = true;
           later(backoffDelay(++failures + 1, options));

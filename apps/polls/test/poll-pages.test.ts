@@ -151,6 +151,12 @@ describe('the polls pages, without JavaScript', () => {
     expect((await browser.post(`/polls/${poll.id}/vote`, { choice: '1' }, { origin: 'https://evil.example' }))[0]?.status).toBe(403);
     expect((await browser.post(`/polls/${poll.id}/vote`, { choice: '1', _csrf: 'forged' }))[0]?.status).toBe(403);
     expect((await browser.post('/polls', { question: 'Big?', choices: 'x'.repeat(70_000) }))[0]?.status).toBe(413);
+    await browser.get(`/polls/${poll.id}`);
+    expect((await browser.post(`/polls/${poll.id}/explode`, {}))[0]?.status).toBe(404);
+    await browser.get(`/polls/${poll.id}`);
+    const [wrongMethod] = await browser.post(`/polls/${poll.id}`, { _method: 'PATCH', question: 'Mine?' });
+    expect(wrongMethod?.status).toBe(405);
+    expect(wrongMethod?.headers.get('allow')).toBe('DELETE');
     const anonymous = new FormBrowser(base);
     const [toSignIn] = await anonymous.get(`/polls/${poll.id}`);
     expect(toSignIn?.status).toBe(303);

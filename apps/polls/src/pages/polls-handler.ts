@@ -112,6 +112,7 @@ export function createPollsHandler(options: PollsHandlerOptions): PollsHandler {
     if (target.kind === 'collection' && method === 'POST') result = await createPollFromForm(user.caller, fields);
     else if (target.kind === 'action' && target.action === 'vote' && method === 'POST') result = await voteFromForm(user.caller, target.id, fields);
     else if (target.kind === 'poll' && method === 'DELETE') result = await deletePollFromForm(user.caller, target.id);
+    else if (target.kind === 'action' && target.action !== 'vote') return refuse(res, 404, 'This poll has no such action.');
     else return refuse(res, 405, 'Forms cannot do that here.', { allow: target.kind === 'poll' ? 'DELETE' : 'POST' });
     if (result.kind === 'redirect') return redirect(res, result.location);
     const again = parsePollsPath(result.page) ?? { kind: 'collection' };

@@ -12,11 +12,11 @@ export interface ConflictChoices {
 
 const quoted = (value: unknown): string => (typeof value === 'string' ? `“${value}”` : value === undefined ? 'nothing' : JSON.stringify(value));
 
-/** The conflicting fields' values on one side: `“Oat milk”`, `title “Oat milk”, done true`, or `deleted`. */
+/** The conflicting fields' values on one side: `“Oat milk”`, `title “Oat milk”, done true`; `edited` or `deleted` for an edit against a delete. */
 function side(record: Json | null, fields: readonly string[]): string {
   if (record === null) return 'deleted';
   if (fields.length === 1 && fields[0] === 'title') return quoted(record['title']);
-  if (fields.length === 0) return 'kept';
+  if (fields.length === 0) return 'edited';
   return fields.map((field) => `${field} ${quoted(record[field])}`).join(', ');
 }
 

@@ -32,13 +32,16 @@ function userTabs(name: string): TabCoordination | false {
   return { locks: { request: (lock, callback) => locks.request(`${lock}:${name}`, callback) }, channel: new BroadcastChannel(name) };
 }
 
+/** What {@link Reachability.follow} reads of a client. */
+export type ConnectionSource = Pick<SynclineClient, 'onStateChange' | 'transport'>;
+
 /** Whether the server answers, as far as the page can tell; listeners hear every change. */
 export interface Reachability {
   /** A `fetch` for the client: an answer (any status) means reachable, a network failure unreachable. */
   readonly fetch: typeof fetch;
   reachable(): boolean;
   /** Hears the client's connection: on the socket, `open` is reachable and a failed reconnect is not. */
-  follow(client: SynclineClient): void;
+  follow(client: ConnectionSource): void;
   subscribe(listener: () => void): () => void;
 }
 
@@ -71,7 +74,7 @@ export function createReachability(base: typeof fetch = globalThis.fetch.bind(gl
       throw error;
     }
   };
-  const fromState = (client: SynclineClient, state: ConnectionState): void => {
+  const fromState = (client: ConnectionSource, state: ConnectionState): void => {
     if (client.transport() !== 'socket') return;
     if (state.kind === 'open') set(true);
     // The first attempt of a page is no failure yet; a reconnect (attempt 2 on) follows one.

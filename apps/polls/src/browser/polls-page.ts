@@ -1,7 +1,7 @@
-import { createClient, type LiveView } from '@syncline/client';
+import { createClient, type LiveView, type ResourceClient } from '@syncline/client';
 import { POLLS_DATA_ID, type PollsPageData } from '../pages/poll-pages.js';
 import { renderDeletedPoll, renderPollLinks, renderResults, totalVotes, votesText, type PollItem } from '../pages/views.js';
-import { polls } from '../resources.js';
+import { polls, type PollRecord } from '../resources.js';
 import { patchHtml, showConnectionState, showNotice } from './page-support.js';
 
 // The pages work without this script (forms post to the server). With it, they follow their
@@ -21,10 +21,6 @@ function pageData(): { seq: number; data: PollsPageData } | undefined {
   }
 }
 
-const loaded = pageData();
-const client = createClient({ url: location.origin, maxDelayMs: 3_000, onError: (error) => console.warn('[syncline]', error) });
-showConnectionState(client);
-const api = client.resource(polls);
 
 /**
  * The session ended (signed out elsewhere, or expired): the page is loaded again, and the
@@ -70,10 +66,10 @@ function showPoll(poll: PollItem | undefined): void {
   if (byline) byline.textContent = votesText(totalVotes(poll));
 }
 
-const poll = loaded?.data.poll;
-if (loaded && poll) {
+/** A poll's page: its results follow the poll live, and its vote form votes through the client. */
+function startPollPage(api: ResourceClient<typeof polls>, seq: number, poll: PollRecord): void {
   // Started from the page's own record and position: ready at once, and every vote since arrives.
-  follow(api.live(poll.id, { from: loaded.seq, initial: poll }), showPoll);
+  follow(api.live(poll.id, { from: seq, initial: poll }), showPoll);
   document.addEventListener('submit', (event) => {
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || form.id !== 'vote-form') return;
@@ -96,10 +92,19 @@ if (loaded && poll) {
   });
 }
 
-const all = loaded?.data.polls;
-if (loaded && all) {
-  follow(api.liveQuery({ order: '-createdAt' }, { from: loaded.seq, initial: all }), (items) => {
-    const box = element('polls');
-    if (box) patchHtml(box, renderPollLinks(items).value);
-  });
+const loaded = pageData();
+// A page with nothing live on it (a poll not found) opens no connection.
+if (loaded !== undefined) {
+  const client = createClient({ url: location.origin, maxDelayMs: 3_000, onError: (error) => console.warn('[syncline]', error) });
+  showConnectionState(client);
+  const api = client.resource(polls);
+  const { poll, polls: all } = loaded.data;
+  if (poll !== undefined) startPollPage(api, loaded.seq, poll);
+  // Every poll's page: the list follows the polls live, newest first, as the server read it.
+  if (all !== undefined) {
+    follow(api.liveQuery({ order: '-createdAt' }, { from: loaded.seq, initial: all }), (items) => {
+      const box = element('polls');
+      if (box) patchHtml(box, renderPollLinks(items).value);
+    });
+  }
 }

@@ -9,6 +9,18 @@ export const checkbox = (page: Page, name: string, checked?: boolean) =>
 /** The outbox indicator in the page's header. */
 export const outbox = (page: Page) => page.locator('#outbox');
 
+/** Starts recording every text the outbox indicator shows (some last only milliseconds); `seen` answers them. */
+export async function watchOutbox(page: Page): Promise<{ seen(): Promise<string[]> }> {
+  await page.addInitScript(() => {
+    const seen: string[] = ((window as unknown as { outboxSeen: string[] }).outboxSeen = []);
+    document.addEventListener('DOMContentLoaded', () => {
+      const element = document.getElementById('outbox');
+      if (element) new MutationObserver(() => seen.push(element.hidden ? '' : (element.textContent ?? ''))).observe(element, { childList: true, characterData: true, subtree: true, attributes: true });
+    });
+  });
+  return { seen: () => page.evaluate(() => (window as unknown as { outboxSeen: string[] }).outboxSeen) };
+}
+
 /** A list of `owner`'s shared with `member`, with todos made through the JSON API. */
 export async function sharedList(server: RunningApp, owner: Account, member: Account | undefined, title: string, todos: readonly string[] = []): Promise<{ id: string; todos: { id: string; title: string }[] }> {
   const list = await postJson<{ id: string }>(server.base, owner, '/lists', { title });
@@ -79,17 +91,19 @@ export function recordWrites(page: Page): string[] {
 /**
  * Cuts one page off the server while the server keeps running (Playwright's `setOffline`
  * leaves WebSockets open): its socket is closed and refused, its HTTP requests fail as on
- * a lost network, until `restore`. Install before the page loads.
+ * a lost network, until `restore`. Install before the page loads; `cut` true starts cut.
  */
-export async function networkSwitch(page: Page): Promise<{ cut(): Promise<void>; restore(): void }> {
-  let cut = false;
+export async function networkSwitch(page: Page, startCut = false): Promise<{ cut(): Promise<void>; restore(): void }> {
+  let cut = startCut;
   const sockets = new Set<WebSocketRoute>();
   await page.routeWebSocket(/\/live$/, (socket) => {
     if (cut) return void socket.close({ code: 1006, reason: 'network down' }).catch(() => {});
     sockets.add(socket);
     socket.connectToServer();
   });
-  await page.route('**/*', (route) => (cut && route.request().resourceType() !== 'document' ? route.abort('internetdisconnected') : route.fallback()));
+  // The page and its script still load (from the cache, as it were); what the script asks fails.
+  const cached = (url: string, type: string): boolean => type === 'document' || new URL(url).pathname.startsWith('/assets/');
+  await page.route('**/*', (route) => (cut && !cached(route.request().url(), route.request().resourceType()) ? route.abort('internetdisconnected') : route.fallback()));
   return {
     async cut() {
       cut = true;

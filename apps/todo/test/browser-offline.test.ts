@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium, signedInContext, startApp, type RunningApp } from './browser-harness.js';
-import { changeCount, checkbox, networkSwitch, openList, outbox, persistedWrites, recordWrites, renameTodo, serverTodos, sharedList } from './browser-offline-support.js';
+import { launchChromium, postJson, signedInContext, startApp, type RunningApp } from './browser-harness.js';
+import { changeCount, checkbox, networkSwitch, openList, outbox, persistedWrites, recordWrites, renameTodo, serverTodos, sharedList, watchOutbox } from './browser-offline-support.js';
 
 // The server is really stopped (Playwright's setOffline leaves WebSockets open) and started
 // again on the same port and SQLite file. Waits are Playwright's auto-waiting, no sleeps:
@@ -44,20 +44,30 @@ describe.skipIf(browser === undefined)('the TODO app offline, in Chromium', () =
     await anaPage.close();
 
     await server.restart();
+    // Meanwhile someone else's change reaches the server: the next page is rendered with it.
+    await postJson(server.base, bob, '/todos', { title: 'Bread', list: list.id, order: 5 });
+    // The next page of the same profile loads with its network cut: the server-rendered list
+    // with the replica's pending changes on top, all waiting; then the network returns.
     const later = await anaBrowser.newPage();
+    const network = await networkSwitch(later, true);
+    const indicator = await watchOutbox(later);
     await later.goto(`${server.base}/lists/${list.id}`);
-    await checkbox(later, 'Milk', true).waitFor({ timeout: BACK_MS });
-    await checkbox(later, 'Eggs', false).waitFor();
+    await outbox(later).filter({ hasText: /^Offline, 3 changes waiting$/ }).waitFor({ timeout: OFFLINE_MS });
+    expect(await checkbox(later, 'Milk').isChecked()).toBe(true);
+    expect(await checkbox(later, 'Eggs').isChecked()).toBe(false);
+    expect(await checkbox(later, 'Bread').isChecked()).toBe(false);
+    network.restore();
     await outbox(later).waitFor({ state: 'hidden', timeout: BACK_MS });
+    expect(await indicator.seen()).toContain('Sending 3 changes…');
     expect(await outbox(later).getAttribute('data-waiting')).toBe('0');
     expect(await persistedWrites(later, 'ana')).toBe(0);
 
     // The other user's page, open all along, sees them once it is back.
     await checkbox(bobPage, 'Milk', true).waitFor({ timeout: BACK_MS });
     await checkbox(bobPage, 'Eggs', false).waitFor();
-    expect(await serverTodos(server, bob, list.id)).toEqual([{ title: 'Milk', done: true }, { title: 'Eggs', done: false }]);
-    // Two creates and one edit: three changes, none applied twice.
-    expect((await changeCount(server)) - before).toBe(3);
+    expect(await serverTodos(server, bob, list.id)).toEqual([{ title: 'Milk', done: true }, { title: 'Eggs', done: false }, { title: 'Bread', done: false }]);
+    // Bob's todo, then two creates and one edit: four changes, none applied twice.
+    expect((await changeCount(server)) - before).toBe(4);
   });
 
   it('merges edits of different fields made offline in two browsers: both show the new title, done', { timeout: 120_000 }, async () => {

@@ -7,16 +7,19 @@ import { conflictErrorOf, type ReplicaCore } from './replica-core.js';
  * them. A persisted entry replaces the store's when its server version is newer (or the
  * store has none); a URI whose writes were settled elsewhere and whose entry is gone was
  * deleted. Conflicts held by another tab are announced here too (not those found on start:
- * `client.conflicts()` lists them). Runs in the serial queue.
+ * `client.conflicts()` lists them). Writes in `uncommitted` (made here, their commit queued
+ * behind this refresh) stay in the outbox. Runs in the serial queue.
  *
  * @example
  * await core.serial(() => refreshFromPersistence(core));
  */
-export async function refreshFromPersistence(core: ReplicaCore, announce = true): Promise<void> {
+export async function refreshFromPersistence(core: ReplicaCore, announce = true, uncommitted: ReadonlySet<string> = new Set()): Promise<void> {
   const state = await core.persistence.load();
   const touched = new Set([...core.outbox.all().map((write) => write.uri), ...core.conflicts.keys()]);
   const known = new Set(core.conflicts.keys());
-  core.outbox.replace(state.outbox);
+  // A write made here whose commit waits behind this refresh is not in persistence yet: keep it.
+  const persistedKeys = new Set(state.outbox.map((write) => write.key));
+  core.outbox.replace([...state.outbox, ...core.outbox.all().filter((write) => uncommitted.has(write.key) && !persistedKeys.has(write.key))]);
   core.conflicts.clear();
   for (const held of state.conflicts) core.conflicts.set(held.uri, held);
   const persisted = new Set<string>();

@@ -1,0 +1,48 @@
+import { describe, expect, it, vi } from 'vitest';
+import { memoryPersistence, type ReplicaPersistence } from '../src/index.js';
+import { drained, offlineClient, offlineSetUp } from './offline-support/offline-setup.js';
+import { request, todos } from './support.js';
+
+/** A persistence whose second `load` (the refresh that starts the sender) waits until `release`. */
+function heldSecondLoad(): { persistence: ReplicaPersistence; loading: Promise<void>; release: () => void } {
+  const inner = memoryPersistence();
+  let loads = 0;
+  let started = (): void => {};
+  let release = (): void => {};
+  const loading = new Promise<void>((resolve) => (started = resolve));
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const persistence: ReplicaPersistence = {
+    async load() {
+      if (++loads === 2) {
+        started();
+        await gate;
+      }
+      return inner.load();
+    },
+    commit: (batch) => inner.commit(batch),
+    close: () => inner.close(),
+  };
+  return { persistence, loading, release };
+}
+
+describe('offline writes racing the replica’s own work', () => {
+  it('a write made while a refresh reads persistence is kept in memory, sent and settled', async () => {
+    const { app, proxy, list } = await offlineSetUp();
+    await using _app = app;
+    await using _proxy = proxy;
+    const { persistence, loading, release } = heldSecondLoad();
+    await using client = offlineClient(proxy.port, { persistence });
+    await client.ready;
+    await loading;
+
+    let settled = false;
+    const created = client.resource(todos).create({ title: 'Bread', list: list.id });
+    void created.then(() => (settled = true));
+    release();
+    await vi.waitFor(() => expect(settled).toBe(true), { timeout: 3000 });
+    const bread = await created;
+    expect((await request(app, 'GET', `/todos/${bread.id}`)).body).toEqual(bread);
+    await drained(client);
+    expect((await persistence.load()).outbox).toEqual([]);
+  });
+});

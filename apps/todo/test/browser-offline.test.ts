@@ -95,9 +95,9 @@ describe.skipIf(browser === undefined)('the TODO app offline, in Chromium', () =
     expect(await anaPage.getByRole('dialog').count()).toBe(0);
   });
 
-  it('two tabs of one profile offline: both edit, both show both edits, one tab sends, nothing twice', { timeout: 120_000 }, async () => {
+  it('two tabs of one profile offline: both edit, each shows the other’s edits, one tab sends, nothing twice', { timeout: 120_000 }, async () => {
     const { context, account: ana } = await signedInContext(browser!, server.base, 'ana');
-    const list = await sharedList(server, ana, undefined, 'Shop', ['Bread']);
+    const list = await sharedList(server, ana, undefined, 'Shop', ['Bread', 'Old']);
     const first = await openList(context, server, list.id);
     const second = await openList(context, server, list.id);
     const writes = [recordWrites(first), recordWrites(second)];
@@ -108,11 +108,13 @@ describe.skipIf(browser === undefined)('the TODO app offline, in Chromium', () =
     await first.getByLabel('New todo').fill('Jam');
     await first.getByLabel('New todo').press('Enter');
     await checkbox(second, 'Bread').check();
-    // The tabs share one replica and outbox: each shows the other's edit, and both wait.
+    await second.getByRole('button', { name: 'Delete Old', exact: true }).click();
+    // The tabs share one replica and outbox: each shows the other's edits, and both wait.
     for (const page of [first, second]) {
       await checkbox(page, 'Jam').waitFor({ timeout: 2_000 });
       await checkbox(page, 'Bread', true).waitFor({ timeout: 2_000 });
-      await outbox(page).filter({ hasText: /^Offline, 2 changes waiting$/ }).waitFor({ timeout: 2_000 });
+      await checkbox(page, 'Old').waitFor({ state: 'detached', timeout: 2_000 });
+      await outbox(page).filter({ hasText: /^Offline, 3 changes waiting$/ }).waitFor({ timeout: 2_000 });
     }
 
     await server.restart();
@@ -122,10 +124,10 @@ describe.skipIf(browser === undefined)('the TODO app offline, in Chromium', () =
       await checkbox(page, 'Bread', true).waitFor();
     }
     expect(await serverTodos(server, ana, list.id)).toEqual([{ title: 'Bread', done: true }, { title: 'Jam', done: false }]);
-    expect((await changeCount(server)) - before).toBe(2);
+    expect((await changeCount(server)) - before).toBe(3);
     // Only the tab holding the outbox lock sent (perhaps retrying while the server was down).
     expect(writes.map((sent) => sent.length > 0).sort()).toEqual([false, true]);
-    expect(new Set(writes.flat().map((write) => write.split(' ')[0]))).toEqual(new Set(['PUT', 'PATCH']));
+    expect(new Set(writes.flat().map((write) => write.split(' ')[0]))).toEqual(new Set(['PUT', 'PATCH', 'DELETE']));
   });
 
   it('asks which title to keep when the same field changed offline and elsewhere, and writes the choice', { timeout: 120_000 }, async () => {

@@ -78,14 +78,21 @@ export async function createTodoApp(options: TodoAppOptions): Promise<TodoApp> {
   };
 }
 
-/** A browser script built once, in the background at start; a failed build is retried by the next request for it. */
+/** Browser scripts by entry module ('' for the TODO app's), each built once per process and shared by every app in it. */
+const bundles = new Map<string, Promise<string>>();
+
+/** A browser script built in the background at start (once per process); a failed build is retried by the next request for it. */
 function lazyBundle(entry: string | undefined, reportError: (error: unknown, where: string) => void): () => Promise<string> {
-  let script: Promise<string> | undefined;
+  const key = entry ?? '';
   const bundle = (): Promise<string> => {
-    script ??= bundleBrowserScript(entry).catch((error: unknown) => {
-      script = undefined;
-      throw error;
-    });
+    let script = bundles.get(key);
+    if (script === undefined) {
+      script = bundleBrowserScript(entry).catch((error: unknown) => {
+        bundles.delete(key);
+        throw error;
+      });
+      bundles.set(key, script);
+    }
     return script;
   };
   void bundle().catch((error: unknown) => reportError(error, 'browser script bundle'));

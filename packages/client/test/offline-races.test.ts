@@ -46,3 +46,24 @@ describe('offline writes racing the replica’s own work', () => {
     expect((await persistence.load()).outbox).toEqual([]);
   });
 });
+
+describe('a write replaced by a later local delete', () => {
+  it('settles the edit with not-found and the delete with success when one write-back carries both', async () => {
+    const { app, proxy, todo, uri } = await offlineSetUp();
+    await using _app = app;
+    await using _proxy = proxy;
+    await using client = offlineClient(proxy.port, { policy: 'client-wins' });
+    await client.ready;
+    await client.resource(todos).get(todo.id);
+    proxy.cut();
+    const edited = client.resource(todos).patch(todo.id, { title: 'Oat milk' });
+    const deleted = client.resource(todos).delete(todo.id);
+    await request(app, 'PATCH', uri, { body: { done: true }, headers: { 'content-type': 'application/merge-patch+json' } });
+
+    proxy.restore();
+    await expect(edited).rejects.toMatchObject({ code: 'not-found', status: 404 });
+    await expect(deleted).resolves.toBeUndefined();
+    expect((await request(app, 'GET', uri)).status).toBe(404);
+    expect(client.store.get(uri)).toBeUndefined();
+  });
+});

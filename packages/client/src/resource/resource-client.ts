@@ -49,7 +49,11 @@ export interface ResourceClient<D extends ResourceDefinition> extends ActionMeth
   create(input: InputOf<D>, options?: WriteOptions): Promise<RecordOf<D>>;
   /** Replaces the record (PUT), optimistically, with `If-Match` when its ETag is known. */
   update(id: string, record: InputOf<D>, options?: WriteOptions): Promise<RecordOf<D>>;
-  /** Merges fields into the record (JSON Merge Patch), optimistically, with `If-Match` when known. */
+  /**
+   * Merges fields into the record (JSON Merge Patch), optimistically, with `If-Match` when known.
+   * With `offline`, `update` and `patch` reject with `not-found` when a later delete on this
+   * replica reached the server in their place (a conflict's write-back replaced both).
+   */
   patch(id: string, partial: MergePatchOf<D>, options?: WriteOptions): Promise<RecordOf<D>>;
   delete(id: string, options?: WriteOptions): Promise<void>;
   /**
@@ -113,6 +117,11 @@ export function createResourceClient<D extends ResourceDefinition>(definition: D
     if (record) return typed(record);
     throw new SynclineError('internal', { detail: 'The write answered no record.' });
   };
+  // With `offline`, writes replaced by one write-back settle with it: a null is a later local delete that won.
+  const settledOffline = (record: JsonRecord | null, uri: string): R => {
+    if (record) return typed(record);
+    throw new SynclineError('not-found', { detail: `${uri} was deleted by a later write on this replica before this one was acknowledged.` });
+  };
   const queued = (request: OfflineWriteRequest, options: WriteOptions | undefined): Promise<JsonRecord | null> | undefined =>
     context.offline?.write(options?.conflict === undefined ? request : { ...request, policy: options.conflict });
   const mergePatch = { 'content-type': 'application/merge-patch+json' };
@@ -142,15 +151,16 @@ export function createResourceClient<D extends ResourceDefinition>(definition: D
       return { items: page.items.map((item) => typed(remember(item))), next: page.next };
     },
     async create(input, options) {
-      const offline = queued({ uri: uriOf(uuidv7()), method: 'PUT', create: true, body: withDefaults(input) }, options);
-      if (offline) return settled(await offline);
+      const uri = uriOf(uuidv7());
+      const offline = queued({ uri, method: 'PUT', create: true, body: withDefaults(input) }, options);
+      if (offline) return settledOffline(await offline, uri);
       const response = expectSuccess(await transport.request({ method: 'POST', resource: `/${definition.name}`, body: input }));
       return typed(remember(recordOf(response)));
     },
     async update(id, record, options) {
       const uri = uriOf(id);
       const offline = queued({ uri, method: 'PUT', body: withDefaults(record) }, options);
-      if (offline) return settled(await offline);
+      if (offline) return settledOffline(await offline, uri);
       const current = store.get(uri)?.data;
       const system = current ? Object.fromEntries(SYSTEM_FIELDS.filter((f) => f in current).map((f) => [f, current[f]])) : undefined;
       const optimistic = system && isRecord(record) ? { ...withoutSystemFields(record), ...system } : undefined;
@@ -159,7 +169,7 @@ export function createResourceClient<D extends ResourceDefinition>(definition: D
     async patch(id, partial, options) {
       const uri = uriOf(id);
       const offline = queued({ uri, method: 'PATCH', body: partial, headers: mergePatch }, options);
-      if (offline) return settled(await offline);
+      if (offline) return settledOffline(await offline, uri);
       const current = store.get(uri)?.data;
       const merged = current ? applyMergePatch(current, partial) : undefined;
       const optimistic = isRecord(merged) ? merged : undefined;

@@ -1,7 +1,7 @@
-import type { ConnectionState, ConnectionStateListener } from '@syncline/client';
+import { createClient, type ConnectionState, type ConnectionStateListener } from '@syncline/client';
 import { describe, expect, it } from 'vitest';
 import { describeConflict } from '../src/browser/conflict-prompt.js';
-import { createReachability, offlineOptions, outboxText, replicaName } from '../src/browser/offline-ui.js';
+import { createReachability, offlineOptions, outboxText, replicaName, withReachability } from '../src/browser/offline-ui.js';
 
 const refused = (): Promise<Response> => Promise.reject(new TypeError('Failed to fetch'));
 const answered = (): Promise<Response> => Promise.resolve(new Response(null, { status: 503 }));
@@ -49,6 +49,27 @@ describe('reachability', () => {
     transport = 'socket';
     expect(say({ kind: 'open' })).toBe(true);
     expect(say({ kind: 'closed', reason: 'closed by the client' })).toBe(false);
+  });
+});
+
+describe('the connection status corrected by reachability', () => {
+  it('says reconnecting while the server is out of reach though the client says open, and open again once it answers', async () => {
+    let next: () => Promise<Response> = refused;
+    const reach = createReachability(() => next());
+    // Over HTTP only, the client never leaves `open`, as after its fallback to event streams.
+    const client = createClient({ url: 'http://127.0.0.1:9', transport: 'http' });
+    const status = withReachability(client, reach);
+    const heard: ConnectionState[] = [];
+    const stop = status.onStateChange((state) => heard.push(state));
+    expect(status.state()).toEqual({ kind: 'open' });
+    await reach.fetch('/todos').catch(() => {});
+    expect(status.state()).toEqual({ kind: 'connecting', attempt: 2 });
+    next = answered;
+    await reach.fetch('/todos');
+    expect(heard).toEqual([{ kind: 'connecting', attempt: 2 }, { kind: 'open' }]);
+    stop();
+    client.close();
+    expect(status.state()).toEqual({ kind: 'closed', reason: 'closed by the client' });
   });
 });
 

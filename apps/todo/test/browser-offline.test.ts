@@ -39,6 +39,8 @@ describe.skipIf(browser === undefined)('the TODO app offline, in Chromium', () =
     }
     await checkbox(anaPage, 'Milk').check();
     await outbox(anaPage).filter({ hasText: /^Offline, 3 changes waiting$/ }).waitFor({ timeout: 1_000 });
+    // The status line agrees, though the client fell back to event streams that cannot connect either.
+    expect(await anaPage.getByRole('status').textContent()).toBe('Reconnecting…');
     // Durable before the page goes: the three writes are in the user's IndexedDB outbox.
     await expect.poll(() => persistedWrites(anaPage, 'ana'), { timeout: 2_000 }).toBe(3);
     await anaPage.close();

@@ -31,8 +31,8 @@ const signInAgain = (): void => {
 // Reconnect quickly after a server restart: the page is the only thing the user sees. The
 // client is an offline clone (offline-ui.ts): writes show at once, wait in the user's outbox
 // while the server is out of reach, and a field changed both here and elsewhere is asked about.
-const client = startOfflineClient({ url: location.origin, maxDelayMs: 3_000, onError: (error) => console.warn('[syncline]', error) }, viewer.user, showNotice);
-showConnectionState(client);
+const { client, status } = startOfflineClient({ url: location.origin, maxDelayMs: 3_000, onError: (error) => console.warn('[syncline]', error) }, viewer.user, showNotice);
+showConnectionState(status);
 startConflictPrompt(client, showNotice);
 const listsApi = client.resource(lists);
 const todosApi = client.resource(todos);

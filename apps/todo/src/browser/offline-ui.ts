@@ -127,19 +127,51 @@ export function showOutbox(client: SynclineClient, reach: Reachability): void {
 }
 
 /**
+ * The client as the header's connection status should see it: while the server is out of
+ * reach, `reconnecting`, even where the client itself says `open` (after falling back to
+ * event streams it reports `open` whether or not they connect).
+ *
+ * @example
+ * showConnectionState(withReachability(client, reach));
+ */
+export function withReachability(client: SynclineClient, reach: Reachability): SynclineClient {
+  const state = (): ConnectionState => {
+    const own = client.state();
+    return reach.reachable() || own.kind !== 'open' ? own : { kind: 'connecting', attempt: 2 };
+  };
+  return {
+    ...client,
+    state,
+    onStateChange(listener) {
+      const stopState = client.onStateChange(() => listener(state()));
+      const stopReach = reach.subscribe(() => listener(state()));
+      return () => (stopState(), stopReach());
+    },
+  };
+}
+
+/** What {@link startOfflineClient} answers. */
+export interface OfflinePage {
+  readonly client: SynclineClient;
+  /** The same client with its state corrected by reachability, for the connection status line. */
+  readonly status: SynclineClient;
+}
+
+/**
  * Creates the page's client as an offline clone for `user`, asks the browser to keep its
  * storage, and starts the outbox indicator. A refused write was rolled back by the client;
  * `onRejected` tells the user why.
  *
  * @example
- * const client = startOfflineClient({ url: location.origin }, 'ana', (message) => showNotice(message));
+ * const { client, status } = startOfflineClient({ url: location.origin }, 'ana', (message) => showNotice(message));
+ * showConnectionState(status);
  */
-export function startOfflineClient(options: Omit<ClientOptions, 'offline' | 'fetch'>, user: string, onRejected: (message: string) => void): SynclineClient {
+export function startOfflineClient(options: Omit<ClientOptions, 'offline' | 'fetch'>, user: string, onRejected: (message: string) => void): OfflinePage {
   const reach = createReachability();
   const client = createClient({ ...options, fetch: reach.fetch, offline: offlineOptions(new URL(options.url).origin, user) });
   reach.follow(client);
   void requestPersistentStorage();
   showOutbox(client, reach);
   client.on('rejected', (rejection) => onRejected(`Your change was not saved: ${rejection.error.message}`));
-  return client;
+  return { client, status: withReachability(client, reach) };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { memoryPersistence, type ReplicaPersistence } from '../src/index.js';
-import { drained, offlineClient, offlineSetUp } from './offline-support/offline-setup.js';
+import { drained, nextEvent, offlineClient, offlineSetUp } from './offline-support/offline-setup.js';
 import { request, todos } from './support.js';
 
 /** A persistence whose second `load` (the refresh that starts the sender) waits until `release`. */
@@ -65,5 +65,30 @@ describe('a write replaced by a later local delete', () => {
     await expect(deleted).resolves.toBeUndefined();
     expect((await request(app, 'GET', uri)).status).toBe(404);
     expect(client.store.get(uri)).toBeUndefined();
+  });
+});
+
+describe('resolving a held conflict with the server’s version', () => {
+  it('answers the server’s record, not the view with the edits made since the hold', async () => {
+    const { app, proxy, todo, uri } = await offlineSetUp();
+    await using _app = app;
+    await using _proxy = proxy;
+    await using client = offlineClient(proxy.port, { policy: 'merge' });
+    await client.ready;
+    await client.resource(todos).get(todo.id);
+    proxy.cut();
+    const mine = client.resource(todos).patch(todo.id, { title: 'Oat milk' });
+    const theirs = (await request(app, 'PATCH', uri, { body: { title: 'Soy milk' }, headers: { 'content-type': 'application/merge-patch+json' } })).body;
+    const held = nextEvent(client, 'conflict');
+    proxy.restore();
+    await expect(mine).rejects.toMatchObject({ code: 'precondition-failed' });
+    await held;
+
+    proxy.cut();
+    const later = client.resource(todos).patch(todo.id, { done: true });
+    expect(client.store.get(uri)?.data).toMatchObject({ title: 'Soy milk', done: true });
+    await expect(client.resolve(uri, 'server')).resolves.toEqual(theirs);
+    proxy.restore();
+    await expect(later).resolves.toMatchObject({ title: 'Soy milk', done: true, version: theirs.version + 1 });
   });
 });

@@ -195,7 +195,8 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
       if (choice === 'server' || sameRecord(choice, held.server)) {
         core.show(uri);
         await core.serial(() => core.commit({ deleteConflicts: [uri] }, [uri]));
-        return store.get(uri)?.data ?? null;
+        // The server's record: the view also shows edits made since the hold, still pending.
+        return store.get(uri)?.base ?? null;
       }
       // The choice is written with If-Match on the server version the user saw: if it moved since, the policy meets it again.
       const writeBack = writeBackOf(uri, choice, held.server, held.serverEtag, { order: outbox.nextOrder() });

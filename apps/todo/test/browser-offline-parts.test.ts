@@ -1,5 +1,5 @@
 import { createClient, type ConnectionState, type ConnectionStateListener } from '@syncline/client';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { describeConflict } from '../src/browser/conflict-prompt.js';
 import { createReachability, offlineOptions, outboxText, replicaName, withReachability } from '../src/browser/offline-ui.js';
 
@@ -80,6 +80,21 @@ describe('the offline option of the page', () => {
     expect(options.policies).toEqual({ todos: 'merge', lists: 'merge' });
     expect(options.tabs).toBe(false);
     expect(await options.persistence.load()).toEqual({ entries: [], outbox: [], conflicts: [] });
+  });
+
+  afterEach(() => vi.unstubAllGlobals());
+  it('gives each user’s tabs their own outbox lock and channel, so one user’s open tab never holds back another’s sending', async () => {
+    const asked: string[] = [];
+    vi.stubGlobal('navigator', { locks: { request: (name: string, callback: (lock: unknown) => Promise<unknown>) => (asked.push(name), callback(null)) } });
+    const ana = offlineOptions('https://todo.example', 'ana').tabs;
+    const bob = offlineOptions('https://todo.example', 'bob').tabs;
+    if (!ana || !bob) return expect.fail('tabs are coordinated where Web Locks and BroadcastChannel exist');
+    await ana.locks.request('syncline-outbox:https://todo.example', async () => {});
+    await bob.locks.request('syncline-outbox:https://todo.example', async () => {});
+    expect(asked).toEqual(['syncline-outbox:https://todo.example:syncline:https://todo.example:ana', 'syncline-outbox:https://todo.example:syncline:https://todo.example:bob']);
+    expect([ana.channel, bob.channel].map((channel) => (channel as BroadcastChannel).name)).toEqual(['syncline:https://todo.example:ana', 'syncline:https://todo.example:bob']);
+    ana.channel.close();
+    bob.channel.close();
   });
 });
 

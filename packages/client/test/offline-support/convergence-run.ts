@@ -1,0 +1,149 @@
+import { setTimeout as pause } from 'node:timers/promises';
+import type { ConflictPolicyName } from '../../src/index.js';
+import type { Change } from '../../../server/src/index.js';
+import { reloadActor, startActor, stopActor, tempFolder, type Actor, type ActorConfig, type WriteRecord } from './convergence-actors.js';
+import { doubleApplications, droppedConflicts, lostAcknowledgements, replicaDifferences } from './convergence-checks.js';
+import { notes, startConvergenceServer, type ConvergenceServer } from './convergence-server.js';
+import { resolveHeld, runStep, type WriteJournal } from './convergence-steps.js';
+import { createRandom } from './seeded-random.js';
+
+export interface ConvergenceOptions {
+  readonly seed: number;
+  readonly actors: number;
+  readonly steps: number;
+  /** Probability that a write's answer is lost after the server ran it. */
+  readonly loseAnswer: number;
+  /** How long the end phase may wait for outboxes to empty and replicas to agree. */
+  readonly settleMs: number;
+  /** Called before the run is torn down (diagnosis of a failing seed). */
+  readonly inspect?: (stage: 'not-idle' | 'end', actors: readonly Actor[], server: ConvergenceServer) => Promise<void>;
+}
+
+/** The four properties' failures (empty when the run converged) and what happened. */
+export interface ConvergenceReport {
+  readonly seed: number;
+  readonly problems: {
+    readonly replicas: readonly string[];
+    readonly lostAcknowledgements: readonly string[];
+    readonly appliedTwice: readonly string[];
+    readonly droppedConflicts: readonly string[];
+    readonly settling: readonly string[];
+  };
+  /** For diagnosis: every write and its outcome, and the server's change log. */
+  readonly writes: readonly WriteRecord[];
+  readonly errors: Readonly<Record<string, readonly unknown[]>>;
+  readonly log: readonly Change[];
+  readonly stats: Readonly<Record<'writes' | 'acked' | 'rejected' | 'held' | 'lostAnswers' | 'cuts' | 'changes' | 'socketActors', number>>;
+}
+
+const POLICIES: readonly ConflictPolicyName[] = ['merge', 'client-wins', 'merge', 'server-wins'];
+
+/**
+ * One randomized run: a server, `actors` offline clients each behind a chaos proxy, `steps`
+ * random actions among them; then everyone online, idle, reloaded, and the four checks.
+ *
+ * @example
+ * const report = await runConvergence({ seed: 7, actors: 5, steps: 200, loseAnswer: 0.15, settleMs: 15_000 });
+ */
+export async function runConvergence(options: ConvergenceOptions): Promise<ConvergenceReport> {
+  const random = createRandom(options.seed);
+  const server = await startConvergenceServer();
+  const folder = await tempFolder();
+  let step = 0;
+  const now = (): number => step;
+  const journal: WriteJournal = { writes: [], reads: [] };
+  const actors: Actor[] = [];
+  const settling: string[] = [];
+  try {
+    const offset = random.int(0, POLICIES.length - 1);
+    for (let index = 0; index < options.actors; index++) {
+      const config: ActorConfig = {
+        name: `c${index}`,
+        transport: index === 0 ? 'http' : index === 1 ? 'socket' : random.pick(['http', 'socket']),
+        policy: POLICIES[(index + offset) % POLICIES.length] ?? 'merge',
+        persistence: random.pick(['memory', 'file']),
+      };
+      actors.push(await startActor({ config, random: random.fork(index), serverPort: server.port, loseAnswer: options.loseAnswer, folder: folder.path, step: now }));
+    }
+    // Live views on the socket clients: they follow the others' writes as they happen.
+    for (const actor of actors) if (actor.config.transport === 'socket') actor.client.resource(notes).liveQuery('limit=500').subscribe(() => {});
+
+    for (step = 1; step <= options.steps; step++) {
+      runStep(random.pick(actors), step, journal);
+      await pause(random.int(0, 3));
+    }
+
+    step = options.steps + 1;
+    for (const actor of actors) {
+      actor.chaos = false;
+      actor.proxy.restore();
+    }
+    if (!(await idle(actors, journal, options.settleMs))) {
+      settling.push(`not idle after ${options.settleMs} ms: ${pendingSummary(actors, journal)}`);
+      await options.inspect?.('not-idle', actors, server);
+    }
+    const dropped = droppedConflicts(actors, journal.writes);
+    // The user settles what is held; a resolution may meet a newer version and be held again.
+    for (let round = 0; round < 5 && actors.some((actor) => actor.client.conflicts().length > 0); round++) {
+      step++;
+      for (const actor of actors) for (const held of actor.client.conflicts()) resolveHeld(actor, held, step, journal);
+      if (!(await idle(actors, journal, options.settleMs))) settling.push(`not idle after resolving (round ${round + 1}): ${pendingSummary(actors, journal)}`);
+    }
+    await Promise.all(journal.reads);
+
+    for (const actor of actors) await reloadActor(actor, folder.path, now);
+    let replicas: string[] = [];
+    const agreed = await until(async () => (replicas = replicaDifferences(actors, await server.records())).length === 0, options.settleMs);
+    if (!agreed) settling.push(`replicas still differ after ${options.settleMs} ms`);
+
+    const log = await server.changes();
+    await options.inspect?.('end', actors, server);
+    return {
+      seed: options.seed,
+      problems: {
+        replicas,
+        lostAcknowledgements: lostAcknowledgements(journal.writes, log),
+        appliedTwice: doubleApplications(server.ledger.entries(), log, actors),
+        droppedConflicts: dropped,
+        settling,
+      },
+      writes: journal.writes,
+      errors: Object.fromEntries(actors.map((actor) => [actor.config.name, actor.errors])),
+      log,
+      stats: {
+        writes: journal.writes.length,
+        acked: journal.writes.filter((write) => write.outcome.state === 'acked').length,
+        rejected: journal.writes.filter((write) => write.outcome.state === 'rejected').length,
+        held: actors.reduce((sum, actor) => sum + actor.held.length, 0),
+        lostAnswers: actors.reduce((sum, actor) => sum + actor.proxy.stats().lostAnswers, 0),
+        cuts: actors.reduce((sum, actor) => sum + actor.proxy.stats().cuts, 0),
+        changes: log.length,
+        socketActors: actors.filter((actor) => actor.config.transport === 'socket').length,
+      },
+    };
+  } finally {
+    for (const actor of actors) await stopActor(actor);
+    await server[Symbol.asyncDispose]();
+    await folder.dispose();
+  }
+}
+
+/** Every outbox empty and every write's promise settled, polled until `timeoutMs`. */
+function idle(actors: readonly Actor[], journal: WriteJournal, timeoutMs: number): Promise<boolean> {
+  return until(() => actors.every((actor) => actor.client.outbox.size() === 0) && journal.writes.every((write) => write.outcome.state !== 'pending'), timeoutMs);
+}
+
+async function until(test: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await test()) return true;
+    if (Date.now() > deadline) return false;
+    await pause(10);
+  }
+}
+
+function pendingSummary(actors: readonly Actor[], journal: WriteJournal): string {
+  const outboxes = actors.map((actor) => `${actor.config.name}:${actor.client.outbox.size()}`).join(' ');
+  const pending = journal.writes.filter((write) => write.outcome.state === 'pending').map((write) => `${write.actor} ${write.kind} ${write.uri} @${write.step}`);
+  return `outboxes ${outboxes}; unsettled writes: ${pending.slice(0, 10).join('; ') || 'none'}`;
+}

@@ -155,7 +155,9 @@ describe.skipIf(browser === undefined)('the TODO app offline, in Chromium', () =
     // Until the user decides, the page shows the server's version; nothing waits.
     await checkbox(anaPage, 'Call Bob').waitFor();
     await outbox(anaPage).waitFor({ state: 'hidden' });
-    await prompt.getByRole('button', { name: 'Keep yours' }).click();
+    // A modal dialog: focus is in it, on its first choice; the keyboard answers.
+    await expect.poll(() => prompt.getByRole('button', { name: 'Keep yours' }).evaluate((button) => button === document.activeElement)).toBe(true);
+    await anaPage.keyboard.press('Enter');
     await prompt.waitFor({ state: 'detached' });
     for (const page of [anaPage, bobPage]) await checkbox(page, 'Call Ann at 5').waitFor({ timeout: BACK_MS });
     expect(await serverTodos(server, bob, list.id)).toEqual([{ title: 'Call Ann at 5', done: false }]);

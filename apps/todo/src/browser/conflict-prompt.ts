@@ -55,26 +55,28 @@ export function describeConflict(held: Pick<HeldConflict, 'base' | 'local' | 'se
  * startConflictPrompt(client, showNotice);
  */
 export function startConflictPrompt(client: SynclineClient, onNotice: (message: string) => void): void {
-  const queued: string[] = [];
-  let open = false;
+  let queued: string[] = [];
+  /** The URI whose dialog is open. */
+  let asking: string | undefined;
   const next = (): void => {
-    if (open) return;
+    if (asking !== undefined) return;
     const uri = queued.shift();
     if (uri === undefined) return;
     const held = client.conflicts().find((conflict) => conflict.uri === uri);
     // Resolved meanwhile (in another tab): nothing to ask.
     if (held === undefined) return next();
-    open = true;
+    asking = uri;
     ask(held, (choice) => {
-      const still = client.conflicts().some((conflict) => conflict.uri === uri);
-      const done = still ? client.resolve(uri, choice) : Promise.resolve(null);
-      done.catch((error: unknown) => onNotice(`Your choice was not saved: ${error instanceof Error ? error.message : String(error)}`));
-      open = false;
+      // Announced again while its dialog was open: this answer settles it.
+      queued = queued.filter((other) => other !== uri);
+      const still = choice !== undefined && client.conflicts().some((conflict) => conflict.uri === uri);
+      if (still) client.resolve(uri, choice).catch((error: unknown) => onNotice(`Your choice was not saved: ${error instanceof Error ? error.message : String(error)}`));
+      asking = undefined;
       next();
     });
   };
   const enqueue = (uri: string): void => {
-    if (!queued.includes(uri)) queued.push(uri);
+    if (uri !== asking && !queued.includes(uri)) queued.push(uri);
     next();
   };
   client.on('conflict', (conflict) => {
@@ -90,8 +92,13 @@ export function startConflictPrompt(client: SynclineClient, onNotice: (message: 
 
 let dialogs = 0;
 
-/** Shows the dialog for one conflict; `choose` gets the user's choice once, and the dialog goes. */
-function ask(held: HeldConflict, choose: (choice: Json | null | 'server') => void): void {
+/**
+ * Shows the dialog for one conflict; `choose` gets the user's choice once, and the dialog
+ * goes. Dismissed without a choice (the browser may close a modal dialog on a repeated
+ * Escape), it gets undefined: the conflict stays held, and the next page asks again.
+ */
+function ask(held: HeldConflict, choose: (choice: Json | null | 'server' | undefined) => void): void {
+  let chosen = false;
   const { message, yours } = describeConflict(held);
   const id = `conflict-message-${++dialogs}`;
   const dialog = document.createElement('dialog');
@@ -106,8 +113,8 @@ function ask(held: HeldConflict, choose: (choice: Json | null | 'server') => voi
     element.type = 'button';
     element.textContent = label;
     element.addEventListener('click', () => {
+      chosen = true;
       dialog.close();
-      dialog.remove();
       choose(choice);
     });
     return element;
@@ -116,8 +123,12 @@ function ask(held: HeldConflict, choose: (choice: Json | null | 'server') => voi
   actions.className = 'conflict-actions';
   actions.append(button('Keep yours', yours), button('Keep theirs', 'server'));
   dialog.append(text, actions);
-  // Escape would close it without a choice: the conflict stays held, so ask again next time.
+  // Escape would close it without a choice: a choice is asked for.
   dialog.addEventListener('cancel', (event) => event.preventDefault());
+  dialog.addEventListener('close', () => {
+    dialog.remove();
+    if (!chosen) choose(undefined);
+  });
   document.body.append(dialog);
   dialog.showModal();
 }

@@ -36,7 +36,7 @@ export interface ChaosProxy extends AsyncDisposable {
   cut(): void;
   restore(): void;
   isCut(): boolean;
-  stats(): { readonly writes: number; readonly lostAnswers: number; readonly cuts: number };
+  stats(): { readonly writes: number; readonly lostAnswers: number; readonly lostSocketAnswers: number; readonly cuts: number };
 }
 
 const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -45,7 +45,7 @@ const REQUEST_LINE = /^([A-Z]+) (\S+) HTTP\/1\.[01]\r\n/;
 export async function startChaosProxy(options: ChaosProxyOptions): Promise<ChaosProxy> {
   const sockets = new Set<Socket>();
   let down = false;
-  const counts = { writes: 0, lostAnswers: 0, cuts: 0 };
+  const counts = { writes: 0, lostAnswers: 0, lostSocketAnswers: 0, cuts: 0 };
   const isWrite = (method: string, resource: string): boolean => WRITE_METHODS.has(method) && !resource.startsWith('/_reconcile');
   const decide = (write: SeenWrite): boolean => {
     counts.writes++;
@@ -108,6 +108,7 @@ export async function startChaosProxy(options: ChaosProxyOptions): Promise<Chaos
       });
       if (answered) {
         counts.lostAnswers++;
+        counts.lostSocketAnswers++;
         return end();
       }
       client.write(chunk);

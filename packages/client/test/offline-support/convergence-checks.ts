@@ -76,12 +76,10 @@ export function lostAcknowledgements(writes: readonly WriteRecord[], log: readon
  * brought into a record by two of its own client's keys.
  *
  * @example
- * expect(doubleApplications(server.ledger.entries(), log, actors)).toEqual([]);
+ * expect(doubleApplications(server.ledger.entries(), log, keyOwners(actors))).toEqual([]);
  */
-export function doubleApplications(ledger: readonly LedgerEntry[], log: readonly Change[], actors: readonly Actor[]): string[] {
+export function doubleApplications(ledger: readonly LedgerEntry[], log: readonly Change[], owner: ReadonlyMap<string, string>): string[] {
   const problems: string[] = [];
-  const owner = new Map<string, string>();
-  for (const actor of actors) for (const key of actor.keys) owner.set(key, actor.config.name);
   const keyOfSeq = new Map<number, string | undefined>();
   const transactions = new Map<string, number>();
   for (const entry of ledger) {
@@ -156,6 +154,18 @@ export function droppedConflicts(actors: readonly Actor[], writes: readonly Writ
     if (!held && !overruled) problems.push(`${label} was rejected for a conflict that was neither held nor settled by server-wins`);
   }
   return problems;
+}
+
+/**
+ * Which client sent each idempotency key (as its proxy saw it).
+ *
+ * @example
+ * keyOwners(actors).get(key); // 'c2'
+ */
+export function keyOwners(actors: readonly Actor[]): Map<string, string> {
+  const owner = new Map<string, string>();
+  for (const actor of actors) for (const key of actor.keys) owner.set(key, actor.config.name);
+  return owner;
 }
 
 /** The compared fields as canonical JSON. */

@@ -2,7 +2,7 @@ import { setTimeout as pause } from 'node:timers/promises';
 import type { ConflictPolicyName } from '../../src/index.js';
 import type { Change } from '../../../server/src/index.js';
 import { reloadActor, startActor, stopActor, tempFolder, type Actor, type ActorConfig, type WriteRecord } from './convergence-actors.js';
-import { doubleApplications, droppedConflicts, lostAcknowledgements, replicaDifferences } from './convergence-checks.js';
+import { doubleApplications, droppedConflicts, keyOwners, lostAcknowledgements, replicaDifferences } from './convergence-checks.js';
 import { notes, startConvergenceServer, type ConvergenceServer } from './convergence-server.js';
 import { resolveHeld, runStep, type WriteJournal } from './convergence-steps.js';
 import { createRandom } from './seeded-random.js';
@@ -33,7 +33,7 @@ export interface ConvergenceReport {
   readonly writes: readonly WriteRecord[];
   readonly errors: Readonly<Record<string, readonly unknown[]>>;
   readonly log: readonly Change[];
-  readonly stats: Readonly<Record<'writes' | 'acked' | 'rejected' | 'held' | 'lostAnswers' | 'cuts' | 'changes' | 'socketActors', number>>;
+  readonly stats: Readonly<Record<'writes' | 'acked' | 'rejected' | 'held' | 'lostAnswers' | 'lostSocketAnswers' | 'cuts' | 'changes' | 'socketActors', number>>;
 }
 
 const POLICIES: readonly ConflictPolicyName[] = ['merge', 'client-wins', 'merge', 'server-wins'];
@@ -103,7 +103,7 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
       problems: {
         replicas,
         lostAcknowledgements: lostAcknowledgements(journal.writes, log),
-        appliedTwice: doubleApplications(server.ledger.entries(), log, actors),
+        appliedTwice: doubleApplications(server.ledger.entries(), log, keyOwners(actors)),
         droppedConflicts: dropped,
         settling,
       },
@@ -116,6 +116,7 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
         rejected: journal.writes.filter((write) => write.outcome.state === 'rejected').length,
         held: actors.reduce((sum, actor) => sum + actor.held.length, 0),
         lostAnswers: actors.reduce((sum, actor) => sum + actor.proxy.stats().lostAnswers, 0),
+        lostSocketAnswers: actors.reduce((sum, actor) => sum + actor.proxy.stats().lostSocketAnswers, 0),
         cuts: actors.reduce((sum, actor) => sum + actor.proxy.stats().cuts, 0),
         changes: log.length,
         socketActors: actors.filter((actor) => actor.config.transport === 'socket').length,

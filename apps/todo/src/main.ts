@@ -7,7 +7,7 @@ import { createTodoApp } from './create-todo-app.js';
 const config = loadConfig(process.env);
 const app = await createTodoApp({ config });
 const { port } = await app.listen(config.port, config.host);
-console.log(`Syncline TODO demo on http://localhost:${port} (/lists and /todos: pages for browsers, JSON for programs; live: ws://localhost:${port}${config.livePath})`);
+console.log(`Syncline demo on http://localhost:${port}: the TODO app (/lists, /todos) and the polls app (/polls), pages for browsers and JSON for programs at the same URLs; live: ws://localhost:${port}${config.livePath}`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -114,18 +114,10 @@ export async function networkSwitch(page: Page, startCut = false): Promise<{ cut
   };
 }
 
-/**
- * Renames a todo through the page: the in-place title editor when the page has one (a button
- * "Edit <title>" opening a field labelled "Title"), else the row's rename form.
- */
+/** Renames a todo through the page: its title button opens the in-place field labelled "Title"; Enter saves. */
 export async function renameTodo(page: Page, from: string, to: string): Promise<void> {
-  const edit = page.getByRole('button', { name: `Edit ${from}`, exact: true });
-  if ((await edit.count()) > 0 && (await edit.isVisible())) {
-    await edit.click();
-    const field = page.getByRole('textbox', { name: 'Title', exact: true });
-    await field.fill(to);
-    return field.press('Enter');
-  }
-  await page.getByLabel(`Title of ${from}`, { exact: true }).fill(to);
-  await page.getByLabel(`Title of ${from}`, { exact: true }).press('Enter');
+  await page.getByRole('button', { name: `Edit ${from}`, exact: true }).click();
+  const field = page.getByRole('textbox', { name: 'Title', exact: true });
+  await field.fill(to);
+  await field.press('Enter');
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { negotiate, type Syncline } from '@syncline/server';
+import type { Syncline } from '@syncline/server';
+import { isForm, prefersHtml } from '@syncline/demo-kit/http';
 import type { PageHandler } from './pages/page-handler.js';
 import { parseResourcePath } from './pages/routes.js';
 
@@ -10,21 +11,6 @@ export interface MountedApp {
   owns(path: string): boolean;
   handle(req: IncomingMessage, res: ServerResponse, api: Listener): void;
 }
-
-/**
- * Whether `Accept` prefers `text/html` to `application/json`, as `negotiate(accept,
- * ['application/json', 'text/html'])` decides it: only a strictly higher quality picks HTML,
- * so no `Accept`, `*\/*` and ties all stay JSON (programs see no change).
- *
- * @example
- * prefersHtml('text/html,application/xhtml+xml,application/xml;q=0.9,*\/*;q=0.8'); // true
- * prefersHtml('*\/*'); // false
- */
-export function prefersHtml(accept: string | undefined): boolean {
-  return negotiate(accept, ['application/json', 'text/html']) === 'text/html';
-}
-
-const isForm = (contentType: string | undefined): boolean => contentType?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
 
 /**
  * The app's HTTP handler: one URL per resource, for browsers and programs alike. At a resource
@@ -47,13 +33,13 @@ export function createAppHandler(syncline: Syncline, pages: PageHandler, apps: r
     const app = apps.find((candidate) => candidate.owns(path));
     if (app !== undefined) return app.handle(req, res, api);
     // The sign-in, sign-out and sign-up forms post to the authentication's own URLs; JSON there is the server's.
-    if ((path === '/session' || path === '/users') && req.method === 'POST' && isForm(req.headers['content-type'])) return pages.account(req, res);
+    if ((path === '/session' || path === '/users') && req.method === 'POST' && isForm(req)) return pages.account(req, res);
     if (parseResourcePath(path) === undefined) return api(req, res);
     // Merged into the API's own headers by its writeHead, so its JSON answers vary too.
     res.setHeader('vary', 'Accept');
     const method = req.method ?? 'GET';
     if ((method === 'GET' || method === 'HEAD') && prefersHtml(req.headers.accept)) return pages.page(req, res);
-    if (method === 'POST' && isForm(req.headers['content-type'])) return pages.form(req, res);
+    if (method === 'POST' && isForm(req)) return pages.form(req, res);
     return api(req, res);
   };
 }

@@ -1,7 +1,7 @@
+import { escapeHtml, html } from '@syncline/demo-kit/html';
+import { prefersHtml } from '@syncline/demo-kit/http';
 import { USERNAME_PATTERN } from '@syncline/server';
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, html } from '../src/pages/html.js';
-import { prefersHtml } from '../src/app-handler.js';
 import { renderHomePage, renderListPage } from '../src/pages/layout.js';
 import { formMethod, parseFormAction, safeNext, signInPath } from '../src/pages/routes.js';
 import { renderListHeader, renderTodoItems, type ListItem } from '../src/pages/views.js';

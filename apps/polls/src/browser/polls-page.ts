@@ -1,8 +1,9 @@
 import { createClient, type LiveView, type ResourceClient } from '@syncline/client';
+import { showConnectionState, showNotice } from '@syncline/demo-kit/browser';
 import { POLLS_DATA_ID, type PollsPageData } from '../pages/poll-pages.js';
 import { renderDeletedPoll, renderPollLinks, renderResults, totalVotes, votesText, type PollItem } from '../pages/views.js';
 import { polls, type PollRecord } from '../resources.js';
-import { patchHtml, showConnectionState, showNotice } from './page-support.js';
+import { patchHtml } from './page-support.js';
 
 // The pages work without this script (forms post to the server). With it, they follow their
 // polls live: the results chart re-renders, with the server's own views, as anyone votes,

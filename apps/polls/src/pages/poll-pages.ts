@@ -1,6 +1,6 @@
 import { MAX_CHOICES } from '../poll-choices.js';
 import type { PollRecord } from '../resources.js';
-import { html, SafeHtml } from './html.js';
+import { html, SafeHtml } from '@syncline/demo-kit/html';
 import { POLLS_PATH } from './polls-routes.js';
 import { csrfField, renderDeletedPoll, renderOwnerActions, renderPollLinks, renderResults, renderVoteForm, totalVotes, votesText, type FormValues, type Viewer } from './views.js';
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SynclineError } from '@syncline/protocol';
 import type { Authenticator, Syncline } from '@syncline/server';
-import { contextOf, isCrossSite, isForm, prefersHtml, readForm, redirect, send } from './http-support.js';
+import { contextOf, isCrossSite, isForm, prefersHtml, readForm, redirect, send } from '@syncline/demo-kit/http';
 import { readOwnVote, readPoll, readPolls, type Caller } from './poll-data.js';
 import { createPollFromForm, deletePollFromForm, voteFromForm, type FormResult } from './poll-forms.js';
 import { renderMissingPollMain, renderPollMain, renderPollsMain } from './poll-pages.js';

@@ -1,5 +1,5 @@
 import type { Choice } from '../poll-choices.js';
-import { html, type SafeHtml } from './html.js';
+import { html, type SafeHtml } from '@syncline/demo-kit/html';
 import { pollPath, votePath } from './polls-routes.js';
 
 /** A poll as the views need it (the server's record and the client's replica both fit). */

@@ -1,12 +1,12 @@
 import { ConflictError, type LiveView } from '@syncline/client';
+import { showConnectionState, showNotice } from '@syncline/demo-kit/browser';
 import { PAGE_DATA_ID, type PageRecords } from '../pages/layout.js';
 import { formMethod, listPath, parseFormAction, signInPath } from '../pages/routes.js';
 import { renderDeletedList, renderListHeader, renderListLinks, renderTodoItems, type Viewer } from '../pages/views.js';
 import { lists, todos } from '../resources.js';
 import { sortByOrder } from '../todo-order.js';
-import { showConnectionState } from './connection-status.js';
 import { startConflictPrompt } from './conflict-prompt.js';
-import { patchHtml, showNotice } from './dom-patch.js';
+import { patchHtml } from './dom-patch.js';
 import { startOfflineClient } from './offline-ui.js';
 import { runFormAction } from './form-runner.js';
 import { startListPresence } from './presence-ui.js';

@@ -22,22 +22,3 @@ export function patchHtml(container: Element, markup: string): void {
     again.setSelectionRange(saved.start, saved.end);
   }
 }
-
-/**
- * Shows a message in the page's alert region (`role="alert"`, so screen readers announce it),
- * or clears it with an empty message.
- *
- * @example
- * showNotice('Someone else changed “Milk”.');
- */
-export function showNotice(message: string): void {
-  const region = document.getElementById('alert');
-  if (region === null) return;
-  region.replaceChildren();
-  if (message === '') return;
-  const paragraph = document.createElement('p');
-  paragraph.className = 'notice';
-  // textContent, never innerHTML: the message may quote user text.
-  paragraph.textContent = message;
-  region.append(paragraph);
-}

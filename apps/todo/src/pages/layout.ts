@@ -1,4 +1,4 @@
-import { html, SafeHtml } from './html.js';
+import { html, SafeHtml } from '@syncline/demo-kit/html';
 import { SIGN_IN_PATH, SIGN_UP_PATH } from './routes.js';
 import { csrfField, renderListHeader, renderListLinks, renderTodoItems, type FormValues, type ListItem, type TodoItem, type Viewer } from './views.js';
 

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '@syncline/schema';
 import type { Authenticator, Syncline } from '@syncline/server';
-import { contextOf, formToken, isCrossSite, isSecure, verifyFormToken } from './account.js';
+import { contextOf, isCrossSite, isSecure, readForm, redirect, send } from '@syncline/demo-kit/http';
+import { formToken, verifyFormToken } from './account.js';
 import { performAction } from './form-actions.js';
 import { renderHomePage, renderListPage, renderNotFoundPage, renderSignInPage, renderSignUpPage, type AccountPageOptions, type Notice } from './layout.js';
 import { readListPage, readLists, readOne, type Caller } from './page-data.js';
@@ -21,26 +22,7 @@ export interface PageHandlerOptions {
   readonly reportError?: (error: unknown, where: string) => void;
 }
 
-const MAX_FORM_BYTES = 64 * 1024;
 const HTML = 'text/html; charset=utf-8';
-
-function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      text += chunk;
-      if (text.length > MAX_FORM_BYTES) reject(new Error('form too large'));
-    });
-    req.on('end', () => resolve(new URLSearchParams(text)));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': String(Buffer.byteLength(body)), ...headers });
-  res.end(body);
-}
 
 /** The page a form came from, when it is one of ours (for answers about a record that is gone). */
 function sameOriginPage(req: IncomingMessage): string {
@@ -130,11 +112,6 @@ export function createPageHandler(options: PageHandlerOptions): PageHandler {
     send(res, page.status, HTML, page.body, { 'cache-control': 'no-cache' });
   }
 
-  const redirect = (res: ServerResponse, location: string, headers: Record<string, string> = {}): void => {
-    // 303: the browser follows with a GET, so reloading the page never re-posts the form (RFC 9110 §15.4.4).
-    res.writeHead(303, { location, 'content-length': '0', 'cache-control': 'no-store', ...headers });
-    res.end();
-  };
   /** An anonymous browser asking for a page is sent to sign in, and back here afterwards. */
   const toSignIn = (req: IncomingMessage, res: ServerResponse): void => redirect(res, signInPath(safeNext(req.url ?? '/')));
   const refuseForm = (res: ServerResponse, why: string): void =>

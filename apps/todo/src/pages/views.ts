@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from './html.js';
+import { html, type SafeHtml } from '@syncline/demo-kit/html';
 import { listPath, todoPath } from './routes.js';
 
 /** A record as the views need it. */

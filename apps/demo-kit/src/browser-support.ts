@@ -1,6 +1,16 @@
+/**
+ * What the demo apps' browser scripts share: the header's connection status line and the
+ * page's notices. Browser only (it touches `document`), and free of Node modules, so the
+ * bundler can take it into a page's script.
+ */
 import type { ConnectionState, SynclineClient } from '@syncline/client';
 
-/** The words a user sees for each connection state (checked exhaustively). */
+/**
+ * The words a user sees for each connection state (checked exhaustively).
+ *
+ * @example
+ * statusText({ kind: 'open' }); // 'Live'
+ */
 export function statusText(state: ConnectionState): string {
   switch (state.kind) {
     case 'open':
@@ -32,4 +42,23 @@ export function showConnectionState(client: SynclineClient): void {
   };
   show(client.state());
   client.onStateChange(show);
+}
+
+/**
+ * Shows a message in the page's alert region (`#alert`, `role="alert"`, so screen readers
+ * announce it), or clears it with an empty message.
+ *
+ * @example
+ * showNotice('This poll was deleted.');
+ */
+export function showNotice(message: string): void {
+  const region = document.getElementById('alert');
+  if (region === null) return;
+  region.replaceChildren();
+  if (message === '') return;
+  const paragraph = document.createElement('p');
+  paragraph.className = 'notice';
+  // textContent, never innerHTML: the message may quote user text.
+  paragraph.textContent = message;
+  region.append(paragraph);
 }

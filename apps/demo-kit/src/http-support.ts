@@ -1,3 +1,8 @@
+/**
+ * The demo apps' request helpers for their HTML pages and forms (Node only: never imported by
+ * browser code): headers and caller of a request, the cross-site check, content negotiation,
+ * reading a posted form, and the plain answers.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { SynclineError } from '@syncline/protocol';
@@ -18,11 +23,12 @@ export function headersOf(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-/** Whether the request came over TLS (`isSecure(req)`). */
+/** Whether the request came over TLS (a session cookie is then `Secure`): `isSecure(req)`. */
 export const isSecure = (req: IncomingMessage): boolean => (req.socket as Partial<TLSSocket>).encrypted === true;
 
 /**
- * Who is calling: the signed-in user of the request's session cookie (or bearer token), as the JSON API finds them.
+ * Who is calling: the signed-in user of the request's session cookie (or bearer token), as
+ * the JSON API and the socket find them too.
  *
  * @example
  * (await contextOf(auth, req)).principal?.id; // 'ana'
@@ -32,8 +38,11 @@ export function contextOf(auth: Authenticator, req: IncomingMessage): Promise<Re
 }
 
 /**
- * Whether a form post comes from a page of another site, by the server's own policy (the
- * same check as its JSON API's); the form's CSRF token is checked as well, after this.
+ * Whether a form post comes from a page of another site (CSRF), by the server's own policy
+ * (`checkCrossSiteRequest`, the same check as its JSON API's): a cookie-carrying post whose
+ * `Origin` is neither this server's nor in the allowed `origins` (`SYNCLINE_ORIGINS`), or,
+ * without `Origin`, whose `Sec-Fetch-Site` is `cross-site` or `same-site`. The form's CSRF
+ * token is checked as well, after this.
  *
  * @example
  * isCrossSite(req, []); // true for a post from https://evil.example carrying the session cookie
@@ -49,10 +58,13 @@ export function isCrossSite(req: IncomingMessage, origins: readonly string[] | u
 }
 
 /**
- * Whether `Accept` prefers `text/html` to JSON (no `Accept`, `*\/*` and ties stay JSON, for programs).
+ * Whether `Accept` prefers `text/html` to `application/json`, as `negotiate(accept,
+ * ['application/json', 'text/html'])` decides it: only a strictly higher quality picks HTML,
+ * so no `Accept`, `*\/*` and ties all stay JSON (programs see no change).
  *
  * @example
- * prefersHtml('text/html,*\/*;q=0.8'); // true
+ * prefersHtml('text/html,application/xhtml+xml,application/xml;q=0.9,*\/*;q=0.8'); // true
+ * prefersHtml('*\/*'); // false
  */
 export const prefersHtml = (accept: string | undefined): boolean => negotiate(accept, ['application/json', 'text/html']) === 'text/html';
 
@@ -62,7 +74,8 @@ export const isForm = (req: IncomingMessage): boolean => req.headers['content-ty
 const MAX_FORM_BYTES = 64 * 1024;
 
 /**
- * Reads a posted form; more than 64 KiB is refused (`payload-too-large`, 413).
+ * Reads a posted form; more than 64 KiB is refused: the promise rejects with a
+ * `SynclineError` `payload-too-large` (413), for the caller's error handler to answer.
  *
  * @example
  * (await readForm(req)).get('choice'); // '2'
@@ -93,11 +106,13 @@ export function send(res: ServerResponse, status: number, type: string, body: st
 
 /**
  * 303: the browser follows with a GET, so reloading never re-posts the form (RFC 9110 §15.4.4).
+ * Not cached; `headers` (a `Set-Cookie`, say) are added.
  *
  * @example
  * redirect(res, '/polls/42');
+ * redirect(res, '/sign-in', { 'set-cookie': cookie });
  */
-export function redirect(res: ServerResponse, location: string): void {
-  res.writeHead(303, { location, 'content-length': '0', 'cache-control': 'no-store' });
+export function redirect(res: ServerResponse, location: string, headers: Record<string, string> = {}): void {
+  res.writeHead(303, { location, 'content-length': '0', 'cache-control': 'no-store', ...headers });
   res.end();
 }

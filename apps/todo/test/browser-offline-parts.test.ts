@@ -74,27 +74,13 @@ describe('the connection status corrected by reachability', () => {
 });
 
 describe('the offline option of the page', () => {
-  it('names one replica per user and origin, merges todos and lists, and falls back to memory and one tab without browser storage', async () => {
+  it('names one replica per user and origin (its storage, and the lock and channel its tabs share), merges todos and lists, and falls back to memory without browser storage', async () => {
     expect(replicaName('https://todo.example', 'ana')).toBe('syncline:https://todo.example:ana');
     const options = offlineOptions('https://todo.example', 'ana');
     expect(options.policies).toEqual({ todos: 'merge', lists: 'merge' });
-    expect(options.tabs).toBe(false);
+    expect(options.name).toBe('syncline:https://todo.example:ana');
+    expect(offlineOptions('https://todo.example', 'bob').name).toBe('syncline:https://todo.example:bob');
     expect(await options.persistence.load()).toEqual({ entries: [], outbox: [], conflicts: [] });
-  });
-
-  afterEach(() => vi.unstubAllGlobals());
-  it('gives each user’s tabs their own outbox lock and channel, so one user’s open tab never holds back another’s sending', async () => {
-    const asked: string[] = [];
-    vi.stubGlobal('navigator', { locks: { request: (name: string, callback: (lock: unknown) => Promise<unknown>) => (asked.push(name), callback(null)) } });
-    const ana = offlineOptions('https://todo.example', 'ana').tabs;
-    const bob = offlineOptions('https://todo.example', 'bob').tabs;
-    if (!ana || !bob) return expect.fail('tabs are coordinated where Web Locks and BroadcastChannel exist');
-    await ana.locks.request('syncline-outbox:https://todo.example', async () => {});
-    await bob.locks.request('syncline-outbox:https://todo.example', async () => {});
-    expect(asked).toEqual(['syncline-outbox:https://todo.example:syncline:https://todo.example:ana', 'syncline-outbox:https://todo.example:syncline:https://todo.example:bob']);
-    expect([ana.channel, bob.channel].map((channel) => (channel as BroadcastChannel).name)).toEqual(['syncline:https://todo.example:ana', 'syncline:https://todo.example:bob']);
-    ana.channel.close();
-    bob.channel.close();
   });
 });
 

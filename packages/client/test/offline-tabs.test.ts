@@ -1,6 +1,7 @@
 import { uuidv7 } from '@syncline/schema';
 import { describe, expect, it, vi } from 'vitest';
 import { memoryPersistence, type ReplicaPersistence } from '../src/index.js';
+import { joinTabs } from '../src/offline/tabs.js';
 import { createFakeLocks } from './offline-support/fake-locks.js';
 import { drained, offlineClient, offlineSetUp, recordingFetch } from './offline-support/offline-setup.js';
 import { request, todos } from './support.js';
@@ -108,5 +109,22 @@ describe('tabs sharing one replica', () => {
     proxy.restore();
     await expect(held).rejects.toMatchObject({ code: 'precondition-failed' });
     await vi.waitFor(() => expect(second.client.conflicts()).toEqual([expect.objectContaining({ uri, fields: ['title'] })]));
+  });
+});
+
+describe('tab coordination by the platform', () => {
+  it('names the lock and the channel after the replica, so two replicas on one origin each have their own sender', async () => {
+    const asked: string[] = [];
+    vi.stubGlobal('navigator', { locks: { request: (name: string, callback: () => Promise<void>) => (asked.push(name), callback()) } });
+    try {
+      const ana = joinTabs({ coordination: undefined, url: 'syncline:https://todo.example:ana', onLeader: () => {}, onMessage: () => {} });
+      const bob = joinTabs({ coordination: undefined, url: 'syncline:https://todo.example:bob', onLeader: () => {}, onMessage: () => {} });
+      expect(asked).toEqual(['syncline-outbox:syncline:https://todo.example:ana', 'syncline-outbox:syncline:https://todo.example:bob']);
+      expect(ana.isLeader() && bob.isLeader()).toBe(true);
+      ana.close();
+      bob.close();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { createClient, indexedDbPersistence, memoryPersistence, requestPersistentStorage, type ClientOptions, type ConnectionState, type LockManagerLike, type OfflineOptions, type SynclineClient, type TabCoordination } from '@syncline/client';
+import { createClient, indexedDbPersistence, memoryPersistence, requestPersistentStorage, type ClientOptions, type ConnectionState, type OfflineOptions, type SynclineClient } from '@syncline/client';
 
 /**
  * The page as an offline clone: its client keeps a replica and an outbox in IndexedDB, one
@@ -13,9 +13,8 @@ export function replicaName(origin: string, user: string): string {
 
 /**
  * The client's `offline` option for `user`: IndexedDB persistence (memory where the browser
- * has none), todos and lists merged field by field, and the tabs of that user (not those of
- * another user on the same browser) sharing one sender: the outbox lock and the channel are
- * named for the user's replica.
+ * has none), todos and lists merged field by field, and the replica named for the user, so
+ * the tabs of that user (not those of another user on the same browser) share one sender.
  *
  * @example
  * createClient({ url: location.origin, offline: offlineOptions(location.origin, 'ana') });
@@ -23,13 +22,7 @@ export function replicaName(origin: string, user: string): string {
 export function offlineOptions(origin: string, user: string): OfflineOptions {
   const name = replicaName(origin, user);
   const persistence = typeof indexedDB === 'undefined' ? memoryPersistence() : indexedDbPersistence({ name });
-  return { persistence, policies: { todos: 'merge', lists: 'merge' }, tabs: userTabs(name) };
-}
-
-function userTabs(name: string): TabCoordination | false {
-  const locks: LockManagerLike | undefined = typeof navigator === 'undefined' ? undefined : navigator.locks;
-  if (locks === undefined || typeof BroadcastChannel !== 'function') return false;
-  return { locks: { request: (lock, callback) => locks.request(`${lock}:${name}`, callback) }, channel: new BroadcastChannel(name) };
+  return { persistence, policies: { todos: 'merge', lists: 'merge' }, name };
 }
 
 /** What {@link Reachability.follow} reads of a client. */

@@ -22,6 +22,12 @@ export interface OfflineOptions {
   readonly policy?: ConflictPolicy;
   /** Tabs sharing the persistence: the platform's Web Locks and BroadcastChannel by default (browsers), `false` for one tab. */
   readonly tabs?: TabCoordination | false;
+  /**
+   * The replica's name among tabs: tabs with the same name share one sender (the Web Lock
+   * `syncline-outbox:<name>`) and one channel (`syncline:<name>`). Default: the server's URL.
+   * Give each replica its own (e.g. one per signed-in user on a shared browser), as its persistence is.
+   */
+  readonly name?: string;
 }
 
 /** A write for the outbox: what the resource client asks for. */
@@ -101,7 +107,7 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
   const send = (): void => void ready.then(() => tabs.isLeader() && sender.kick());
   const tabs = joinTabs({
     coordination: options.offline.tabs,
-    url: options.url,
+    url: options.offline.name ?? options.url,
     // A new leader reads the outbox other tabs wrote, then sends it (same keys: nothing doubles).
     onLeader: () => void ready.then(refresh).then(send, send),
     onMessage(message) {

@@ -33,7 +33,7 @@ export interface ConvergenceReport {
   readonly writes: readonly WriteRecord[];
   readonly errors: Readonly<Record<string, readonly unknown[]>>;
   readonly log: readonly Change[];
-  readonly stats: Readonly<Record<'writes' | 'acked' | 'rejected' | 'held' | 'lostAnswers' | 'lostSocketAnswers' | 'cuts' | 'changes' | 'socketActors', number>>;
+  readonly stats: Readonly<Record<'writes' | 'acked' | 'rejected' | 'held' | 'lostAnswers' | 'lostSocketAnswers' | 'cuts' | 'changes' | 'socketActors' | 'liveDifferences', number>>;
 }
 
 const POLICIES: readonly ConflictPolicyName[] = ['merge', 'client-wins', 'merge', 'server-wins'];
@@ -90,6 +90,11 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
       if (!(await idle(actors, journal, options.settleMs))) settling.push(`not idle after resolving (round ${round + 1}): ${pendingSummary(actors, journal)}`);
     }
     await Promise.all(journal.reads);
+    // How far the socket clients' live views alone brought them (reported, not asserted: a
+    // record deleted while a client's socket was cut can stay in its replica until it reconciles).
+    const live = actors.filter((actor) => actor.config.transport === 'socket');
+    let liveDifferences: string[] = [];
+    await until(async () => (liveDifferences = replicaDifferences(live, await server.records())).length === 0, 1000);
 
     for (const actor of actors) await reloadActor(actor, folder.path, now);
     let replicas: string[] = [];
@@ -119,7 +124,8 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
         lostSocketAnswers: actors.reduce((sum, actor) => sum + actor.proxy.stats().lostSocketAnswers, 0),
         cuts: actors.reduce((sum, actor) => sum + actor.proxy.stats().cuts, 0),
         changes: log.length,
-        socketActors: actors.filter((actor) => actor.config.transport === 'socket').length,
+        socketActors: live.length,
+        liveDifferences: liveDifferences.length,
       },
     };
   } finally {

@@ -1,4 +1,4 @@
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { listenProxy } from './proxy-server.js';
 import { createFrameReader } from './socket-frames.js';
 
 /** A write as the proxy sees it go by: `PATCH /notes/0193…`, over HTTP or in a socket frame. */
@@ -43,7 +43,6 @@ const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DEL
 const REQUEST_LINE = /^([A-Z]+) (\S+) HTTP\/1\.[01]\r\n/;
 
 export async function startChaosProxy(options: ChaosProxyOptions): Promise<ChaosProxy> {
-  const sockets = new Set<Socket>();
   let down = false;
   const counts = { writes: 0, lostAnswers: 0, lostSocketAnswers: 0, cuts: 0 };
   const isWrite = (method: string, resource: string): boolean => WRITE_METHODS.has(method) && !resource.startsWith('/_reconcile');
@@ -52,16 +51,7 @@ export async function startChaosProxy(options: ChaosProxyOptions): Promise<Chaos
     return options.loseAnswer?.(write) ?? false;
   };
 
-  const server: Server = createServer((client) => {
-    if (down) return void client.destroy();
-    const upstream = connect(options.targetPort, '127.0.0.1');
-    sockets.add(client).add(upstream);
-    const end = (): void => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
+  const proxy = await listenProxy(options.targetPort, () => down, (client, upstream, end) => {
     // HTTP: the answer to the request in flight is lost. Socket: the answer to these request ids is lost.
     let loseNextAnswer = false;
     const losing = new Set<string>();
@@ -113,32 +103,20 @@ export async function startChaosProxy(options: ChaosProxyOptions): Promise<Chaos
       }
       client.write(chunk);
     });
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('The proxy has no port.');
-  const dropAll = (): void => {
-    for (const socket of sockets) socket.destroy();
-    sockets.clear();
-  };
   return {
-    port: address.port,
+    port: proxy.port,
     cut() {
       if (!down) counts.cuts++;
       down = true;
-      dropAll();
+      proxy.dropAll();
     },
     restore() {
       down = false;
     },
     isCut: () => down,
     stats: () => ({ ...counts }),
-    async [Symbol.asyncDispose]() {
-      dropAll();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    [Symbol.asyncDispose]: () => proxy.close(),
   };
 }
 

@@ -1,4 +1,4 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { listenProxy } from './proxy-server.js';
 
 /**
  * A TCP proxy in front of a test server, to make it unreachable and back without stopping
@@ -25,21 +25,11 @@ export interface TcpProxy extends AsyncDisposable {
 }
 
 export async function startProxy(targetPort: number): Promise<TcpProxy> {
-  const sockets = new Set<Socket>();
   const seen: string[] = [];
   let down = false;
   let losing: { marker: string; done: () => void } | undefined;
-  const server: Server = createServer((client) => {
-    if (down) return void client.destroy();
-    const upstream = connect(targetPort, '127.0.0.1');
-    sockets.add(client).add(upstream);
+  const proxy = await listenProxy(targetPort, () => down, (client, upstream, end) => {
     let dropAnswer = false;
-    const end = (): void => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
     client.on('data', (chunk: Buffer) => {
       const text = chunk.toString('latin1');
       seen.push(text);
@@ -55,21 +45,12 @@ export async function startProxy(targetPort: number): Promise<TcpProxy> {
       }
       client.write(chunk);
     });
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  const dropAll = (): void => {
-    for (const socket of sockets) socket.destroy();
-    sockets.clear();
-  };
   return {
-    port: address.port,
+    port: proxy.port,
     cut() {
       down = true;
-      dropAll();
+      proxy.dropAll();
     },
     restore() {
       down = false;
@@ -78,9 +59,6 @@ export async function startProxy(targetPort: number): Promise<TcpProxy> {
       return new Promise((resolve) => (losing = { marker, done: resolve }));
     },
     count: (marker) => seen.filter((text) => text.includes(marker)).length,
-    async [Symbol.asyncDispose]() {
-      dropAll();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    [Symbol.asyncDispose]: () => proxy.close(),
   };
 }

@@ -116,3 +116,19 @@ export function redirect(res: ServerResponse, location: string, headers: Record<
   res.writeHead(303, { location, 'content-length': '0', 'cache-control': 'no-store', ...headers });
   res.end();
 }
+
+/**
+ * Answers a page or form request that failed: a client error (`SynclineError` with a 4xx
+ * status, e.g. a form over the size limit: 413) gets its status and detail as text; anything
+ * else is reported and gets 500 without details. A response already started is cut off.
+ *
+ * @example
+ * serve(req, res).catch((error) => failRequest(res, error, (e) => reportError(e, `${req.method} ${req.url}`)));
+ */
+export function failRequest(res: ServerResponse, error: unknown, report: (error: unknown) => void): void {
+  const refused = error instanceof SynclineError && error.status < 500;
+  if (!refused) report(error);
+  if (res.headersSent) return void res.destroy();
+  if (refused) send(res, error.status, 'text/plain; charset=utf-8', error.message, { 'cache-control': 'no-store', ...(error.status === 413 ? { connection: 'close' } : {}) });
+  else send(res, 500, 'text/plain; charset=utf-8', 'The server failed to answer; the error was logged.', { 'cache-control': 'no-store' });
+}

@@ -2,7 +2,7 @@ import { createServer, request, type IncomingMessage, type ServerResponse } from
 import type { AddressInfo } from 'node:net';
 import { SynclineError } from '@syncline/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { headersOf, isForm, readForm, redirect, send } from '../src/http-support.js';
+import { failRequest, headersOf, isForm, readForm, redirect, send } from '../src/http-support.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const servers: { close(): void }[] = [];
@@ -46,6 +46,18 @@ describe('the demo kit request helpers', () => {
       );
     }, `title=${'x'.repeat(64 * 1024)}`);
     expect(answer).toMatchObject({ status: 413, body: 'payload-too-large' });
+  });
+
+  it('answer a failed request: a client error with its status and detail, anything else 500, reported, without details', async () => {
+    const reported: unknown[] = [];
+    const tooLarge = await exchange((req, res) => void readForm(req).catch((error: unknown) => failRequest(res, error, (e) => reported.push(e))), `title=${'x'.repeat(64 * 1024)}`);
+    expect(tooLarge).toMatchObject({ status: 413, headers: { connection: 'close' } });
+    expect(tooLarge.body).toMatch(/64|limit|large/i);
+    expect(reported).toEqual([]);
+    const broken = await exchange((_req, res) => failRequest(res, new Error('secret stack detail'), (e) => reported.push(e)), '');
+    expect(broken.status).toBe(500);
+    expect(broken.body).not.toContain('secret');
+    expect(reported).toHaveLength(1);
   });
 
   it('redirect with 303, uncached, with the extra headers', async () => {

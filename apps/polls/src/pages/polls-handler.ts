@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SynclineError } from '@syncline/protocol';
 import type { Authenticator, Syncline } from '@syncline/server';
-import { contextOf, isCrossSite, isForm, prefersHtml, readForm, redirect, send } from '@syncline/demo-kit/http';
+import { contextOf, failRequest, isCrossSite, isForm, prefersHtml, readForm, redirect, send } from '@syncline/demo-kit/http';
 import { readOwnVote, readPoll, readPolls, type Caller } from './poll-data.js';
 import { createPollFromForm, deletePollFromForm, voteFromForm, type FormResult } from './poll-forms.js';
 import { renderMissingPollMain, renderPollMain, renderPollsMain } from './poll-pages.js';
@@ -140,14 +139,7 @@ export function createPollsHandler(options: PollsHandlerOptions): PollsHandler {
   return {
     owns: (path) => path === POLLS_SCRIPT_PATH || path === POLLS_STYLESHEET_PATH || parsePollsPath(path) !== undefined,
     handle(req, res, api) {
-      handle(req, res, api).catch((error: unknown) => {
-        // A form too large is the sender's problem; anything else is ours, and reported.
-        const tooLarge = error instanceof SynclineError && error.code === 'payload-too-large';
-        if (!tooLarge) reportError(error, `${req.method ?? 'GET'} ${req.url ?? '/'}`);
-        if (res.headersSent) res.destroy();
-        else if (tooLarge) refuse(res, 413, error.message, { connection: 'close' });
-        else refuse(res, 500, 'The server failed to answer; the error was logged.');
-      });
+      handle(req, res, api).catch((error: unknown) => failRequest(res, error, (failure) => reportError(failure, `${req.method ?? 'GET'} ${req.url ?? '/'}`)));
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '@syncline/schema';
 import type { Authenticator, Syncline } from '@syncline/server';
-import { contextOf, isCrossSite, isSecure, readForm, redirect, send } from '@syncline/demo-kit/http';
+import { contextOf, failRequest, isCrossSite, isSecure, readForm, redirect, send } from '@syncline/demo-kit/http';
 import { formToken, verifyFormToken } from './account.js';
 import { performAction } from './form-actions.js';
 import { renderHomePage, renderListPage, renderNotFoundPage, renderSignInPage, renderSignUpPage, type AccountPageOptions, type Notice } from './layout.js';
@@ -212,11 +212,7 @@ export function createPageHandler(options: PageHandlerOptions): PageHandler {
   const guard =
     (serve: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Listener =>
     (req, res) => {
-      serve(req, res).catch((error: unknown) => {
-        reportError(error, `${req.method} ${req.url}`);
-        if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'Internal server error');
-        else res.destroy();
-      });
+      serve(req, res).catch((error: unknown) => failRequest(res, error, (failure) => reportError(failure, `${req.method} ${req.url}`)));
     };
   return { other: guard(other), page: guard(page), form: guard(form), account: guard(account) };
 }

@@ -14,6 +14,10 @@ function replicaOn(answer: (request: OutgoingRequest) => IncomingResponse | Prom
   return { replica, transport, store: replica.core.store };
 }
 
+
+/** Calls still waiting when the test closes the replica reject with `unavailable` (their writes stay persisted): expected here. */
+const closedWhileWaiting = (error: unknown): void => expect((error as { code?: string }).code).toBe('unavailable');
+
 describe('optimistic state rebased on the server', () => {
   it('a pushed change to another field while a local patch waits leaves both visible', async () => {
     const answer = deferred<IncomingResponse>();
@@ -44,8 +48,8 @@ describe('optimistic state rebased on the server', () => {
     const { replica, store, transport } = replicaOn((request) => (request.resource === '/_reconcile' ? allUnchanged(request) : request.resource === '/todos/2' ? first.promise : new Promise(() => {})));
     await replica.ready;
     store.applyServer(uri, '"1"', milk);
-    void replica.write({ uri: '/todos/2', method: 'DELETE' });
-    void replica.write({ uri, method: 'PATCH', body: { title: 'Oat milk' } });
+    replica.write({ uri: '/todos/2', method: 'DELETE' }).catch(closedWhileWaiting);
+    replica.write({ uri, method: 'PATCH', body: { title: 'Oat milk' } }).catch(closedWhileWaiting);
     await vi.waitFor(() => expect(transport.requests.map((r) => r.resource)).toContain('/todos/2'));
     // Someone else renames it while the patch still waits its turn.
     store.applyServer(uri, '"5"', { ...milk, version: 5, title: 'Soy milk' });
@@ -61,12 +65,12 @@ describe('optimistic state rebased on the server', () => {
     const { replica, store } = replicaOn((request) => (request.resource === '/_reconcile' ? allUnchanged(request) : new Promise(() => {})));
     await replica.ready;
     store.applyServer(uri, '"1"', milk);
-    void replica.write({ uri, method: 'PATCH', body: { done: true } });
-    void replica.write({ uri, method: 'PUT', body: { title: 'Bread', done: false, order: 3 } });
+    replica.write({ uri, method: 'PATCH', body: { done: true } }).catch(closedWhileWaiting);
+    replica.write({ uri, method: 'PUT', body: { title: 'Bread', done: false, order: 3 } }).catch(closedWhileWaiting);
     expect(store.get(uri)?.data).toEqual({ id: '1', version: 1, title: 'Bread', done: false, order: 3 });
     store.applyServer(uri, '"4"', { ...milk, version: 4, title: 'Soy milk' });
     expect(store.get(uri)?.data).toEqual({ id: '1', version: 4, title: 'Bread', done: false, order: 3 });
-    void replica.write({ uri, method: 'DELETE' });
+    replica.write({ uri, method: 'DELETE' }).catch(closedWhileWaiting);
     expect(store.get(uri)).toMatchObject({ dirty: true, data: null, base: { version: 4 } });
     expect(replica.outbox.size()).toBe(3);
     replica.close();

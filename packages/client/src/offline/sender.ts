@@ -62,12 +62,16 @@ export function createSender(options: SenderOptions): Sender {
     while (!stopped) {
       if (needsReconcile) {
         await options.reconcile();
+        if (stopped) return;
         needsReconcile = false;
         core.outbox.setReachable(true);
       }
       const write = core.outbox.first();
       if (!write) return;
-      const step = await sendOne(await fixPrecondition(write));
+      const fixed = await fixPrecondition(write);
+      // Closed meanwhile (the tab handed the outbox on): the next sender sends it, never this one too.
+      if (stopped) return;
+      const step = await sendOne(fixed);
       if (step.kind === 'offline') throw new SynclineError('unavailable', { detail: 'No answer from the server.' });
       if (step.kind === 'wait') return later(step.ms);
       failures = 0;
@@ -166,7 +170,7 @@ export function createSender(options: SenderOptions): Sender {
           else core.outbox.setReachable(false);
           running = false;
           needsReconcile = true;
-          later(backoffDelay(++failures + 1, options));
+          if (!stopped) later(backoffDelay(++failures + 1, options));
         },
       );
     },

@@ -9,7 +9,7 @@ import type { ReplicaEntry } from '../store/replica-store.js';
 export interface PendingWrite {
   /** The idempotency key (a UUID); also the write's id in the outbox. */
   readonly key: string;
-  /** Local order: writes are sent in increasing `order`, one at a time. */
+  /** Local order: writes are sent in increasing `order` (microseconds of the time they were made), one at a time. */
   readonly order: number;
   /** The record's URI (creates use a client-chosen UUID: `PUT /todos/<uuid>` with `If-None-Match: *`). */
   readonly uri: string;

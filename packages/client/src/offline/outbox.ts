@@ -102,7 +102,10 @@ export function createOutbox(): Outbox {
       changed();
     },
     nextOrder() {
-      lastOrder = Math.max(lastOrder + 1, Date.now());
+      // Microseconds of wall-clock time, so writes made in several tabs sharing the outbox are
+      // sent in the order they were made (not merely by millisecond, which ties), and never
+      // below a write this tab made before.
+      lastOrder = Math.max(lastOrder + 1, nowMicros());
       return lastOrder;
     },
     wait(key) {
@@ -129,4 +132,10 @@ export function createOutbox(): Outbox {
       for (const waiter of waiting) waiter.reject(error);
     },
   };
+}
+
+/** Wall-clock time in whole microseconds (a safe integer until the year 2255). */
+function nowMicros(): number {
+  const clock = globalThis.performance;
+  return Math.floor((clock ? clock.timeOrigin + clock.now() : Date.now()) * 1000);
 }

@@ -112,13 +112,13 @@ export function doubleApplications(ledger: readonly LedgerEntry[], log: readonly
  * (4) Every conflict was settled by its policy or held, none dropped: every write's
  * promise settled; a write refused for a conflict was overruled by `server-wins` or its
  * conflict was held; an edit refused with not-found was replaced by a later delete of its
- * client; every held conflict is still held or was resolved by the user; no write was
+ * client, or met a delete on the server that its policy let win (`deletedOnServer`: URIs the log deleted); every held conflict is still held or was resolved by the user; no write was
  * refused for another reason.
  *
  * @example
  * expect(droppedConflicts(actors, journal.writes)).toEqual([]);
  */
-export function droppedConflicts(actors: readonly Actor[], writes: readonly WriteRecord[]): string[] {
+export function droppedConflicts(actors: readonly Actor[], writes: readonly WriteRecord[], deletedOnServer: ReadonlySet<string> = new Set()): string[] {
   const problems: string[] = [];
   for (const actor of actors) {
     const name = actor.config.name;
@@ -143,7 +143,10 @@ export function droppedConflicts(actors: readonly Actor[], writes: readonly Writ
     const code = error !== null && typeof error === 'object' && 'code' in error ? String(error.code) : String(error);
     // An edit that a later delete of the same client replaced (one write-back for both) is answered not-found.
     const deletedLater = writes.some((other) => other.actor === write.actor && other.uri === write.uri && other.step >= write.step && other !== write && (other.kind === 'delete' || other.kind === 'resolve'));
-    if (code === 'not-found' && write.kind !== 'delete' && deletedLater) continue;
+    // An edit of a record another client deleted, settled for the delete: by server-wins, or by a
+    // merge when the edit changed nothing the delete would lose. The record is gone, and the call says so.
+    const goneOnServer = deletedOnServer.has(write.uri) && write.policy !== 'client-wins';
+    if (code === 'not-found' && write.kind !== 'delete' && (deletedLater || goneOnServer)) continue;
     if (code !== 'precondition-failed') {
       problems.push(`${label} was rejected with ${code}: ${error instanceof Error ? error.message : ''}`);
       continue;

@@ -82,7 +82,8 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
       settling.push(`not idle after ${options.settleMs} ms: ${pendingSummary(actors, journal)}`);
       await options.inspect?.('not-idle', actors, server);
     }
-    const dropped = droppedConflicts(actors, journal.writes);
+    const deletedOnServer = new Set((await server.changes()).filter((change) => change.kind === 'delete').map((change) => `/${change.resource}/${change.id}`));
+    const dropped = droppedConflicts(actors, journal.writes, deletedOnServer);
     // The user settles what is held; a resolution may meet a newer version and be held again.
     for (let round = 0; round < 5 && actors.some((actor) => actor.client.conflicts().length > 0); round++) {
       step++;

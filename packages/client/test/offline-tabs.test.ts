@@ -13,20 +13,26 @@ function openTab(port: number, persistence: ReplicaPersistence, locks: ReturnTyp
   return { client, log, writes: () => log.filter((line) => /^(PUT|PATCH|DELETE)/.test(line)) };
 }
 
+/** Two loaded tabs of one replica: one persistence, one lock manager, one channel. */
+async function twoTabs(port: number) {
+  const persistence = memoryPersistence();
+  const locks = createFakeLocks();
+  const channel = `syncline:${uuidv7()}`;
+  const first = openTab(port, persistence, locks, channel);
+  await first.client.ready;
+  const second = openTab(port, persistence, locks, channel);
+  await second.client.ready;
+  return { persistence, first, second };
+}
+
 describe('tabs sharing one replica', () => {
   it('only the tab holding the lock sends, every tab shows the result, nothing is sent twice', async () => {
     const { app, proxy, list, todo, uri } = await offlineSetUp();
     await using _app = app;
     await using _proxy = proxy;
-    const persistence = memoryPersistence();
-    const locks = createFakeLocks();
-    const channel = `syncline:${uuidv7()}`;
-    const first = openTab(proxy.port, persistence, locks, channel);
+    const { persistence, first, second } = await twoTabs(proxy.port);
     await using _first = first.client;
-    await first.client.ready;
-    const second = openTab(proxy.port, persistence, locks, channel);
     await using _second = second.client;
-    await second.client.ready;
     await first.client.resource(todos).get(todo.id);
     await second.client.resource(todos).get(todo.id);
 
@@ -49,14 +55,8 @@ describe('tabs sharing one replica', () => {
     const { app, proxy, todo, uri } = await offlineSetUp();
     await using _app = app;
     await using _proxy = proxy;
-    const persistence = memoryPersistence();
-    const locks = createFakeLocks();
-    const channel = `syncline:${uuidv7()}`;
-    const first = openTab(proxy.port, persistence, locks, channel);
-    await first.client.ready;
-    const second = openTab(proxy.port, persistence, locks, channel);
+    const { persistence, first, second } = await twoTabs(proxy.port);
     await using _second = second.client;
-    await second.client.ready;
     await first.client.resource(todos).get(todo.id);
 
     proxy.cut();
@@ -81,15 +81,9 @@ describe('tabs sharing one replica', () => {
     const { app, proxy, todo, uri } = await offlineSetUp();
     await using _app = app;
     await using _proxy = proxy;
-    const persistence = memoryPersistence();
-    const locks = createFakeLocks();
-    const channel = `syncline:${uuidv7()}`;
-    const first = openTab(proxy.port, persistence, locks, channel);
+    const { persistence, first, second } = await twoTabs(proxy.port);
     await using _first = first.client;
-    await first.client.ready;
-    const second = openTab(proxy.port, persistence, locks, channel);
     await using _second = second.client;
-    await second.client.ready;
     await first.client.resource(todos).get(todo.id);
     await second.client.resource(todos).get(todo.id);
 

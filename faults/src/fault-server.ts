@@ -9,7 +9,7 @@
  * @example
  * DATABASE_URL=sqlite:/tmp/faults.db PORT=0 node --import tsx faults/src/fault-server.ts
  */
-import { createSyncline, loadConfig, type Backplane, type ServerConfig, type Storage } from '@syncline/server';
+import { closeOnSignals, createSyncline, loadConfig, type Backplane, type ServerConfig, type Storage } from '@syncline/server';
 import { faultResources } from './fault-resources.js';
 
 const report = (error: unknown, where: string): void => console.error(`[fault-server ${process.pid}] ${where}:`, error);
@@ -51,17 +51,4 @@ const { port } = await syncline.listen(config.port, config.host, {
 });
 process.stdout.write(`${JSON.stringify({ port, pid: process.pid })}\n`);
 
-let closing = false;
-const shutdown = (): void => {
-  if (closing) return;
-  closing = true;
-  syncline.close().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      report(error, 'close');
-      process.exit(1);
-    },
-  );
-};
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+closeOnSignals(syncline, report);

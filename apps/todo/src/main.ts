@@ -1,4 +1,4 @@
-import { loadConfig } from '@syncline/server';
+import { closeOnSignals, loadConfig } from '@syncline/server';
 import { createTodoApp } from './create-todo-app.js';
 
 // `npm start`: the demo on the embedded default (a SQLite file, the in-process backplane),
@@ -9,8 +9,5 @@ const app = await createTodoApp({ config });
 const { port } = await app.listen(config.port, config.host);
 console.log(`Syncline demo on http://localhost:${port}: the TODO app (/lists, /todos) and the polls app (/polls), pages for browsers and JSON for programs at the same URLs; live: ws://localhost:${port}${config.livePath}`);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void app.close().then(() => process.exit(0));
-  });
-}
+// SIGTERM and SIGINT close gracefully: running requests answer, sockets close with 1001.
+closeOnSignals(app);

@@ -1,4 +1,5 @@
 export { createSyncline, type ListenOptions, type Syncline, type SynclineOptions } from './create-syncline.js';
+export { closeOnSignals, type Closable } from './shutdown-signals.js';
 export { loadConfig, ENVIRONMENT, type ServerConfig } from './config.js';
 export { DEFAULT_LIMITS, type SynclineLimits } from './limits.js';
 export type { ContextFactory, ContextInput } from './context-factory.js';

@@ -6,6 +6,7 @@
  * @example
  * node --import tsx packages/server/test/support/cluster-node.ts   # with the env below
  */
+import { closeOnSignals } from '../../src/shutdown-signals.js';
 import { createRedisBackplane } from '../../src/backplane/redis/index.js';
 import { createPostgresStorage } from '../../src/storage/postgres/index.js';
 import { createTestSyncline } from './fixtures.js';
@@ -36,17 +37,4 @@ const syncline = await createTestSyncline({
 const { port } = await syncline.listen(0, '127.0.0.1');
 process.stdout.write(`${JSON.stringify({ port, pid: process.pid })}\n`);
 
-let closing = false;
-const shutdown = () => {
-  if (closing) return;
-  closing = true;
-  syncline.close().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      report(error, 'close');
-      process.exit(1);
-    },
-  );
-};
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+closeOnSignals(syncline, report);

@@ -6,7 +6,7 @@ import { loadConfig } from '@syncline/server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTodoApp, type TodoApp } from '../src/create-todo-app.js';
-import { launchChromium, postJson } from './browser-harness.js';
+import { contextFor, launchChromium, postJson } from './browser-harness.js';
 import { FAST_SCRYPT, signUp, type Account } from './session-support.js';
 
 const LIVE_MS = 1_000;
@@ -65,9 +65,7 @@ describe.skipIf(browser === undefined)('the TODO app where the WebSocket cannot 
     const { base, app, upgrades } = gated;
     const list = await postJson<{ id: string }>(base, ana, '/lists', { title: 'Behind a proxy' });
     await postJson(base, ana, '/todos', { title: 'Loaded', list: list.id });
-    const context = await browser!.newContext();
-    const [name = '', value = ''] = ana.cookie.split('=');
-    await context.addCookies([{ name, value, url: base, httpOnly: true, sameSite: 'Lax' }]);
+    const context = await contextFor(browser!, base, ana);
     const page = await context.newPage();
     const opened: string[] = [];
     page.on('websocket', (socket) => socket.on('framesent', () => opened.push(socket.url())));

@@ -74,16 +74,18 @@ export async function startApp(): Promise<RunningApp> {
   return handle;
 }
 
-/**
- * A browser context signed in as a new user: signed up through the JSON API, with the
- * session cookie the sign-in set (the pages and their socket use it).
- */
-export async function signedInContext(browser: Browser, base: string, username: string, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; account: Account }> {
-  const account = await signUp(base, username);
+/** A browser context carrying `account`'s session cookie (the pages and their socket use it). */
+export async function contextFor(browser: Browser, base: string, account: Account, options: BrowserContextOptions = {}): Promise<BrowserContext> {
   const context = await browser.newContext(options);
   const [name = '', value = ''] = account.cookie.split('=');
   await context.addCookies([{ name, value, url: base, httpOnly: true, sameSite: 'Lax' }]);
-  return { context, account };
+  return context;
+}
+
+/** A browser context signed in as a new user, signed up through the JSON API. */
+export async function signedInContext(browser: Browser, base: string, username: string, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; account: Account }> {
+  const account = await signUp(base, username);
+  return { context: await contextFor(browser, base, account, options), account };
 }
 
 /** Posts JSON to a resource as the account (a program with its bearer token) and answers the created record. */

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, postJson, startApp, type RunningApp } from './browser-harness.js';
+import { contextFor, launchChromium, postJson, startApp, type RunningApp } from './browser-harness.js';
 import { signUp, type Account } from './session-support.js';
 
 // A change must show within a second of reaching the page's live views (no reload, no fixed sleeps).
@@ -27,12 +27,7 @@ function recordSubscribes(page: Page): { resource: string; headers?: Record<stri
 describe.skipIf(browser === undefined)('the TODO app starts live from the page it was served', () => {
   let server: RunningApp;
   let ana: Account;
-  const asAna = async (): Promise<BrowserContext> => {
-    const context = await browser!.newContext();
-    const [name = '', value = ''] = ana.cookie.split('=');
-    await context.addCookies([{ name, value, url: server.base, httpOnly: true, sameSite: 'Lax' }]);
-    return context;
-  };
+  const asAna = (): Promise<BrowserContext> => contextFor(browser!, server.base, ana);
   beforeAll(async () => {
     server = await startApp();
     ana = await signUp(server.base, 'ana');

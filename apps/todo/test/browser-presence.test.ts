@@ -7,7 +7,7 @@ import { loadConfig } from '@syncline/server';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTodoApp } from '../src/create-todo-app.js';
-import { launchChromium, postJson, signedInContext, startApp, type RunningApp } from './browser-harness.js';
+import { contextFor, launchChromium, postJson, signedInContext, startApp, type RunningApp } from './browser-harness.js';
 import { FAST_SCRYPT, type Account } from './session-support.js';
 
 // Another viewer's editing must show within a second (every wait is Playwright's auto-waiting, no sleeps).
@@ -229,9 +229,7 @@ describe.skipIf(browser === undefined)('the TODO app: titles edited in place, an
 
   it('without JavaScript shows neither the title buttons nor the viewers line; the edit form is there', { timeout: 30_000 }, async () => {
     const listId = await sharedList('Plain', ['Dust']);
-    const context = await browser!.newContext({ javaScriptEnabled: false });
-    const [name = '', value = ''] = ana.account.cookie.split('=');
-    await context.addCookies([{ name, value, url: server.base, httpOnly: true, sameSite: 'Lax' }]);
+    const context = await contextFor(browser!, server.base, ana.account, { javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${server.base}/lists/${encodeURIComponent(listId)}`);
     await checkbox(page, 'Dust').waitFor();

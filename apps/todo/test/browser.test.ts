@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, postJson, signedInContext, startApp, type RunningApp } from './browser-harness.js';
+import { contextFor, launchChromium, postJson, signedInContext, startApp, type RunningApp } from './browser-harness.js';
 import { signUp, type Account } from './session-support.js';
 
 // Another browser's change must show within a second (no reload, no fixed sleeps: every wait
@@ -23,12 +23,7 @@ describe.skipIf(browser === undefined)('the TODO app in Chromium', () => {
   let server: RunningApp;
   /** The user of the tests that need only one; every context of hers carries her session cookie. */
   let ana: Account;
-  const asAna = async (options = {}): Promise<BrowserContext> => {
-    const context = await browser!.newContext(options);
-    const [name = '', value = ''] = ana.cookie.split('=');
-    await context.addCookies([{ name, value, url: server.base, httpOnly: true, sameSite: 'Lax' }]);
-    return context;
-  };
+  const asAna = (options = {}): Promise<BrowserContext> => contextFor(browser!, server.base, ana, options);
   beforeAll(async () => {
     server = await startApp();
     ana = await signUp(server.base, 'ana');

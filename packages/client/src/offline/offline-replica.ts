@@ -78,6 +78,9 @@ export interface OfflineReplicaOptions extends BackoffOptions {
  * await replica.ready;
  * await replica.write({ uri: '/todos/0193…', method: 'PATCH', body: { done: true }, headers });
  */
+/** How often a tab that does not send re-reads the shared outbox while writes wait. */
+const FOLLOWER_REFRESH_MS = 2_000;
+
 export function createOfflineReplica(options: OfflineReplicaOptions): OfflineReplica {
   const { persistence } = options.offline;
   const core = createReplicaCore({
@@ -129,6 +132,13 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
       }
     },
   });
+  // Messages between tabs are hints; persistence is the truth. While writes wait, a tab that
+  // does not send re-reads it now and then, so a message it missed cannot leave it showing
+  // writes the sender has already settled (or not showing new ones).
+  const healing = setInterval(() => {
+    if (loaded && !tabs.isLeader() && outbox.size() > 0) void refresh().catch((error: unknown) => options.onError?.(error));
+  }, FOLLOWER_REFRESH_MS);
+  (healing as { unref?: () => void }).unref?.();
   // The sending tab's finding about the server is every tab's.
   let reachable = outbox.reachable();
   outbox.subscribe(() => {
@@ -217,6 +227,7 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
     online: send,
     offline: () => sender.lost(),
     close() {
+      clearInterval(healing);
       sender.stop();
       tabs.close();
       outbox.abandon(new SynclineError('unavailable', { detail: 'The client is closed; its pending writes stay in the outbox, and the next client on this persistence sends them.' }));

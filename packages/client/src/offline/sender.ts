@@ -170,7 +170,10 @@ export function createSender(options: SenderOptions): Sender {
           else core.outbox.setReachable(false);
           running = false;
           needsReconcile = true;
-          if (!stopped) later(backoffDelay(++failures + 1, options));
+          if (stopped) return;
+          // Kicked meanwhile (the connection came back): try again now, not after a backoff.
+          if (again) sender.kick();
+          else later(backoffDelay(++failures + 1, options));
         },
       );
     },

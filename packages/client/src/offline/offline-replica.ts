@@ -133,10 +133,14 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
     },
   });
   // Messages between tabs are hints; persistence is the truth. While writes wait, a tab that
-  // does not send re-reads it now and then, so a message it missed cannot leave it showing
-  // writes the sender has already settled (or not showing new ones).
+  // does not send re-reads it now and then and tells the sender again, so a message either
+  // of them missed cannot leave a write unsent or shown as waiting after it was settled.
   const healing = setInterval(() => {
-    if (loaded && !tabs.isLeader() && outbox.size() > 0) void refresh().catch((error: unknown) => options.onError?.(error));
+    if (!loaded || tabs.isLeader() || outbox.size() === 0) return;
+    refresh().then(
+      () => void (outbox.size() > 0 && tabs.announce({ type: 'syncline:changed' })),
+      (error: unknown) => options.onError?.(error),
+    );
   }, FOLLOWER_REFRESH_MS);
   (healing as { unref?: () => void }).unref?.();
   // The sending tab's finding about the server is every tab's.

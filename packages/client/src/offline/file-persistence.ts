@@ -27,7 +27,8 @@ const FORMAT_VERSION = 1;
  * not read). `load` answers copies. After `close()` (which waits for pending commits), calls
  * reject with `bad-request`; open the file again with a new `filePersistence`. A file that
  * is not a replica file rejects with `invalid-json` or `bad-request`, and is left as is; a
- * file that cannot be read or written rejects with `unavailable` (retry later).
+ * file that cannot be read or written rejects with `unavailable` (retry later). `destroy()`
+ * closes it and removes the file (and a temporary one left by a crash).
  *
  * Import it from `@syncline/client/node`: it uses `node:fs`, so browser bundles must not.
  *
@@ -63,6 +64,19 @@ export function filePersistence(options: FilePersistenceOptions): ReplicaPersist
       serial(async () => {
         closed = true;
         maps = undefined;
+      }),
+    // After the commits already queued, so none of them can write the file again.
+    destroy: () =>
+      serial(async () => {
+        closed = true;
+        maps = undefined;
+        try {
+          await rm(`${path}.tmp`, { force: true });
+          await rm(path, { force: true });
+        } catch (error) {
+          throw new SynclineError('unavailable', { detail: `Could not delete the replica file ${path}: ${(error as Error).message}`, cause: error });
+        }
+        await syncFolder(dirname(path));
       }),
   };
 }

@@ -33,7 +33,8 @@ const VERSION = 1;
  * connection closes and the next call opens it again. Rejects with `unavailable` when
  * IndexedDB is missing or refuses to open (private browsing in some browsers) or a commit
  * fails (quota exceeded: nothing of the batch is stored), with
- * `bad-request` for a malformed batch or after `close()`.
+ * `bad-request` for a malformed batch or after `close()`. `destroy()` closes the connection
+ * and deletes the database (`indexedDB.deleteDatabase`), after the commits already called.
  *
  * @example
  * const persistence = indexedDbPersistence({ name: 'syncline:https://todo.example' });
@@ -95,7 +96,31 @@ export function indexedDbPersistence(options: IndexedDbPersistenceOptions): Repl
         database = undefined;
         if (open) (await open.catch(() => undefined))?.close();
       }),
+    destroy: () =>
+      serial(async () => {
+        closed = true;
+        const open = database;
+        database = undefined;
+        if (open) (await open.catch(() => undefined))?.close();
+        await deleteDatabase(options);
+      }),
   };
+}
+
+/**
+ * Deletes the database. Other tabs' connections close when asked (`versionchange`), so the
+ * deletion waits for them rather than failing; their next call opens an empty database, so
+ * tabs that must not go on are told first (the client's `destroy` says so on its channel).
+ */
+function deleteDatabase(options: IndexedDbPersistenceOptions): Promise<void> {
+  const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+  // Where IndexedDB does not exist, nothing was ever stored in it.
+  if (!factory) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const request = factory.deleteDatabase(options.name);
+    request.addEventListener('success', () => resolve());
+    request.addEventListener('error', () => reject(new SynclineError('unavailable', { detail: `IndexedDB could not delete ${options.name}: ${request.error?.message ?? 'unknown error'}`, cause: request.error })));
+  });
 }
 
 /** The stores a batch touches, so its transaction locks no more than it needs. */

@@ -7,7 +7,8 @@ import { applyBatch, checkBatch, cloneBatch, mapsOf, stateOf } from './persisten
  * `commit` stores copies and `load` answers copies, so no caller can change what is stored
  * by mutating an object it passed or received. `close()` keeps the data and the store
  * usable: a second client given the same object sees it, as a reloaded page sees its
- * IndexedDB (this is how tests simulate a reload or a second tab).
+ * IndexedDB (this is how tests simulate a reload or a second tab). `destroy()` empties it:
+ * the same object then answers an empty replica, as a store opened after a deletion would.
  *
  * @example
  * const persistence = memoryPersistence();
@@ -30,6 +31,12 @@ export function memoryPersistence(): ReplicaPersistence {
       }
     },
     close(): Promise<void> {
+      return Promise.resolve();
+    },
+    destroy(): Promise<void> {
+      maps.entries.clear();
+      maps.outbox.clear();
+      maps.conflicts.clear();
       return Promise.resolve();
     },
   };

@@ -83,6 +83,13 @@ export interface ReplicaPersistence {
   load(): Promise<PersistedState>;
   commit(batch: PersistenceBatch): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Closes this store and deletes everything it persisted (the replica, the outbox, held
+   * conflicts), after the commits already called: the IndexedDB database, the file, the
+   * memory. A store opened on the same name or path afterwards starts empty. Deleting a
+   * store that holds nothing, or deleting twice, succeeds.
+   */
+  destroy(): Promise<void>;
 }
 
 /** The built-in conflict policies (DESIGN §1: dirty, and the server's ETag differs). */

@@ -163,6 +163,29 @@ export function describePersistence(name: string, harness: PersistenceHarness): 
       await persistence.close();
     });
 
+    it('destroy on a store that holds nothing, and a second destroy, succeed', async () => {
+      const persistence = await harness.open();
+      await persistence.destroy();
+      await persistence.destroy();
+    });
+
+    if (harness.reopen) {
+      const reopen = harness.reopen.bind(harness);
+      it('destroy deletes the replica, the outbox and held conflicts: the store opened again starts empty and works', async () => {
+        const persistence = await harness.open();
+        await persistence.commit({ putEntries: [entry(1), entry(2, 'Two', true)], putWrites: [write(1)], putConflicts: [conflict(2)] });
+        // A commit still queued when destroy is called lands before it, never after.
+        const late = persistence.commit({ putEntries: [entry(3)], putWrites: [write(3)] });
+        await persistence.destroy();
+        await late;
+        const again = await reopen();
+        expect(await again.load()).toEqual({ entries: [], outbox: [], conflicts: [] });
+        await again.commit({ putEntries: [entry(4)] });
+        expect((await again.load()).entries).toEqual([entry(4)]);
+        await again.close();
+      });
+    }
+
     if (harness.reopen) {
       const reopen = harness.reopen.bind(harness);
       it('survives close and reopen', async () => {

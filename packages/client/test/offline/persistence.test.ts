@@ -80,6 +80,17 @@ describe('file persistence', () => {
     expect((await filePersistence({ path }).load()).entries.map((e) => e.uri).sort()).toEqual(['/todos/1', '/todos/3']);
   });
 
+  it('destroy removes the file, and a temporary one a crash left beside it', async () => {
+    const path = join(folder, 'replica.json');
+    const persistence = filePersistence({ path });
+    await persistence.commit({ putEntries: [entry(1)], putWrites: [write(1)] });
+    await writeFile(`${path}.tmp`, 'left by a crash');
+    await persistence.destroy();
+    await expect(readFile(path)).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(readFile(`${path}.tmp`)).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(persistence.commit({ putEntries: [entry(2)] })).rejects.toMatchObject({ code: 'bad-request' });
+  });
+
   it('rejects calls after close with bad-request', async () => {
     const persistence = filePersistence({ path: join(folder, 'replica.json') });
     await persistence.close();
@@ -115,6 +126,18 @@ describe('IndexedDB persistence', () => {
     const persistence = indexedDbPersistence({ name: 'closed', indexedDB: factory });
     await persistence.close();
     await expect(persistence.load()).rejects.toMatchObject({ code: 'bad-request' });
+  });
+
+  it('destroy deletes the database, though another tab holds it open, and opens nothing again', async () => {
+    const persistence = indexedDbPersistence({ name: 'syncline:gone', indexedDB: factory });
+    const otherTab = indexedDbPersistence({ name: 'syncline:gone', indexedDB: factory });
+    await persistence.commit({ putEntries: [entry(1)], putWrites: [write(1)] });
+    expect((await otherTab.load()).outbox).toEqual([write(1)]);
+    await persistence.destroy();
+    expect((await factory.databases()).map((database) => database.name)).not.toContain('syncline:gone');
+    await expect(persistence.load()).rejects.toMatchObject({ code: 'bad-request' });
+    expect((await factory.databases()).map((database) => database.name)).not.toContain('syncline:gone');
+    await otherTab.close();
   });
 
   it('lets another tab delete the database: the connection closes, and the next call opens a fresh one', async () => {

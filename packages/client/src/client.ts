@@ -12,6 +12,7 @@ import { createOfflineReplica, type ConflictChoice, type OfflineOptions, type Of
 import type { HeldConflict } from './offline/offline-types.js';
 import type { OutboxView } from './offline/outbox.js';
 import type { WriteRejection } from './offline/replica-core.js';
+import { clearStore, type DestroyOptions } from './offline/replica-destroy.js';
 import type { ConflictError } from './resource/conflict-error.js';
 import { createResourceClient, type ResourceClient } from './resource/resource-client.js';
 import { createReplicaStore, type ReplicaStore } from './store/replica-store.js';
@@ -69,6 +70,8 @@ export interface ClientEvents {
   conflict: (conflict: ConflictError) => void;
   /** With `offline`: the server refused a write (or a policy dropped it); it was rolled back. */
   rejected: (rejection: WriteRejection) => void;
+  /** With `offline`: another tab deleted the replica (`destroy`, e.g. at sign-out); this client is closed and its store empty. */
+  destroyed: () => void;
 }
 
 /**
@@ -105,12 +108,26 @@ export interface SynclineClient extends AsyncDisposable {
   /** Drops the socket (and reopens event streams) as a network failure would (it reconnects and resumes). */
   reconnect(): void;
   close(): void;
+  /**
+   * Ends this client and deletes its local data, for a user signing out: by default sends the
+   * writes waiting in the outbox first (for at most `timeoutMs`), and refuses with an
+   * `UnsentWritesError` (deleting nothing) when some cannot be sent or conflicts are held,
+   * unless `pending: 'discard'`. Then it closes the client, empties its store, deletes the
+   * persisted replica, outbox and held conflicts (`persistence.destroy()`), and tells the
+   * other tabs of the replica to close theirs (they emit `destroyed`).
+   *
+   * @example
+   * await client.destroy();                          // sends what waits, then deletes
+   * await client.destroy({ pending: 'discard' });    // the user chose to lose unsent changes
+   */
+  destroy(options?: DestroyOptions): Promise<void>;
 }
 
 /** Creates a client; with the socket transport it starts connecting at once. */
 export function createClient(options: ClientOptions): SynclineClient {
-  const conflictListeners = new Set<ClientEvents['conflict']>();
-  const rejectedListeners = new Set<ClientEvents['rejected']>();
+  const listeners: { readonly [E in keyof ClientEvents]: Set<ClientEvents[E]> } = { conflict: new Set(), rejected: new Set(), destroyed: new Set() };
+  const conflictListeners = listeners.conflict;
+  const rejectedListeners = listeners.rejected;
   const chosen = options.transport ?? 'auto';
   let connection: Connection | undefined;
   let subscriptions: Subscriptions | undefined;
@@ -185,7 +202,18 @@ export function createClient(options: ClientOptions): SynclineClient {
   }
   const onConflict = (conflict: ConflictError): void => conflictListeners.forEach((listener) => listener(conflict));
   const replica: OfflineReplica | undefined = options.offline
-    ? createOfflineReplica({ ...pick(options, ['minDelayMs', 'maxDelayMs', 'random', 'onError']), offline: options.offline, url: options.url, transport, events: { conflict: onConflict, rejected: (rejection) => rejectedListeners.forEach((listener) => listener(rejection)) } })
+    ? createOfflineReplica({
+        ...pick(options, ['minDelayMs', 'maxDelayMs', 'random', 'onError']),
+        offline: options.offline,
+        url: options.url,
+        transport,
+        events: { conflict: onConflict, rejected: (rejection) => rejectedListeners.forEach((listener) => listener(rejection)) },
+        // Another tab deleted the replica: this client ends too, and says so.
+        onDestroyed: () => {
+          client.close();
+          listeners.destroyed.forEach((listener) => listener());
+        },
+      })
     : undefined;
   if (replica) {
     // Reconcile on start and on every reconnect; the sender waits while the connection is down.
@@ -210,9 +238,9 @@ export function createClient(options: ClientOptions): SynclineClient {
     transport: current,
     on(event, listener) {
       // The listener's type follows the event's name.
-      const listeners = (event === 'conflict' ? conflictListeners : rejectedListeners) as Set<ClientEvents[typeof event]>;
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
+      const set = listeners[event] as Set<ClientEvents[typeof event]>;
+      set.add(listener);
+      return () => void set.delete(listener);
     },
     ready: replica?.ready ?? Promise.resolve(),
     outbox: replica?.outbox ?? { size: () => 0, reachable: () => true, subscribe: () => () => {} },
@@ -228,6 +256,12 @@ export function createClient(options: ClientOptions): SynclineClient {
       streams?.close();
       if (connection) connection.close();
       else emit(closed);
+    },
+    async destroy(destroyOptions) {
+      // Refused (writes that cannot be sent): the client goes on as before.
+      await replica?.destroy(destroyOptions);
+      client.close();
+      clearStore(store);
     },
     [Symbol.asyncDispose]: async () => client.close(),
   };

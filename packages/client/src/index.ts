@@ -27,6 +27,7 @@ export { queryString, type ListQuery, type MergePatchOf, type Page, type Resourc
 export type { ConflictChoice, OfflineOptions } from './offline/offline-replica.js';
 export type { ConflictPolicy, ConflictPolicyName, ConflictResolution, HeldConflict, PendingWrite, PersistedState, PersistenceBatch, ReconcileOutcome, ReplicaPersistence } from './offline/offline-types.js';
 export type { OutboxView } from './offline/outbox.js';
+export { UnsentWritesError, type DestroyOptions } from './offline/replica-destroy.js';
 export type { WriteRejection } from './offline/replica-core.js';
 export type { ChannelLike, LockManagerLike, TabCoordination } from './offline/tabs.js';
 export { memoryPersistence } from './offline/memory-persistence.js';

@@ -21,6 +21,7 @@ function heldSecondLoad(): { persistence: ReplicaPersistence; loading: Promise<v
     },
     commit: (batch) => inner.commit(batch),
     close: () => inner.close(),
+    destroy: () => inner.destroy(),
   };
   return { persistence, loading, release };
 }

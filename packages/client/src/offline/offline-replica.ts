@@ -9,6 +9,7 @@ import type { OutboxView } from './outbox.js';
 import { reconcile } from './reconcile.js';
 import { createReplicaCore, type ReplicaCore, type ReplicaEvents } from './replica-core.js';
 import { refreshFromPersistence } from './refresh.js';
+import { clearStore, DESTROY_TIMEOUT_MS, outboxEmptied, UnsentWritesError, type DestroyOptions } from './replica-destroy.js';
 import { createSender } from './sender.js';
 import { errorOfMessage, joinTabs, type TabCoordination } from './tabs.js';
 
@@ -57,6 +58,8 @@ export interface OfflineReplica {
   /** The connection was lost: reconcile on the next `online`. */
   offline(): void;
   close(): void;
+  /** Sends or discards what waits, deletes the persisted replica and tells the other tabs (`client.destroy`). */
+  destroy(options?: DestroyOptions): Promise<void>;
 }
 
 export interface OfflineReplicaOptions extends BackoffOptions {
@@ -65,6 +68,8 @@ export interface OfflineReplicaOptions extends BackoffOptions {
   readonly transport: Transport;
   readonly events: ReplicaEvents;
   readonly onError?: ((error: unknown) => void) | undefined;
+  /** Another tab deleted the replica: this one closed and opens its persistence no more. */
+  readonly onDestroyed?: () => void;
 }
 
 /**
@@ -129,6 +134,8 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
           return outbox.handOn(message.from, message.to);
         case 'syncline:reachable':
           return outbox.setReachable(message.reachable);
+        case 'syncline:destroyed':
+          return void destroyedElsewhere();
       }
     },
   });
@@ -153,7 +160,8 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
   // Entries that change without a write (pushed changes, reads) are persisted too, batched.
   const unsaved = new Set<string>();
   store.subscribe((uri) => {
-    if (!loaded) return;
+    // Once closed, nothing more is written: a deleted replica must not be recreated.
+    if (!loaded || closed) return;
     if (unsaved.size === 0) queueMicrotask(() => void core.serial(() => flush()).catch((error: unknown) => options.onError?.(error)));
     unsaved.add(uri);
   });
@@ -184,6 +192,24 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
       },
     );
     return settled;
+  };
+
+  let closed = false;
+  const shutDown = (detail: string): void => {
+    closed = true;
+    clearInterval(healing);
+    sender.stop();
+    tabs.close();
+    outbox.abandon(new SynclineError('unavailable', { detail }));
+  };
+  // Another tab deleted the replica: its data must not come back from this tab's memory or
+  // from a store this tab would open again.
+  const destroyedElsewhere = async (): Promise<void> => {
+    if (closed) return;
+    shutDown('The replica was deleted in another tab; this write was discarded.');
+    clearStore(store);
+    await persistence.close().catch((error: unknown) => options.onError?.(error));
+    options.onDestroyed?.();
   };
 
   const replica: OfflineReplica = {
@@ -231,10 +257,29 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
     online: send,
     offline: () => sender.lost(),
     close() {
+      if (!closed) shutDown('The client is closed; its pending writes stay in the outbox, and the next client on this persistence sends them.');
+    },
+    async destroy(destroyOptions = {}) {
+      await ready;
+      if (closed) throw new SynclineError('bad-request', { detail: 'The client is closed; open one on the persistence to delete it.' });
+      if ((destroyOptions.pending ?? 'send') === 'send') {
+        const timeoutMs = destroyOptions.timeoutMs ?? DESTROY_TIMEOUT_MS;
+        // Held conflicts wait for the user, not for the server: no wait can send them.
+        const emptied = core.conflicts.size === 0 && (await outboxEmptied({ outbox, timeoutMs, kick: () => (tabs.isLeader() ? sender.kick() : tabs.announce({ type: 'syncline:changed' })) }));
+        if (!emptied || core.conflicts.size > 0) throw new UnsentWritesError({ waiting: outbox.size(), conflicts: core.conflicts.size, timeoutMs });
+      }
+      // The other tabs hear it before the database goes, and this tab keeps the outbox lock
+      // until it is gone, so no tab takes over the sending and reads the replica back meanwhile.
+      tabs.announce({ type: 'syncline:destroyed' });
+      closed = true;
       clearInterval(healing);
       sender.stop();
-      tabs.close();
-      outbox.abandon(new SynclineError('unavailable', { detail: 'The client is closed; its pending writes stay in the outbox, and the next client on this persistence sends them.' }));
+      try {
+        await core.serial(() => persistence.destroy());
+      } finally {
+        shutDown('The replica was deleted; this write was discarded.');
+        clearStore(store);
+      }
     },
   };
   return replica;

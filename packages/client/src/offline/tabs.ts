@@ -33,7 +33,9 @@ export type TabMessage =
   | { readonly type: 'syncline:settled'; readonly key: string; readonly record: JsonRecord | null }
   | { readonly type: 'syncline:refused'; readonly key: string; readonly uri: string; readonly rejected: boolean; readonly error: { readonly code: string; readonly detail: string } }
   | { readonly type: 'syncline:handed-on'; readonly from: readonly string[]; readonly to: string }
-  | { readonly type: 'syncline:reachable'; readonly reachable: boolean };
+  | { readonly type: 'syncline:reachable'; readonly reachable: boolean }
+  /** A tab deleted the replica (`client.destroy()`): every other tab closes its client and opens the persistence no more. */
+  | { readonly type: 'syncline:destroyed' };
 
 export interface TabsOptions {
   /** `false`: one tab only (it sends). Undefined: the platform's, when it has both. */
@@ -105,7 +107,7 @@ function platformCoordination(url: string): TabCoordination | false {
 function messageOf(data: unknown): TabMessage | undefined {
   if (!isRecord(data)) return undefined;
   const { type, key } = data;
-  if (type === 'syncline:changed') return { type };
+  if (type === 'syncline:changed' || type === 'syncline:destroyed') return { type };
   if (type === 'syncline:reachable' && typeof data['reachable'] === 'boolean') return { type, reachable: data['reachable'] };
   const { from, to } = data;
   if (type === 'syncline:handed-on' && Array.isArray(from) && from.every((item) => typeof item === 'string') && typeof to === 'string') return { type, from, to };

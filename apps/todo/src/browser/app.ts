@@ -9,6 +9,7 @@ import { startConflictPrompt } from './conflict-prompt.js';
 import { patchHtml } from './dom-patch.js';
 import { startOfflineClient } from './offline-ui.js';
 import { runFormAction } from './form-runner.js';
+import { startSignOut } from './sign-out.js';
 import { startListPresence } from './presence-ui.js';
 import { createTitleEditor } from './title-editor.js';
 
@@ -34,6 +35,8 @@ const signInAgain = (): void => {
 const { client, status } = startOfflineClient({ url: location.origin, maxDelayMs: 3_000, onError: (error) => console.warn('[syncline]', error) }, viewer.user, showNotice);
 showConnectionState(status);
 startConflictPrompt(client, showNotice);
+// Signing out sends what waits and deletes the user's replica before the server ends the session.
+startSignOut(client, showNotice);
 const listsApi = client.resource(lists);
 const todosApi = client.resource(todos);
 

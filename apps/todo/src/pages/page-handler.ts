@@ -23,6 +23,13 @@ export interface PageHandlerOptions {
 }
 
 const HTML = 'text/html; charset=utf-8';
+/**
+ * On sign-out, the browser drops what its HTTP cache holds of this origin: the pages it kept
+ * carry the user's records (Clear-Site-Data, W3C). Not "storage": that would also delete the
+ * replicas of other users of the same browser, with their unsent changes; the page script
+ * deletes this user's own before posting the form.
+ */
+const FORGET_CACHE = { 'clear-site-data': '"cache"' } as const;
 
 /** The page a form came from, when it is one of ours (for answers about a record that is gone). */
 function sameOriginPage(req: IncomingMessage): string {
@@ -186,10 +193,10 @@ export function createPageHandler(options: PageHandlerOptions): PageHandler {
     if (path === '/session' && formMethod(fields) === 'DELETE') {
       const context = await contextOf(auth, req);
       // Already signed out (another tab, or expired): nothing to end, only the cookie to clear.
-      if (context.session === undefined) return redirect(res, SIGN_IN_PATH, { 'set-cookie': auth.cookie(undefined, secure) });
+      if (context.session === undefined) return redirect(res, SIGN_IN_PATH, { 'set-cookie': auth.cookie(undefined, secure), ...FORGET_CACHE });
       if (!auth.verifyCsrfToken(context, fields.get('_csrf'))) return refuseForm(res, 'This form has no valid security token.');
       await auth.signOut(context);
-      return redirect(res, SIGN_IN_PATH, { 'set-cookie': auth.cookie(undefined, secure) });
+      return redirect(res, SIGN_IN_PATH, { 'set-cookie': auth.cookie(undefined, secure), ...FORGET_CACHE });
     }
     if (formMethod(fields) !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'Forms cannot do that here.', { allow: 'POST' });
     // Before there is a session, the form's token is the one in its own cookie (login CSRF).

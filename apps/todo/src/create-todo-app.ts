@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createPollsHandler, POLLS_BROWSER_ENTRY, resources as pollResources } from '@syncline/polls-app';
 import { createPasswordAuth, createSyncline, type PasswordAuthOptions, type ServerConfig, type Syncline } from '@syncline/server';
 import { createAppHandler } from './app-handler.js';
-import { bundleBrowserScript } from './browser/bundle.js';
+import { bundleBrowserScript, SIGN_OUT_ENTRY } from './browser/bundle.js';
 import { renderSectionPage } from './pages/layout.js';
 import { createPageHandler } from './pages/page-handler.js';
 import { safeNext, signInPath } from './pages/routes.js';
@@ -58,7 +58,7 @@ export async function createTodoApp(options: TodoAppOptions): Promise<TodoApp> {
   });
   const reportError = options.onError ?? ((error: unknown, where: string) => console.error(`[todo] ${where}:`, error));
   const bundle = lazyBundle(undefined, reportError);
-  const pages = createPageHandler({ syncline, auth, origins: config.origins, script: bundle, reportError });
+  const pages = createPageHandler({ syncline, auth, origins: config.origins, script: bundle, signOutScript: lazyBundle(SIGN_OUT_ENTRY, reportError), reportError });
   const polls = createPollsHandler({
     syncline,
     auth,

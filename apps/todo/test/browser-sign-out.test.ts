@@ -143,4 +143,12 @@ describe.skipIf(browser === undefined)('signing out of the TODO app, in Chromium
     // Discarded: the server never got the rename.
     expect(await todoTitles(server)).toEqual([SECRETS[1], SECRETS[2]]);
   });
+
+  it('signing out from a polls page deletes the user’s TODO replica too', { timeout: 120_000 }, async () => {
+    const { context, page } = await anaOnHerList(server);
+    await page.goto(`${server.base}/polls`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${server.base}/sign-in`, { timeout: BACK_MS });
+    expectNothingOf(await leftovers(context, server.base), 'ana');
+  });
 });

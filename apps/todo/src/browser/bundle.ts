@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 
 const ENTRY = fileURLToPath(new URL('./app.ts', import.meta.url));
+/** The script of the other apps' pages (the polls): signing out there deletes the user's TODO replica too. */
+export const SIGN_OUT_ENTRY = fileURLToPath(new URL('./sign-out-page.ts', import.meta.url));
 
 /**
  * Bundles the browser script (`app.ts` with `@syncline/client` and the shared resource

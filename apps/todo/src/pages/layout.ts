@@ -49,6 +49,9 @@ export interface PageRecords {
   readonly todos?: readonly TodoItem[];
 }
 
+/** The script that signs out from the other apps' pages, deleting the user's TODO replica first (the TODO pages' own script does it there). */
+export const SIGN_OUT_SCRIPT = '/assets/sign-out.js';
+
 /** The id of the `<script type="application/json">` that carries {@link PageRecords}. */
 export const PAGE_DATA_ID = 'page-data';
 
@@ -84,6 +87,7 @@ function renderPage(options: PageOptions): string {
 <link rel="stylesheet" href="/assets/app.css">
 ${options.assets === undefined ? '' : html`<link rel="stylesheet" href="${options.assets.stylesheet}">`}
 ${options.viewer === undefined ? '' : html`<script type="module" src="${options.assets?.script ?? '/assets/app.js'}"></script>`}
+${options.viewer === undefined || options.assets === undefined ? '' : html`<script type="module" src="${SIGN_OUT_SCRIPT}"></script>`}
 </head>
 <body data-seq="${options.seq}"${options.listId === undefined ? '' : html` data-list-id="${options.listId}"`}${options.viewer === undefined ? '' : html` data-user="${options.viewer.user}" data-csrf="${options.viewer.csrf}"`}>
 <header class="site">

@@ -4,7 +4,7 @@ import type { Authenticator, Syncline } from '@syncline/server';
 import { contextOf, failRequest, isCrossSite, isSecure, readForm, redirect, send } from '@syncline/demo-kit/http';
 import { formToken, verifyFormToken } from './account.js';
 import { performAction } from './form-actions.js';
-import { renderHomePage, renderListPage, renderNotFoundPage, renderSignInPage, renderSignUpPage, type AccountPageOptions, type Notice } from './layout.js';
+import { SIGN_OUT_SCRIPT, renderHomePage, renderListPage, renderNotFoundPage, renderSignInPage, renderSignUpPage, type AccountPageOptions, type Notice } from './layout.js';
 import { readListPage, readLists, readOne, type Caller } from './page-data.js';
 import { allowedFormMethods, formMethod, listPath, parseFormAction, parseResourcePath, safeNext, SIGN_IN_PATH, signInPath, SIGN_UP_PATH } from './routes.js';
 import { STYLESHEET } from './stylesheet.js';
@@ -19,6 +19,8 @@ export interface PageHandlerOptions {
   readonly origins?: readonly string[] | undefined;
   /** The browser script's bundle (built once, at start). */
   readonly script: () => Promise<string>;
+  /** The sign-out script of the other apps' pages (`/assets/sign-out.js`): it deletes the user's replica before signing out. */
+  readonly signOutScript?: () => Promise<string>;
   readonly reportError?: (error: unknown, where: string) => void;
 }
 
@@ -136,6 +138,7 @@ export function createPageHandler(options: PageHandlerOptions): PageHandler {
     const method = req.method ?? 'GET';
     if (method === 'GET' && path === '/assets/app.css') return send(res, 200, 'text/css; charset=utf-8', STYLESHEET, { 'cache-control': 'no-cache' });
     if (method === 'GET' && path === '/assets/app.js') return send(res, 200, 'text/javascript; charset=utf-8', await options.script(), { 'cache-control': 'no-cache' });
+    if (method === 'GET' && path === SIGN_OUT_SCRIPT && options.signOutScript) return send(res, 200, 'text/javascript; charset=utf-8', await options.signOutScript(), { 'cache-control': 'no-cache' });
     if (method !== 'GET' && method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed', { allow: 'GET, HEAD' });
     const user = await signedIn(req);
     if (path === SIGN_IN_PATH || path === SIGN_UP_PATH) {

@@ -118,6 +118,8 @@ describe('sign-up, sign-in and sign-out through the forms, without JavaScript', 
     const out = await browser.post('/session', { _method: 'DELETE' });
     expect(out.map((r) => r.status)).toEqual([303, 200]);
     expect(out[0]?.headers.get('location')).toBe('/sign-in');
+    // The browser drops the pages it cached (they carry the user's records), with or without JavaScript.
+    expect(out[0]?.headers.get('clear-site-data')).toBe('"cache"');
     expect(browser.cookies.has('syncline_session')).toBe(false);
     expect(browser.page).toContain('<h1>Sign in</h1>');
     // The old session is over, on every surface.

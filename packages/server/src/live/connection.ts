@@ -1,4 +1,4 @@
-import { assertNoForbiddenKeys, CLOSE_CODES, errorEventSchema, parseJsonSafely, PROTOCOL_VERSION, requestIdSchema, requestMessageSchema, SynclineError, type ErrorEvent, type RequestId, type ResponseMessage } from '@syncline/protocol';
+import { assertNoForbiddenKeys, CLOSE_CODES, errorEventSchema, HEADERS, parseJsonSafely, presenceTarget, PROTOCOL_VERSION, requestIdSchema, requestMessageSchema, SynclineError, type ErrorEvent, type RequestId, type ResponseMessage } from '@syncline/protocol';
 import type { RequestContext } from '@syncline/schema';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
@@ -10,6 +10,7 @@ import type { SubscriptionHub } from './subscription-hub.js';
 import { createLiveSubscriptions } from './live-subscriptions.js';
 import { createTokenBucket } from '../security/token-bucket.js';
 import type { PresenceService } from '../presence/presence-service.js';
+import type { SubscriptionLedger } from '../security/subscription-quota.js';
 
 export interface ConnectionLimits {
   /** A socket whose unsent bytes pass this is closed with 4008 (slow consumer); its client resumes on reconnect. */
@@ -40,6 +41,8 @@ export interface ConnectionOptions {
   readonly onSlowConsumer: () => void;
   /** Presence URIs (`…/presence`) are answered here, before the executor. */
   readonly presence?: PresenceService | undefined;
+  /** Counts this connection's subscriptions (records, collections, presence) against its address's and user's share. */
+  readonly ledger?: SubscriptionLedger | undefined;
 }
 
 /**
@@ -155,14 +158,26 @@ export function openConnection(options: ConnectionOptions): Connection {
   async function run(id: RequestId, op: Operation): Promise<void> {
     const key = String(id);
     inflight.add(key);
+    const ledger = options.ledger;
+    // A subscription is counted before any work, so concurrent SUBSCRIBEs cannot all pass the
+    // bound; an answer other than 200 means none was opened and frees its share again.
+    const answer = (outcome: Outcome): void => {
+      if (op.method === 'SUBSCRIBE' && outcome.status !== 200) ledger?.release(key);
+      const ended = op.headers[HEADERS.subscription];
+      if (op.method === 'UNSUBSCRIBE' && outcome.status === 204 && ended !== undefined) ledger?.release(ended);
+      respond(id, outcome);
+    };
     try {
-      const presenceRun = presence?.run(id, op, (outcome) => respond(id, outcome));
+      if (op.method === 'SUBSCRIBE') ledger?.hold(key, op.uri);
+      // A presence announcement keeps its URI on every process: it is bounded like a subscribed one.
+      else if (op.method === 'PUT' && presenceTarget(op.uri) !== undefined) ledger?.checkUri(op.uri);
+      const presenceRun = presence?.run(id, op, answer);
       if (presenceRun !== undefined) await presenceRun;
-      else if (op.method === 'SUBSCRIBE') await subscriptions.subscribe(id, op, (outcome) => respond(id, outcome));
-      else if (op.method === 'UNSUBSCRIBE') respond(id, subscriptions.unsubscribe(op));
-      else respond(id, await options.executor.execute(op));
+      else if (op.method === 'SUBSCRIBE') await subscriptions.subscribe(id, op, answer);
+      else if (op.method === 'UNSUBSCRIBE') answer(subscriptions.unsubscribe(op));
+      else answer(await options.executor.execute(op));
     } catch (error) {
-      respond(id, errorOutcome(error, op.uri.split('?')[0], options.deps.reportError));
+      answer(errorOutcome(error, op.uri.split('?')[0], options.deps.reportError));
     } finally {
       inflight.delete(key);
     }
@@ -224,6 +239,7 @@ export function openConnection(options: ConnectionOptions): Connection {
   socket.on('close', () => {
     if (expiry !== undefined) clearTimeout(expiry);
     subscriptions.closeAll();
+    options.ledger?.releaseAll();
     // A socket that closed, or was terminated for a missed heartbeat, leaves every presence at once.
     presence?.close();
     options.onClose();

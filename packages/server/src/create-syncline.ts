@@ -12,6 +12,7 @@ import { createChangeFeed, type ChangeFeed } from './live/change-feed.js';
 import { createSocketServer } from './live/socket-server.js';
 import { checkCrossSiteRequest } from './security/origin-policy.js';
 import { createSubscriptionQuota } from './security/subscription-quota.js';
+import { createWorkBudget } from './security/work-budget.js';
 import { createEventStreams } from './live/event-stream.js';
 import { createSubscriptionHub } from './live/subscription-hub.js';
 import type { Operation, Outcome } from './operation.js';
@@ -131,7 +132,9 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   const pipeline = createExecutor(deps, { idempotency, maxReconcileEntries: limits.maxReconcileEntries });
   const executor: Executor = { execute: (op) => drain.track(pipeline.execute(op)), allow: (uri) => pipeline.allow(uri) };
   const presence = createPresenceService({ backplane, executor, resources: registry, createContext, limits, reportError, ...(options.presenceClock ? { clock: options.presenceClock } : {}) });
-  const handleResources = createHttpHandler({ executor, createContext, maxBodyBytes: limits.maxBodyBytes, maxJsonDepth: limits.maxJsonDepth, origins: options.origins, reportError });
+  // Reconcile entries per user and per address, on HTTP and the sockets alike.
+  const reconcileBudget = createWorkBudget({ perSecond: limits.reconcileEntriesPerSecond, burst: limits.reconcileEntryBurst });
+  const handleResources = createHttpHandler({ executor, createContext, maxBodyBytes: limits.maxBodyBytes, maxJsonDepth: limits.maxJsonDepth, origins: options.origins, reportError, reconcileBudget });
   // One share per address and per user, across the sockets and the event streams of this process.
   const quota = createSubscriptionQuota(limits);
   const sockets = createSocketServer({
@@ -150,6 +153,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     seq: () => feed.head,
     presence,
     quota,
+    reconcileBudget,
   });
   const streams = createEventStreams({
     livePath: options.livePath ?? '/live',

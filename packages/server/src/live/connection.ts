@@ -11,6 +11,7 @@ import { createLiveSubscriptions } from './live-subscriptions.js';
 import { createTokenBucket } from '../security/token-bucket.js';
 import type { PresenceService } from '../presence/presence-service.js';
 import type { SubscriptionLedger } from '../security/subscription-quota.js';
+import { chargeAll, type WorkMeter } from '../security/work-budget.js';
 
 export interface ConnectionLimits {
   /** A socket whose unsent bytes pass this is closed with 4008 (slow consumer); its client resumes on reconnect. */
@@ -25,6 +26,8 @@ export interface ConnectionLimits {
   readonly maxMessagesPerSecond: number;
   /** Requests a connection may send at once before the rate applies. */
   readonly messageBurst: number;
+  /** A reconcile request costs one message of the rate per this many distinct entries. */
+  readonly reconcileEntriesPerMessage: number;
   readonly heartbeatMs: number;
 }
 
@@ -43,6 +46,8 @@ export interface ConnectionOptions {
   readonly presence?: PresenceService | undefined;
   /** Counts this connection's subscriptions (records, collections, presence) against its address's and user's share. */
   readonly ledger?: SubscriptionLedger | undefined;
+  /** The budgets of reconcile entries this connection's address and user share with their other connections and requests. */
+  readonly reconcileMeters?: readonly WorkMeter[] | undefined;
 }
 
 /**
@@ -99,6 +104,11 @@ export function openConnection(options: ConnectionOptions): Connection {
   let consecutiveErrors = 0;
   const rate = createTokenBucket(limits.maxMessagesPerSecond, limits.messageBurst);
   let limitedInARow = 0;
+  // A reconcile's entries are charged to the message rate (the request itself already took one
+  // message) and to the budgets shared with the caller's other connections.
+  const extraMessages = (entries: number): number => Math.max(0, Math.ceil(entries / limits.reconcileEntriesPerMessage) - 1);
+  const connectionMeter: WorkMeter = { waitMs: (entries) => rate.waitMs(extraMessages(entries)), take: (entries) => void rate.take(extraMessages(entries)) };
+  const charge = chargeAll([connectionMeter, ...(options.reconcileMeters ?? [])]);
 
   const connection: Connection = {
     alive: true,
@@ -224,7 +234,7 @@ export function openConnection(options: ConnectionOptions): Connection {
     }
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
-    void run(request.id, { method: request.method, uri: request.resource, headers, body: request.body, context: options.context });
+    void run(request.id, { method: request.method, uri: request.resource, headers, body: request.body, context: options.context, charge });
   }
 
   socket.on('message', receive);

@@ -10,6 +10,7 @@ import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
 import { createAddressCounter } from '../security/address-counter.js';
 import { isOriginAllowed } from '../security/origin-policy.js';
 import type { SubscriptionQuota } from '../security/subscription-quota.js';
+import type { WorkBudget } from '../security/work-budget.js';
 import { openConnection, type Connection, type ConnectionLimits } from './connection.js';
 import type { SubscriptionHub } from './subscription-hub.js';
 import type { PresenceService } from '../presence/presence-service.js';
@@ -34,6 +35,8 @@ export interface SocketServerOptions {
   readonly presence?: PresenceService | undefined;
   /** The subscriptions each address and user may hold, shared with the event streams. */
   readonly quota?: SubscriptionQuota | undefined;
+  /** Reconcile entries per user and per client address, shared with HTTP. */
+  readonly reconcileBudget?: WorkBudget | undefined;
 }
 
 export interface SocketServer {
@@ -95,6 +98,7 @@ export function createSocketServer(options: SocketServerOptions): SocketServer {
       onSlowConsumer: () => slowConsumers++,
       presence: options.presence,
       ledger: options.quota?.open({ address, user: context.principal?.id }),
+      reconcileMeters: options.reconcileBudget?.metersFor({ address, user: context.principal?.id }),
     });
     connections.add(connection);
   }

@@ -94,7 +94,7 @@ export const DEFAULT_LIMITS: SynclineLimits = {
   maxSubscriptionBytesPerAddress: 8 * 1024 * 1024,
   maxSubscriptionsPerUser: 2_000,
   maxSubscriptionBytesPerUser: 1024 * 1024,
-  reconcileEntriesPerSecond: 2_000,
-  reconcileEntryBurst: 10_000,
+  reconcileEntriesPerSecond: 1_000,
+  reconcileEntryBurst: 5_000,
   reconcileEntriesPerMessage: 50,
 };

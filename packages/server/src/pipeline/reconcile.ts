@@ -9,6 +9,9 @@ import { JSON_TYPE } from './read-handlers.js';
 import { readScope } from './read-scope.js';
 import { recordEtag, representRecord } from './representation.js';
 
+/** Entries answered between two turns of the event loop. */
+const ANSWER_SLICE = 100;
+
 /** The methods `/_reconcile` allows. */
 export const RECONCILE_ALLOW = 'POST';
 
@@ -136,11 +139,17 @@ export async function handleReconcile(deps: PipelineDeps, op: Operation, maxEntr
     }
     return sight;
   };
-  const answers = resolved.map((item, index): ReconcileAnswer => {
-    if ('answer' in item) return item.answer;
+  const answers: ReconcileAnswer[] = [];
+  for (const [index, item] of resolved.entries()) {
+    // Other callers' requests run between slices: a large reconcile does not hold the event loop for all of its records.
+    if (index > 0 && index % ANSWER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+    if ('answer' in item) {
+      answers.push(item.answer);
+      continue;
+    }
     const { definition, id } = item.target;
-    return answerFor(entries[index] as ReconcileEntry, definition, records.get(definition.name)?.get(id), sightOf(definition));
-  });
+    answers.push(answerFor(entries[index] as ReconcileEntry, definition, records.get(definition.name)?.get(id), sightOf(definition)));
+  }
   const body: ReconcileResponse = { seq, entries: answers };
   return { status: 200, headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store', [HEADERS.seq]: String(seq) }, body };
 }

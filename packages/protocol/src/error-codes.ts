@@ -20,6 +20,7 @@ export const ERROR_STATUS = {
   'idempotency-key-in-flight': 409,
   'precondition-failed': 412,
   'payload-too-large': 413,
+  'uri-too-long': 414,
   'unsupported-media-type': 415,
   'validation-failed': 422,
   'read-only-field': 422,

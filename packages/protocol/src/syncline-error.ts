@@ -26,6 +26,7 @@ const TITLES: Record<ErrorCode, string> = {
   'idempotency-key-in-flight': 'A request with this idempotency key is still being processed',
   'precondition-failed': 'Precondition failed',
   'payload-too-large': 'Payload too large',
+  'uri-too-long': 'The URI is too long',
   'unsupported-media-type': 'Unsupported media type',
   'validation-failed': 'Validation failed',
   'read-only-field': 'A read-only field was written',

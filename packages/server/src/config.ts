@@ -28,6 +28,14 @@ export const ENVIRONMENT: Record<string, keyof SynclineLimits> = {
   SYNCLINE_PRESENCE_MAX_DATA_BYTES: 'presenceMaxDataBytes',
   SYNCLINE_MAX_PRESENCE_PER_CONNECTION: 'maxPresencePerConnection',
   SYNCLINE_SHUTDOWN_DRAIN_MS: 'shutdownDrainMs',
+  SYNCLINE_MAX_SUBSCRIPTION_URI_BYTES: 'maxSubscriptionUriBytes',
+  SYNCLINE_MAX_SUBSCRIPTIONS_PER_ADDRESS: 'maxSubscriptionsPerAddress',
+  SYNCLINE_MAX_SUBSCRIPTION_BYTES_PER_ADDRESS: 'maxSubscriptionBytesPerAddress',
+  SYNCLINE_MAX_SUBSCRIPTIONS_PER_USER: 'maxSubscriptionsPerUser',
+  SYNCLINE_MAX_SUBSCRIPTION_BYTES_PER_USER: 'maxSubscriptionBytesPerUser',
+  SYNCLINE_RECONCILE_ENTRIES_PER_SECOND: 'reconcileEntriesPerSecond',
+  SYNCLINE_RECONCILE_ENTRY_BURST: 'reconcileEntryBurst',
+  SYNCLINE_RECONCILE_ENTRIES_PER_MESSAGE: 'reconcileEntriesPerMessage',
 };
 
 export interface ServerConfig {

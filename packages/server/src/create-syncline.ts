@@ -11,6 +11,8 @@ import { DEFAULT_LIMITS, type SynclineLimits } from './limits.js';
 import { createChangeFeed, type ChangeFeed } from './live/change-feed.js';
 import { createSocketServer } from './live/socket-server.js';
 import { checkCrossSiteRequest } from './security/origin-policy.js';
+import { createSubscriptionQuota } from './security/subscription-quota.js';
+import { createWorkBudget } from './security/work-budget.js';
 import { createEventStreams } from './live/event-stream.js';
 import { createSubscriptionHub } from './live/subscription-hub.js';
 import type { Operation, Outcome } from './operation.js';
@@ -130,7 +132,11 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   const pipeline = createExecutor(deps, { idempotency, maxReconcileEntries: limits.maxReconcileEntries });
   const executor: Executor = { execute: (op) => drain.track(pipeline.execute(op)), allow: (uri) => pipeline.allow(uri) };
   const presence = createPresenceService({ backplane, executor, resources: registry, createContext, limits, reportError, ...(options.presenceClock ? { clock: options.presenceClock } : {}) });
-  const handleResources = createHttpHandler({ executor, createContext, maxBodyBytes: limits.maxBodyBytes, maxJsonDepth: limits.maxJsonDepth, origins: options.origins, reportError });
+  // Reconcile entries per user and per address, on HTTP and the sockets alike.
+  const reconcileBudget = createWorkBudget({ perSecond: limits.reconcileEntriesPerSecond, burst: limits.reconcileEntryBurst });
+  const handleResources = createHttpHandler({ executor, createContext, maxBodyBytes: limits.maxBodyBytes, maxJsonDepth: limits.maxJsonDepth, origins: options.origins, reportError, reconcileBudget });
+  // One share per address and per user, across the sockets and the event streams of this process.
+  const quota = createSubscriptionQuota(limits);
   const sockets = createSocketServer({
     path: options.livePath ?? '/live',
     maxFrameBytes: limits.maxFrameBytes,
@@ -146,6 +152,8 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     createContext,
     seq: () => feed.head,
     presence,
+    quota,
+    reconcileBudget,
   });
   const streams = createEventStreams({
     livePath: options.livePath ?? '/live',
@@ -156,6 +164,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     owns: (path) => owns(path),
     seq: () => feed.head,
     otherConnections: () => sockets.connections,
+    quota,
   });
   const handle = async (request: HttpRequest): Promise<HttpResponse> => (await auth?.route(request)) ?? (await presence.route(request)) ?? handleResources(request);
   auth?.bind({

@@ -46,6 +46,22 @@ export interface SynclineLimits {
   readonly maxPresencePerConnection: number;
   /** At `close()` (SIGTERM): how long running operations may take to answer before sockets close with 1001. */
   readonly shutdownDrainMs: number;
+  /** Longest URI a socket, an event stream or presence may subscribe to, in bytes (414 `uri-too-long` beyond). */
+  readonly maxSubscriptionUriBytes: number;
+  /** Subscriptions one client address may hold across its connections and streams, per process (429 beyond). */
+  readonly maxSubscriptionsPerAddress: number;
+  /** Bytes of subscribed URIs one client address may hold, per process (429 beyond). */
+  readonly maxSubscriptionBytesPerAddress: number;
+  /** Subscriptions one signed-in user may hold across their connections and streams, per process (429 beyond). */
+  readonly maxSubscriptionsPerUser: number;
+  /** Bytes of subscribed URIs one signed-in user may hold, per process (429 beyond). */
+  readonly maxSubscriptionBytesPerUser: number;
+  /** Distinct reconcile entries answered per second per signed-in user (four times as many per client address), on both surfaces. */
+  readonly reconcileEntriesPerSecond: number;
+  /** Distinct reconcile entries a user may have answered at once before the rate applies (four times as many per address). */
+  readonly reconcileEntryBurst: number;
+  /** On the socket, a reconcile request costs one message of the connection's rate per this many distinct entries. */
+  readonly reconcileEntriesPerMessage: number;
 }
 
 export const DEFAULT_LIMITS: SynclineLimits = {
@@ -73,4 +89,12 @@ export const DEFAULT_LIMITS: SynclineLimits = {
   presenceMaxDataBytes: 1024,
   maxPresencePerConnection: 100,
   shutdownDrainMs: 10_000,
+  maxSubscriptionUriBytes: 2048,
+  maxSubscriptionsPerAddress: 20_000,
+  maxSubscriptionBytesPerAddress: 8 * 1024 * 1024,
+  maxSubscriptionsPerUser: 2_000,
+  maxSubscriptionBytesPerUser: 1024 * 1024,
+  reconcileEntriesPerSecond: 1_000,
+  reconcileEntryBurst: 5_000,
+  reconcileEntriesPerMessage: 50,
 };

@@ -15,6 +15,12 @@ export interface Operation {
   /** The parsed JSON body; `undefined` when there is none. */
   readonly body: unknown;
   readonly context: RequestContext;
+  /**
+   * Charges the work the request asks for beyond itself (the distinct entries of a reconcile) to
+   * its caller's budgets, all or nothing: 0 when granted, otherwise the milliseconds until it could
+   * be. Set by the transports; absent (the server's own operations), nothing is charged.
+   */
+  readonly charge?: (units: number) => number;
 }
 
 /** The answer to an Operation: what HTTP writes as status, headers and body, and what the socket sends as a response frame. */

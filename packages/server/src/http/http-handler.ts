@@ -5,6 +5,7 @@ import type { ContextFactory } from '../context-factory.js';
 import { errorOutcome } from '../pipeline/error-outcome.js';
 import type { Executor } from '../pipeline/executor.js';
 import { checkCrossSiteRequest } from '../security/origin-policy.js';
+import type { WorkBudget } from '../security/work-budget.js';
 import { negotiate } from './content-negotiation.js';
 
 /** A request as the HTTP surface sees it, independent of Node's `http` module (tests call the handler with these). */
@@ -34,6 +35,8 @@ export interface HttpHandlerOptions {
   /** Origins besides the server's own that may send cookie-carrying unsafe requests (`*`: any); others get 403. */
   readonly origins?: readonly string[] | undefined;
   readonly reportError: (error: unknown, where: string) => void;
+  /** Reconcile entries per user and per client address (the request's `charge`). */
+  readonly reconcileBudget?: WorkBudget | undefined;
 }
 
 const JSON_BODY = /^application\/(?:[\w.+-]+\+)?json$/;
@@ -98,7 +101,9 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: HttpRe
       }
       const body = decodeBody(request.body, headers, options);
       const context: RequestContext = await options.createContext({ transport: 'http', headers, remoteAddress: request.remoteAddress });
-      const op: Operation = { method: method.data, uri: request.url, headers, body, context };
+      const budget = options.reconcileBudget;
+      const holder = { address: request.remoteAddress, user: context.principal?.id };
+      const op: Operation = { method: method.data, uri: request.url, headers, body, context, ...(budget ? { charge: (units: number) => budget.chargeFor(holder)(units) } : {}) };
       return serialize(await options.executor.execute(op));
     } catch (error) {
       return serialize(errorOutcome(error, path, options.reportError));

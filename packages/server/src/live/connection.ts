@@ -1,4 +1,4 @@
-import { assertNoForbiddenKeys, CLOSE_CODES, errorEventSchema, parseJsonSafely, PROTOCOL_VERSION, requestIdSchema, requestMessageSchema, SynclineError, type ErrorEvent, type RequestId, type ResponseMessage } from '@syncline/protocol';
+import { assertNoForbiddenKeys, CLOSE_CODES, errorEventSchema, HEADERS, parseJsonSafely, presenceTarget, PROTOCOL_VERSION, requestIdSchema, requestMessageSchema, SynclineError, type ErrorEvent, type RequestId, type ResponseMessage } from '@syncline/protocol';
 import type { RequestContext } from '@syncline/schema';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
@@ -10,6 +10,8 @@ import type { SubscriptionHub } from './subscription-hub.js';
 import { createLiveSubscriptions } from './live-subscriptions.js';
 import { createTokenBucket } from '../security/token-bucket.js';
 import type { PresenceService } from '../presence/presence-service.js';
+import type { SubscriptionLedger } from '../security/subscription-quota.js';
+import { chargeAll, type WorkMeter } from '../security/work-budget.js';
 
 export interface ConnectionLimits {
   /** A socket whose unsent bytes pass this is closed with 4008 (slow consumer); its client resumes on reconnect. */
@@ -24,6 +26,8 @@ export interface ConnectionLimits {
   readonly maxMessagesPerSecond: number;
   /** Requests a connection may send at once before the rate applies. */
   readonly messageBurst: number;
+  /** A reconcile request costs one message of the rate per this many distinct entries. */
+  readonly reconcileEntriesPerMessage: number;
   readonly heartbeatMs: number;
 }
 
@@ -40,6 +44,10 @@ export interface ConnectionOptions {
   readonly onSlowConsumer: () => void;
   /** Presence URIs (`…/presence`) are answered here, before the executor. */
   readonly presence?: PresenceService | undefined;
+  /** Counts this connection's subscriptions (records, collections, presence) against its address's and user's share. */
+  readonly ledger?: SubscriptionLedger | undefined;
+  /** The budgets of reconcile entries this connection's address and user share with their other connections and requests. */
+  readonly reconcileMeters?: readonly WorkMeter[] | undefined;
 }
 
 /**
@@ -96,6 +104,11 @@ export function openConnection(options: ConnectionOptions): Connection {
   let consecutiveErrors = 0;
   const rate = createTokenBucket(limits.maxMessagesPerSecond, limits.messageBurst);
   let limitedInARow = 0;
+  // A reconcile's entries are charged to the message rate (the request itself already took one
+  // message) and to the budgets shared with the caller's other connections.
+  const extraMessages = (entries: number): number => Math.max(0, Math.ceil(entries / limits.reconcileEntriesPerMessage) - 1);
+  const connectionMeter: WorkMeter = { waitMs: (entries) => rate.waitMs(extraMessages(entries)), take: (entries) => void rate.take(extraMessages(entries)) };
+  const charge = chargeAll([connectionMeter, ...(options.reconcileMeters ?? [])]);
 
   const connection: Connection = {
     alive: true,
@@ -155,14 +168,26 @@ export function openConnection(options: ConnectionOptions): Connection {
   async function run(id: RequestId, op: Operation): Promise<void> {
     const key = String(id);
     inflight.add(key);
+    const ledger = options.ledger;
+    // A subscription is counted before any work, so concurrent SUBSCRIBEs cannot all pass the
+    // bound; an answer other than 200 means none was opened and frees its share again.
+    const answer = (outcome: Outcome): void => {
+      if (op.method === 'SUBSCRIBE' && outcome.status !== 200) ledger?.release(key);
+      const ended = op.headers[HEADERS.subscription];
+      if (op.method === 'UNSUBSCRIBE' && outcome.status === 204 && ended !== undefined) ledger?.release(ended);
+      respond(id, outcome);
+    };
     try {
-      const presenceRun = presence?.run(id, op, (outcome) => respond(id, outcome));
+      if (op.method === 'SUBSCRIBE') ledger?.hold(key, op.uri);
+      // A presence announcement keeps its URI on every process: it is bounded like a subscribed one.
+      else if (op.method === 'PUT' && presenceTarget(op.uri) !== undefined) ledger?.checkUri(op.uri);
+      const presenceRun = presence?.run(id, op, answer);
       if (presenceRun !== undefined) await presenceRun;
-      else if (op.method === 'SUBSCRIBE') await subscriptions.subscribe(id, op, (outcome) => respond(id, outcome));
-      else if (op.method === 'UNSUBSCRIBE') respond(id, subscriptions.unsubscribe(op));
-      else respond(id, await options.executor.execute(op));
+      else if (op.method === 'SUBSCRIBE') await subscriptions.subscribe(id, op, answer);
+      else if (op.method === 'UNSUBSCRIBE') answer(subscriptions.unsubscribe(op));
+      else answer(await options.executor.execute(op));
     } catch (error) {
-      respond(id, errorOutcome(error, op.uri.split('?')[0], options.deps.reportError));
+      answer(errorOutcome(error, op.uri.split('?')[0], options.deps.reportError));
     } finally {
       inflight.delete(key);
     }
@@ -209,7 +234,7 @@ export function openConnection(options: ConnectionOptions): Connection {
     }
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
-    void run(request.id, { method: request.method, uri: request.resource, headers, body: request.body, context: options.context });
+    void run(request.id, { method: request.method, uri: request.resource, headers, body: request.body, context: options.context, charge });
   }
 
   socket.on('message', receive);
@@ -224,6 +249,7 @@ export function openConnection(options: ConnectionOptions): Connection {
   socket.on('close', () => {
     if (expiry !== undefined) clearTimeout(expiry);
     subscriptions.closeAll();
+    options.ledger?.releaseAll();
     // A socket that closed, or was terminated for a missed heartbeat, leaves every presence at once.
     presence?.close();
     options.onClose();

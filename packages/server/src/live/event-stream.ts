@@ -8,6 +8,7 @@ import type { Outcome } from '../operation.js';
 import { errorOutcome } from '../pipeline/error-outcome.js';
 import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
 import { createAddressCounter } from '../security/address-counter.js';
+import type { SubscriptionLedger, SubscriptionQuota } from '../security/subscription-quota.js';
 import { createLiveSubscriptions, type LiveSubscriptions } from './live-subscriptions.js';
 import type { SubscriptionHub } from './subscription-hub.js';
 
@@ -39,6 +40,8 @@ export interface EventStreamOptions {
   readonly seq: () => number;
   /** Other live connections (the sockets), counted with the streams against `maxConnections`. */
   readonly otherConnections: () => number;
+  /** The subscriptions each address and user may hold, shared with the sockets. */
+  readonly quota?: SubscriptionQuota | undefined;
 }
 
 export interface EventStreams {
@@ -143,6 +146,16 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
     const address = req.socket.remoteAddress;
     if (!perAddress.acquire(address)) {
       throw new SynclineError('rate-limited', { detail: `At most ${limits.maxConnectionsPerAddress} streams per address.`, headers: { 'retry-after': '5' } });
+    }
+    let ledger: SubscriptionLedger | undefined;
+    try {
+      // Counted like the socket's, before anything is read; all of a stream's subscriptions or none.
+      ledger = options.quota?.open({ address, user: context.principal?.id });
+      for (const uri of uris) ledger?.hold(uri, uri);
+    } catch (error) {
+      ledger?.releaseAll();
+      perAddress.release(address);
+      throw error;
     }
 
     const pending: Piece[] = [];
@@ -283,6 +296,7 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
       released = true;
       streams.delete(stream);
       perAddress.release(address);
+      ledger?.releaseAll();
       if (expiry !== undefined) clearTimeout(expiry);
     };
     const expiresAt = context.session?.expiresAt;

@@ -9,6 +9,8 @@ import type { Executor } from '../pipeline/executor.js';
 import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
 import { createAddressCounter } from '../security/address-counter.js';
 import { isOriginAllowed } from '../security/origin-policy.js';
+import type { SubscriptionQuota } from '../security/subscription-quota.js';
+import type { WorkBudget } from '../security/work-budget.js';
 import { openConnection, type Connection, type ConnectionLimits } from './connection.js';
 import type { SubscriptionHub } from './subscription-hub.js';
 import type { PresenceService } from '../presence/presence-service.js';
@@ -31,6 +33,10 @@ export interface SocketServerOptions {
   readonly seq: () => number;
   /** Presence on this process's sockets (`…/presence` URIs). */
   readonly presence?: PresenceService | undefined;
+  /** The subscriptions each address and user may hold, shared with the event streams. */
+  readonly quota?: SubscriptionQuota | undefined;
+  /** Reconcile entries per user and per client address, shared with HTTP. */
+  readonly reconcileBudget?: WorkBudget | undefined;
 }
 
 export interface SocketServer {
@@ -79,7 +85,7 @@ export function createSocketServer(options: SocketServerOptions): SocketServer {
   function releaseOnClose(socket: Duplex, address: string | undefined): void {
     socket.once('close', () => perAddress.release(address));
   }
-  function accept(ws: WebSocket, context: RequestContext): void {
+  function accept(ws: WebSocket, context: RequestContext, address: string | undefined): void {
     const connection = openConnection({
       socket: ws,
       context,
@@ -91,6 +97,8 @@ export function createSocketServer(options: SocketServerOptions): SocketServer {
       onClose: () => connections.delete(connection),
       onSlowConsumer: () => slowConsumers++,
       presence: options.presence,
+      ledger: options.quota?.open({ address, user: context.principal?.id }),
+      reconcileMeters: options.reconcileBudget?.metersFor({ address, user: context.principal?.id }),
     });
     connections.add(connection);
   }
@@ -114,7 +122,7 @@ export function createSocketServer(options: SocketServerOptions): SocketServer {
     const headers = normalizeHeaders(request.headers);
     Promise.resolve(options.createContext({ transport: 'websocket', headers, remoteAddress: request.socket.remoteAddress })).then(
       (context) => {
-        wss.handleUpgrade(request, socket, head, (ws) => accept(ws, context));
+        wss.handleUpgrade(request, socket, head, (ws) => accept(ws, context, address));
       },
       (error: unknown) => {
         options.deps.reportError(error, 'websocket context');

@@ -9,6 +9,9 @@ import { JSON_TYPE } from './read-handlers.js';
 import { readScope } from './read-scope.js';
 import { recordEtag, representRecord } from './representation.js';
 
+/** Entries answered between two turns of the event loop. */
+const ANSWER_SLICE = 100;
+
 /** The methods `/_reconcile` allows. */
 export const RECONCILE_ALLOW = 'POST';
 
@@ -58,6 +61,15 @@ function parseRequest(body: unknown, maxEntries: number): readonly ReconcileEntr
   });
 }
 
+/**
+ * Each URI once, at its first entry: a URI repeated is answered once (for its first entry's
+ * ETag), so repeating one cannot multiply the work or the answer.
+ */
+function distinctByUri(entries: readonly ReconcileEntry[]): readonly ReconcileEntry[] {
+  const seen = new Set<string>();
+  return entries.filter((entry) => !seen.has(entry.uri) && seen.add(entry.uri) !== undefined);
+}
+
 /** Reads every named record in the reader's one snapshot, one query per resource. */
 async function readRecords(tx: StorageReader, targets: readonly (ResourceTarget & { id: string })[]): Promise<Map<string, Map<string, StoredRecord>>> {
   const ids = new Map<string, Set<string>>();
@@ -95,7 +107,9 @@ function answerFor(entry: ReconcileEntry, definition: ResourceDefinition, record
  * shows it), or that there is no record it may read (404; 401 per entry for a signed-in
  * resource asked anonymously). All entries are read in one snapshot, whose change-log
  * position is `seq` (and `syncline-seq`), so the client can resume its subscriptions from
- * it. One round trip for the whole replica; nothing is written or logged.
+ * it. One round trip for the whole replica; nothing is written or logged. A URI named twice is
+ * answered once, at its first entry; the distinct entries are charged to the caller's budgets
+ * (`op.charge`), 429 `rate-limited` with `retry-after` when spent.
  *
  * @example
  * await handleReconcile(deps, { method: 'POST', uri: '/_reconcile', headers: {}, body: { entries: [{ uri: '/todos/0193…', etag: '"12"' }] }, context }, 1000);
@@ -106,7 +120,13 @@ export async function handleReconcile(deps: PipelineDeps, op: Operation, maxEntr
     throw new SynclineError('method-not-allowed', { detail: `${op.method} is not allowed on ${RECONCILE_PATH}.`, headers: { allow: RECONCILE_ALLOW } });
   }
   if (op.uri !== RECONCILE_PATH) throw new SynclineError('bad-request', { detail: `${RECONCILE_PATH} takes no query string.` });
-  const entries = parseRequest(op.body, maxEntries);
+  const entries = distinctByUri(parseRequest(op.body, maxEntries));
+  // Charged by the work asked for, not per request: a request of 1,000 entries costs 1,000.
+  const waitMs = op.charge?.(entries.length) ?? 0;
+  if (waitMs > 0) {
+    const retryAfter = String(Math.max(1, Math.ceil(waitMs / 1000)));
+    throw new SynclineError('rate-limited', { detail: `Too many reconcile entries answered lately; these ${entries.length} can be answered in ${retryAfter} s.`, headers: { 'retry-after': retryAfter } });
+  }
   const resolved = entries.map((entry) => resolveEntry(deps, op.context, entry));
   const targets = resolved.flatMap((item) => ('target' in item ? [item.target] : []));
   const { records, seq } = await deps.storage.read(async (tx) => ({ records: await readRecords(tx, targets), seq: await tx.head() }));
@@ -119,11 +139,17 @@ export async function handleReconcile(deps: PipelineDeps, op: Operation, maxEntr
     }
     return sight;
   };
-  const answers = resolved.map((item, index): ReconcileAnswer => {
-    if ('answer' in item) return item.answer;
+  const answers: ReconcileAnswer[] = [];
+  for (const [index, item] of resolved.entries()) {
+    // Other callers' requests run between slices: a large reconcile does not hold the event loop for all of its records.
+    if (index > 0 && index % ANSWER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+    if ('answer' in item) {
+      answers.push(item.answer);
+      continue;
+    }
     const { definition, id } = item.target;
-    return answerFor(entries[index] as ReconcileEntry, definition, records.get(definition.name)?.get(id), sightOf(definition));
-  });
+    answers.push(answerFor(entries[index] as ReconcileEntry, definition, records.get(definition.name)?.get(id), sightOf(definition)));
+  }
   const body: ReconcileResponse = { seq, entries: answers };
   return { status: 200, headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store', [HEADERS.seq]: String(seq) }, body };
 }

@@ -1,9 +1,9 @@
 /** A rate limit: `take()` spends one token if there is one. */
 export interface TokenBucket {
-  /** True when a token was available (and is now spent). */
-  take(): boolean;
-  /** Milliseconds until the next token. */
-  waitMs(): number;
+  /** True when `count` tokens (default 1) were available (and are now spent); false spends nothing. */
+  take(count?: number): boolean;
+  /** Milliseconds until `count` tokens (default 1) are available. */
+  waitMs(count?: number): number;
 }
 
 /**
@@ -24,16 +24,20 @@ export function createTokenBucket(perSecond: number, burst: number, now: () => n
     tokens = Math.min(capacity, tokens + ((time - last) * perSecond) / 1000);
     last = time;
   };
+  // More than the bucket holds is charged as a full bucket: it can still pass, once, when nothing else was spent.
+  const cost = (count: number): number => Math.min(capacity, Math.max(0, count));
   return {
-    take() {
+    take(count = 1) {
       refill();
-      if (tokens < 1) return false;
-      tokens -= 1;
+      const wanted = cost(count);
+      if (tokens < wanted) return false;
+      tokens -= wanted;
       return true;
     },
-    waitMs() {
+    waitMs(count = 1) {
       refill();
-      return tokens >= 1 ? 0 : Math.ceil(((1 - tokens) * 1000) / perSecond);
+      const wanted = cost(count);
+      return tokens >= wanted ? 0 : Math.ceil(((wanted - tokens) * 1000) / perSecond);
     },
   };
 }

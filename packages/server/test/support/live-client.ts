@@ -27,8 +27,11 @@ export class LiveClient implements AsyncDisposable {
     this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   }
 
-  static async connect(port: number, options: { path?: string; headers?: Record<string, string>; protocols?: string[] } = {}): Promise<LiveClient> {
-    const socket = new WebSocket(`ws://127.0.0.1:${port}${options.path ?? '/live'}`, [SUBPROTOCOL, ...(options.protocols ?? [])], { headers: options.headers ?? {} });
+  static async connect(port: number, options: { path?: string; headers?: Record<string, string>; protocols?: string[]; localAddress?: string } = {}): Promise<LiveClient> {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}${options.path ?? '/live'}`, [SUBPROTOCOL, ...(options.protocols ?? [])], {
+      headers: options.headers ?? {},
+      ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
+    });
     const client = new LiveClient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());

@@ -191,7 +191,7 @@ export function createPasswordAuth(options: PasswordAuthOptions = {}): Authentic
       ledger.add(perAddress, limits.signUpWindowMs);
       const taken = () => new SynclineError('already-exists', { detail: `The username "${username}" is taken.` });
       if ((await bound().get(users.name, username)) !== undefined) throw taken();
-      const passwordHash = await hashes.run('sign-up', () => hashPassword(password, cost));
+      const passwordHash = await hashes.run('sign-up', addressGroup(remoteAddress), () => hashPassword(password, cost));
       const outcome = await bound().execute({
         method: 'PUT',
         uri: `/users/${username}`,
@@ -208,13 +208,14 @@ export function createPasswordAuth(options: PasswordAuthOptions = {}): Authentic
       const username = normalizeUsername(rawUsername);
       // Nothing is recorded for a name or password no account can have.
       checkCredentials(username, password, 'sign-in');
-      const attempt = await limiter.begin(username, addressGroup(remoteAddress));
+      const address = addressGroup(remoteAddress);
+      const attempt = await limiter.begin(username, address);
       let valid: boolean;
       let user: StoredRecord | undefined;
       try {
         user = await bound().get(users.name, username);
         const stored = typeof user?.['passwordHash'] === 'string' ? user['passwordHash'] : await (dummyHash ??= hashPassword(randomBytes(16).toString('hex'), cost));
-        valid = await hashes.run('sign-in', () => verifyPassword(password, stored));
+        valid = await hashes.run('sign-in', address, () => verifyPassword(password, stored));
       } catch (error) {
         attempt.abandoned();
         throw error;

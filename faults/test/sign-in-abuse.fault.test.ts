@@ -5,7 +5,7 @@ import { recordResult } from '../src/results.js';
 import { ServerProcess } from '../src/server-process.js';
 import { quantile } from '../src/server-stats.js';
 
-// Scenario 10: one address (127.0.0.1) floods sign-ups (24 in flight at once) and wrong
+// Scenario: one address (127.0.0.1) floods sign-ups (24 in flight at once) and wrong
 // sign-ins (8 in flight: half guessing the victim's username, half random names) for
 // FLOOD_MS or FLOOD_MAX requests, whichever comes first. Meanwhile another user signs in,
 // back to back, from another address (127.0.0.2). The per-address sign-up rate is lifted
@@ -16,7 +16,7 @@ import { quantile } from '../src/server-stats.js';
 // docs/reliability.md, "What does not hold yet").
 // Bound: every sign-in of the victim succeeds, with p99 within VICTIM_P99_BOUND_MS (3 s) on
 // two cores shared with other work, where one sign-in alone takes 0.25–0.5 s (one scrypt);
-// without the hashing bound, the same flood held it for 14 s. The attacker gets only
+// without the hashing bound, the same flood held it for up to 14 s. The attacker gets only
 // documented answers (no 500, no reset), every 429 and 503 with `retry-after`.
 const FLOOD_MS = 10_000;
 const FLOOD_MAX = 3000;

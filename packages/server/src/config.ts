@@ -30,7 +30,12 @@ export const ENVIRONMENT: Record<string, keyof SynclineLimits> = {
   SYNCLINE_SHUTDOWN_DRAIN_MS: 'shutdownDrainMs',
 };
 
-/** The built-in sign-in's variables, with the limit each sets (`config.auth`). */
+/**
+ * The built-in sign-in's variables, with the limit each sets (`config.auth`).
+ *
+ * @example
+ * loadConfig({ SYNCLINE_SIGN_UP_MAX_PER_ADDRESS: '20' }).auth.maxSignUpsPerAddress; // 20
+ */
 export const AUTH_ENVIRONMENT: Record<string, keyof AuthLimits> = {
   SYNCLINE_SIGN_IN_MAX_FAILURES: 'maxFailures',
   SYNCLINE_SIGN_IN_WINDOW_MS: 'failureWindowMs',

@@ -78,6 +78,9 @@ export const DEFAULT_LIMITS: SynclineLimits = {
 /**
  * The limits of the built-in password sign-in (`createPasswordAuth`), each with an environment
  * variable (config.ts, docs/configuration.md). Per server process, in memory.
+ *
+ * @example
+ * createPasswordAuth({ ...DEFAULT_AUTH_LIMITS, maxSignUpsPerAddress: 50 }); // behind a proxy that does not pass addresses
  */
 export interface AuthLimits {
   /** Failed sign-ins per username from one client address (IPv6 by /64) in a window; beyond, that pair gets 429. */

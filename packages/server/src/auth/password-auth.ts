@@ -182,8 +182,9 @@ export function createPasswordAuth(options: PasswordAuthOptions = {}): Authentic
     async signUp(rawUsername, password, remoteAddress) {
       const username = normalizeUsername(rawUsername);
       checkCredentials(username, password, 'sign-up');
-      // Counted per address before any work, taken or not, so sign-ups cannot be used to make the server hash for free.
-      const perAddress = `sign-up ${addressGroup(remoteAddress)}`;
+      // Counted per address before any work, taken names included: each sign-up may cost a full hash.
+      const address = addressGroup(remoteAddress);
+      const perAddress = `sign-up ${address}`;
       if (ledger.count(perAddress) >= limits.maxSignUpsPerAddress) {
         const seconds = Math.max(1, Math.ceil(ledger.remainingMs(perAddress) / 1000));
         throw new SynclineError('rate-limited', { detail: 'Too many sign-ups from your address; try again later.', headers: { 'retry-after': String(seconds) } });
@@ -191,7 +192,7 @@ export function createPasswordAuth(options: PasswordAuthOptions = {}): Authentic
       ledger.add(perAddress, limits.signUpWindowMs);
       const taken = () => new SynclineError('already-exists', { detail: `The username "${username}" is taken.` });
       if ((await bound().get(users.name, username)) !== undefined) throw taken();
-      const passwordHash = await hashes.run('sign-up', addressGroup(remoteAddress), () => hashPassword(password, cost));
+      const passwordHash = await hashes.run('sign-up', address, () => hashPassword(password, cost));
       const outcome = await bound().execute({
         method: 'PUT',
         uri: `/users/${username}`,

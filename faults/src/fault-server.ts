@@ -3,13 +3,15 @@
  * storage and backplane that the environment names (`DATABASE_URL`, `REDIS_URL`, and every
  * `SYNCLINE_*` limit, read by `loadConfig`). It prints `{"port":…,"pid":…}` on one stdout
  * line once listening. `GET /_stats` answers `syncline.stats()` as JSON (open sockets, subscriptions,
- * slow consumers closed), which the scenarios read from outside the process. SIGTERM and SIGINT close it gracefully (in-flight requests finish,
+ * slow consumers closed), which the scenarios read from outside the process. With `FAULT_AUTH=1` it
+ * adds the built-in password sign-in (`createPasswordAuth(config.auth)`, every `SYNCLINE_SIGN_*` and
+ * `SYNCLINE_PASSWORD_*` setting read). SIGTERM and SIGINT close it gracefully (in-flight requests finish,
  * sockets close with 1001) and exit 0; a failed close exits 1.
  *
  * @example
  * DATABASE_URL=sqlite:/tmp/faults.db PORT=0 node --import tsx faults/src/fault-server.ts
  */
-import { closeOnSignals, createSyncline, loadConfig, type Backplane, type ServerConfig, type Storage } from '@syncline/server';
+import { closeOnSignals, createPasswordAuth, createSyncline, loadConfig, type Backplane, type ServerConfig, type Storage } from '@syncline/server';
 import { faultResources } from './fault-resources.js';
 
 const report = (error: unknown, where: string): void => console.error(`[fault-server ${process.pid}] ${where}:`, error);
@@ -39,6 +41,7 @@ const syncline = await createSyncline({
   resources: faultResources,
   storage: await openStorage(config),
   ...(backplane ? { backplane } : {}),
+  ...(process.env['FAULT_AUTH'] === '1' ? { auth: createPasswordAuth(config.auth) } : {}),
   limits: config.limits,
   onError: report,
 });

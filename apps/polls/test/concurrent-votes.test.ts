@@ -27,7 +27,7 @@ async function pollsOnPostgres(): Promise<Server> {
   const schema = uniqueSchema('polls_votes');
   const syncline = await createSyncline({
     resources,
-    auth: createPasswordAuth({ scrypt: FAST_SCRYPT }),
+    auth: createPasswordAuth({ scrypt: FAST_SCRYPT, maxSignUpsPerAddress: 1000 }),
     storage: createPostgresStorage({ connectionString: POSTGRES_URL, schema }),
     onError: () => {},
   });

@@ -49,7 +49,7 @@ export async function startApp(): Promise<RunningApp> {
   const dir = mkdtempSync(join(tmpdir(), 'syncline-browser-'));
   const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'todo.db')}` });
   const open = async (port: number): Promise<{ app: TodoApp; port: number }> => {
-    const app = await createTodoApp({ config, auth: { scrypt: FAST_SCRYPT }, onError: reportUnexpected });
+    const app = await createTodoApp({ config, auth: { scrypt: FAST_SCRYPT, maxSignUpsPerAddress: 1000 }, onError: reportUnexpected });
     return { app, port: (await app.listen(port, '127.0.0.1')).port };
   };
   const first = await open(0);

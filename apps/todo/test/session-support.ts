@@ -8,7 +8,7 @@ export const HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q
 
 /** The app in memory on a free port. */
 export async function startTestApp(): Promise<{ app: TodoApp; base: string }> {
-  const app = await createTodoApp({ config: loadConfig({ DATABASE_URL: 'sqlite::memory:' }), auth: { scrypt: FAST_SCRYPT }, onError: () => {} });
+  const app = await createTodoApp({ config: loadConfig({ DATABASE_URL: 'sqlite::memory:' }), auth: { scrypt: FAST_SCRYPT, maxSignUpsPerAddress: 1000 }, onError: () => {} });
   return { app, base: `http://127.0.0.1:${(await app.listen(0, '127.0.0.1')).port}` };
 }
 

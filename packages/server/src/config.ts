@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_LIMITS, type SynclineLimits } from './limits.js';
+import { DEFAULT_AUTH_LIMITS, DEFAULT_LIMITS, type AuthLimits, type SynclineLimits } from './limits.js';
 import { isValidOriginEntry } from './security/origin-policy.js';
 
 /** Every environment variable a Syncline server reads, with its limit or option (docs/configuration.md lists them). */
@@ -38,6 +38,25 @@ export const ENVIRONMENT: Record<string, keyof SynclineLimits> = {
   SYNCLINE_RECONCILE_ENTRIES_PER_MESSAGE: 'reconcileEntriesPerMessage',
 };
 
+/**
+ * The built-in sign-in's variables, with the limit each sets (`config.auth`).
+ *
+ * @example
+ * loadConfig({ SYNCLINE_SIGN_UP_MAX_PER_ADDRESS: '20' }).auth.maxSignUpsPerAddress; // 20
+ */
+export const AUTH_ENVIRONMENT: Record<string, keyof AuthLimits> = {
+  SYNCLINE_SIGN_IN_MAX_FAILURES: 'maxFailures',
+  SYNCLINE_SIGN_IN_WINDOW_MS: 'failureWindowMs',
+  SYNCLINE_SIGN_IN_MAX_FAILURES_PER_ADDRESS: 'maxFailuresPerAddress',
+  SYNCLINE_SIGN_IN_SLOW_AFTER: 'slowAfterFailures',
+  SYNCLINE_SIGN_IN_SLOW_INTERVAL_MS: 'slowIntervalMs',
+  SYNCLINE_SIGN_IN_MAX_TRACKED: 'maxTrackedAttempts',
+  SYNCLINE_SIGN_UP_MAX_PER_ADDRESS: 'maxSignUpsPerAddress',
+  SYNCLINE_SIGN_UP_WINDOW_MS: 'signUpWindowMs',
+  SYNCLINE_PASSWORD_HASH_CONCURRENCY: 'hashConcurrency',
+  SYNCLINE_PASSWORD_HASH_QUEUE: 'maxQueuedHashes',
+};
+
 export interface ServerConfig {
   readonly port: number;
   readonly host: string;
@@ -55,7 +74,7 @@ export interface ServerConfig {
   readonly origins?: readonly string[];
   readonly limits: SynclineLimits;
   /** The built-in sign-in's settings (`createPasswordAuth(config.auth)`). */
-  readonly auth: { readonly sessionTtlMs: number; readonly maxFailures: number; readonly failureWindowMs: number };
+  readonly auth: AuthLimits & { readonly sessionTtlMs: number };
 }
 
 const positive = z.coerce.number().int().positive();
@@ -97,8 +116,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     limits: limits as unknown as SynclineLimits,
     auth: {
       sessionTtlMs: read('SYNCLINE_SESSION_TTL_MS', positive, 7 * 24 * 60 * 60 * 1000),
-      maxFailures: read('SYNCLINE_SIGN_IN_MAX_FAILURES', positive, 5),
-      failureWindowMs: read('SYNCLINE_SIGN_IN_WINDOW_MS', positive, 15 * 60 * 1000),
+      ...(Object.fromEntries(Object.entries(AUTH_ENVIRONMENT).map(([name, key]) => [key, read(name, positive, DEFAULT_AUTH_LIMITS[key])])) as unknown as AuthLimits),
     },
   };
   const redisUrl = read('REDIS_URL', z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'), '');

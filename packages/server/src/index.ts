@@ -15,3 +15,7 @@ export { createPasswordAuth, type Authenticator, type AuthRuntime, type Password
 export { users, sessions, USERNAME_PATTERN } from './auth/auth-resources.js';
 export { hashPassword, verifyPassword } from './auth/password.js';
 export { checkCrossSiteRequest, isOriginAllowed } from './security/origin-policy.js';
+export { AUTH_ENVIRONMENT } from './config.js';
+export { DEFAULT_AUTH_LIMITS, type AuthLimits } from './limits.js';
+export { systemAuthClock, type AuthClock } from './auth/auth-clock.js';
+export { addressGroup } from './security/address-group.js';

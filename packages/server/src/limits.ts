@@ -98,3 +98,45 @@ export const DEFAULT_LIMITS: SynclineLimits = {
   reconcileEntryBurst: 5_000,
   reconcileEntriesPerMessage: 50,
 };
+
+/**
+ * The limits of the built-in password sign-in (`createPasswordAuth`), each with an environment
+ * variable (config.ts, docs/configuration.md). Per server process, in memory.
+ *
+ * @example
+ * createPasswordAuth({ ...DEFAULT_AUTH_LIMITS, maxSignUpsPerAddress: 50 }); // behind a proxy that does not pass addresses
+ */
+export interface AuthLimits {
+  /** Failed sign-ins per username from one client address (IPv6 by /64) in a window; beyond, that pair gets 429. */
+  readonly maxFailures: number;
+  /** The window of the failure counts. */
+  readonly failureWindowMs: number;
+  /** Failed sign-ins from one client address in a window, whatever the usernames; beyond, 429. */
+  readonly maxFailuresPerAddress: number;
+  /** Failed sign-ins for one username, from every address, in a window before its sign-ins are spaced out (never refused). */
+  readonly slowAfterFailures: number;
+  /** The spacing of a slowed username's password checks (addresses it signed in from before skip it). */
+  readonly slowIntervalMs: number;
+  /** Entries the sign-in and sign-up counters keep at most, in all; the oldest go first. */
+  readonly maxTrackedAttempts: number;
+  /** Sign-ups per client address in a window; beyond, 429. */
+  readonly maxSignUpsPerAddress: number;
+  readonly signUpWindowMs: number;
+  /** Password hashes (scrypt) computed at once, sign-ins and sign-ups together; sign-ins go first and keep one slot. */
+  readonly hashConcurrency: number;
+  /** Hashes that may wait for a slot, per kind (sign-in, sign-up); beyond, 503 `unavailable`. */
+  readonly maxQueuedHashes: number;
+}
+
+export const DEFAULT_AUTH_LIMITS: AuthLimits = {
+  maxFailures: 5,
+  failureWindowMs: 15 * 60_000,
+  maxFailuresPerAddress: 20,
+  slowAfterFailures: 10,
+  slowIntervalMs: 10_000,
+  maxTrackedAttempts: 100_000,
+  maxSignUpsPerAddress: 5,
+  signUpWindowMs: 10 * 60_000,
+  hashConcurrency: 2,
+  maxQueuedHashes: 32,
+};

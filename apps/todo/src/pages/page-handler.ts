@@ -209,7 +209,7 @@ export function createPageHandler(options: PageHandlerOptions): PageHandler {
     const username = (fields.get('username') ?? '').trim().toLowerCase();
     const password = fields.get('password') ?? '';
     try {
-      if (kind === 'sign-up') await auth.signUp(username, password);
+      if (kind === 'sign-up') await auth.signUp(username, password, req.socket.remoteAddress);
       const session = await auth.signIn(username, password, req.socket.remoteAddress);
       return redirect(res, next, { 'set-cookie': auth.cookie(session, secure) });
     } catch (error) {

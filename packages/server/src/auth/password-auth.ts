@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { parseJsonSafely, SynclineError, type FieldError } from '@syncline/protocol';
+import { parseJsonSafely, SynclineError } from '@syncline/protocol';
 import type { Principal, RequestContext, ResourceDefinition, SessionInfo } from '@syncline/schema';
 import type { ContextFactory, ContextInput } from '../context-factory.js';
 import type { HttpRequest, HttpResponse } from '../http/http-handler.js';
@@ -7,23 +7,28 @@ import { normalizeHeaders } from '../http/http-handler.js';
 import type { Operation, Outcome } from '../operation.js';
 import { errorOutcome } from '../pipeline/error-outcome.js';
 import type { Change, StoredRecord } from '../storage/storage.js';
-import { sessions, USERNAME_PATTERN, users } from './auth-resources.js';
+import { DEFAULT_AUTH_LIMITS, type AuthLimits } from '../limits.js';
+import { addressGroup } from '../security/address-group.js';
+import { createAttemptLedger } from './attempt-ledger.js';
+import { systemAuthClock, type AuthClock } from './auth-clock.js';
+import { sessions, users } from './auth-resources.js';
+import { checkCredentials, credentialsOf, normalizeUsername } from './credentials.js';
+import { createHashGate } from './hash-gate.js';
 import { DEFAULT_SCRYPT, hashPassword, verifyPassword } from './password.js';
 import { createSignInLimiter } from './sign-in-limiter.js';
 
-export interface PasswordAuthOptions {
+/** Options of the built-in sign-in; its limits (`AuthLimits`, defaults in `DEFAULT_AUTH_LIMITS`) are `config.auth`'s. */
+export interface PasswordAuthOptions extends Partial<AuthLimits> {
   /** How long a session lasts after sign-in. Default 7 days. */
   readonly sessionTtlMs?: number;
   /** Default `syncline_session`. */
   readonly cookieName?: string;
-  /** Failed sign-ins allowed per username (and 4× that per client address) in a window, before 429. Default 5. */
-  readonly maxFailures?: number;
-  /** Default 15 minutes. */
-  readonly failureWindowMs?: number;
   /** `Secure` on the cookie: `auto` (default) sets it when the request came over TLS. */
   readonly secureCookies?: 'auto' | boolean;
   /** scrypt's cost parameters (tests lower them). */
   readonly scrypt?: { N: number; r: number; p: number };
+  /** The clock of the sign-in and sign-up limits. Default the system's; tests pass a manual one. */
+  readonly clock?: AuthClock;
 }
 
 /** What the server gives the authenticator once it is running. */
@@ -56,8 +61,18 @@ export interface Authenticator {
   readonly context: ContextFactory;
   /** Answers `POST /users`, `GET|POST|DELETE /session`; undefined for any other request. */
   route(request: HttpRequest): Promise<HttpResponse | undefined>;
-  signUp(username: string, password: string): Promise<{ id: string; username: string }>;
-  /** Throws `unauthenticated` (401) for a wrong name or password, `rate-limited` (429) after repeated failures. */
+  /**
+   * Throws `validation-failed` (422) for an unacceptable name or password, `already-exists` (409),
+   * `rate-limited` (429) past the sign-ups allowed per client address, `unavailable` (503) when
+   * too many password hashes already wait.
+   */
+  signUp(username: string, password: string, remoteAddress?: string): Promise<{ id: string; username: string }>;
+  /**
+   * Throws `validation-failed` (422) for a name or password no account can have, `unauthenticated`
+   * (401) for a wrong name or password, `rate-limited` (429) after repeated failures of this
+   * username from this address (or of this address), `unavailable` (503) when too many password
+   * checks already wait. A username guessed at from many addresses is slowed, never refused.
+   */
   signIn(username: string, password: string, remoteAddress?: string): Promise<SignedIn>;
   signOut(context: RequestContext): Promise<void>;
   /** The session id a change ends (sign-out, or a session deleted otherwise), after forgetting it; undefined for other changes. */
@@ -101,15 +116,6 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(body) };
 }
 
-function credentialsOf(body: unknown): { username: string; password: string } {
-  const errors: FieldError[] = [];
-  const record = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-  if (typeof record['username'] !== 'string') errors.push({ path: ['username'], message: 'expected a string' });
-  if (typeof record['password'] !== 'string') errors.push({ path: ['password'], message: 'expected a string' });
-  if (errors.length > 0) throw new SynclineError('validation-failed', { detail: 'Send {"username", "password"}.', errors });
-  return { username: (record['username'] as string).trim().toLowerCase(), password: record['password'] as string };
-}
-
 /**
  * Creates the built-in password authentication; pass it as the server's `auth` option.
  *
@@ -121,10 +127,20 @@ export function createPasswordAuth(options: PasswordAuthOptions = {}): Authentic
   const ttl = options.sessionTtlMs ?? 7 * DAY_MS;
   const cookieName = options.cookieName ?? 'syncline_session';
   const cost = options.scrypt ?? DEFAULT_SCRYPT;
-  const maxFailures = options.maxFailures ?? 5;
-  const windowMs = options.failureWindowMs ?? 15 * 60_000;
-  const byUser = createSignInLimiter(maxFailures, windowMs);
-  const byAddress = createSignInLimiter(maxFailures * 4, windowMs);
+  const limits: AuthLimits = { ...DEFAULT_AUTH_LIMITS, ...definedOf(options) };
+  const clock = options.clock ?? systemAuthClock;
+  // One bounded ledger for every count the sign-in and sign-up limits keep.
+  const ledger = createAttemptLedger({ maxEntries: limits.maxTrackedAttempts, clock });
+  const limiter = createSignInLimiter({
+    maxFailures: limits.maxFailures,
+    maxFailuresPerAddress: limits.maxFailuresPerAddress,
+    windowMs: limits.failureWindowMs,
+    slowAfterFailures: limits.slowAfterFailures,
+    slowIntervalMs: limits.slowIntervalMs,
+    ledger,
+    clock,
+  });
+  const hashes = createHashGate({ concurrency: limits.hashConcurrency, maxQueued: limits.maxQueuedHashes });
   const cache = new Map<string, { context: { principal: Principal; session: Omit<SessionInfo, 'via'> }; until: number }>();
   let runtime: AuthRuntime | undefined;
   // Unknown users are checked against this hash, so they take as long as a wrong password.
@@ -163,38 +179,50 @@ export function createPasswordAuth(options: PasswordAuthOptions = {}): Authentic
       return { transport: input.transport, principal: found.principal, session: { ...found.session, via: bearer === undefined ? 'cookie' : 'bearer' } };
     },
 
-    async signUp(rawUsername, password) {
-      const username = rawUsername.trim().toLowerCase();
-      const errors: FieldError[] = [];
-      if (!USERNAME_PATTERN.test(username)) errors.push({ path: ['username'], message: '3 to 32 characters: letters, digits, ".", "_" or "-", starting with a letter or digit' });
-      if (password.length < 8 || password.length > 200) errors.push({ path: ['password'], message: '8 to 200 characters' });
-      if (errors.length > 0) throw new SynclineError('validation-failed', { detail: 'The username or password is not acceptable.', errors });
+    async signUp(rawUsername, password, remoteAddress) {
+      const username = normalizeUsername(rawUsername);
+      checkCredentials(username, password, 'sign-up');
+      // Counted per address before any work, taken names included: each sign-up may cost a full hash.
+      const address = addressGroup(remoteAddress);
+      const perAddress = `sign-up ${address}`;
+      if (ledger.count(perAddress) >= limits.maxSignUpsPerAddress) {
+        const seconds = Math.max(1, Math.ceil(ledger.remainingMs(perAddress) / 1000));
+        throw new SynclineError('rate-limited', { detail: 'Too many sign-ups from your address; try again later.', headers: { 'retry-after': String(seconds) } });
+      }
+      ledger.add(perAddress, limits.signUpWindowMs);
+      const taken = () => new SynclineError('already-exists', { detail: `The username "${username}" is taken.` });
+      if ((await bound().get(users.name, username)) !== undefined) throw taken();
+      const passwordHash = await hashes.run('sign-up', address, () => hashPassword(password, cost));
       const outcome = await bound().execute({
         method: 'PUT',
         uri: `/users/${username}`,
         headers: { 'if-none-match': '*' },
-        body: { username, passwordHash: await hashPassword(password, cost) },
+        body: { username, passwordHash },
         context: INTERNAL,
       });
-      if (outcome.status === 412) throw new SynclineError('already-exists', { detail: `The username "${username}" is taken.` });
+      if (outcome.status === 412) throw taken();
       if (outcome.status !== 201) throw SynclineError.fromProblem(outcome.body as never);
       return { id: username, username };
     },
 
     async signIn(rawUsername, password, remoteAddress) {
-      const username = rawUsername.trim().toLowerCase();
-      const address = remoteAddress ?? 'unknown';
-      const wait = Math.max(byUser.retryAfter(username), byAddress.retryAfter(address));
-      if (wait > 0) throw new SynclineError('rate-limited', { detail: 'Too many failed sign-ins; try again later.', headers: { 'retry-after': String(wait) } });
-      const user = USERNAME_PATTERN.test(username) ? await bound().get(users.name, username) : undefined;
-      const stored = typeof user?.['passwordHash'] === 'string' ? user['passwordHash'] : await (dummyHash ??= hashPassword(randomBytes(16).toString('hex'), cost));
-      const valid = await verifyPassword(password, stored);
-      if (!valid || user === undefined) {
-        byUser.fail(username);
-        byAddress.fail(address);
-        throw new SynclineError('unauthenticated', { detail: 'Wrong username or password.' });
+      const username = normalizeUsername(rawUsername);
+      // Nothing is recorded for a name or password no account can have.
+      checkCredentials(username, password, 'sign-in');
+      const address = addressGroup(remoteAddress);
+      const attempt = await limiter.begin(username, address);
+      let valid: boolean;
+      let user: StoredRecord | undefined;
+      try {
+        user = await bound().get(users.name, username);
+        const stored = typeof user?.['passwordHash'] === 'string' ? user['passwordHash'] : await (dummyHash ??= hashPassword(randomBytes(16).toString('hex'), cost));
+        valid = await hashes.run('sign-in', address, () => verifyPassword(password, stored));
+      } catch (error) {
+        attempt.abandoned();
+        throw error;
       }
-      byUser.succeed(username);
+      if (!valid || user === undefined) throw new SynclineError('unauthenticated', { detail: 'Wrong username or password.' });
+      attempt.succeeded();
       const token = randomBytes(32).toString('base64url');
       const expiresAt = Date.now() + ttl;
       const outcome = await bound().execute({
@@ -254,7 +282,7 @@ export function createPasswordAuth(options: PasswordAuthOptions = {}): Authentic
         };
         if (path === '/users') {
           const { username, password } = credentialsOf(body());
-          const user = await authenticator.signUp(username, password);
+          const user = await authenticator.signUp(username, password, request.remoteAddress);
           return json(201, user, { location: `/users/${user.id}` });
         }
         const context = await authenticator.context({ transport: 'http', headers, remoteAddress: request.remoteAddress });
@@ -280,4 +308,9 @@ export function createPasswordAuth(options: PasswordAuthOptions = {}): Authentic
     },
   };
   return authenticator;
+}
+
+/** The options that are set (an explicit `undefined` keeps the default). */
+function definedOf(options: Partial<AuthLimits>): Partial<AuthLimits> {
+  return Object.fromEntries(Object.entries(options).filter(([key, value]) => key in DEFAULT_AUTH_LIMITS && value !== undefined));
 }

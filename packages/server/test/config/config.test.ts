@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, ENVIRONMENT, loadConfig } from '../../src/index.js';
+import { AUTH_ENVIRONMENT, DEFAULT_AUTH_LIMITS, DEFAULT_LIMITS, ENVIRONMENT, loadConfig } from '../../src/index.js';
 
 describe('configuration from the environment', () => {
   it('defaults to the embedded setup on port 3000', () => {
@@ -10,14 +10,23 @@ describe('configuration from the environment', () => {
       sqliteSynchronous: 'FULL',
       livePath: '/live',
       limits: DEFAULT_LIMITS,
-      auth: { sessionTtlMs: 604_800_000, maxFailures: 5, failureWindowMs: 900_000 },
+      auth: { sessionTtlMs: 604_800_000, ...DEFAULT_AUTH_LIMITS },
     });
   });
 
   it('the sign-in settings have variables', () => {
     const { auth } = loadConfig({ SYNCLINE_SESSION_TTL_MS: '60000', SYNCLINE_SIGN_IN_MAX_FAILURES: '3', SYNCLINE_SIGN_IN_WINDOW_MS: '1000' });
-    expect(auth).toEqual({ sessionTtlMs: 60_000, maxFailures: 3, failureWindowMs: 1000 });
+    expect(auth).toEqual({ ...DEFAULT_AUTH_LIMITS, sessionTtlMs: 60_000, maxFailures: 3, failureWindowMs: 1000 });
     expect(() => loadConfig({ SYNCLINE_SESSION_TTL_MS: '0' })).toThrow(/SYNCLINE_SESSION_TTL_MS/);
+  });
+
+  it('every sign-in and sign-up limit has a variable, and each variable sets its limit', () => {
+    expect(new Set(Object.values(AUTH_ENVIRONMENT))).toEqual(new Set(Object.keys(DEFAULT_AUTH_LIMITS)));
+    const env = Object.fromEntries(Object.keys(AUTH_ENVIRONMENT).map((name) => [name, '7']));
+    const { auth } = loadConfig(env);
+    for (const key of Object.keys(DEFAULT_AUTH_LIMITS) as Array<keyof typeof DEFAULT_AUTH_LIMITS>) expect(auth[key]).toBe(7);
+    expect(loadConfig({}).auth).toMatchObject({ maxFailuresPerAddress: 20, maxSignUpsPerAddress: 5, signUpWindowMs: 600_000, hashConcurrency: 2, maxTrackedAttempts: 100_000 });
+    expect(() => loadConfig({ SYNCLINE_PASSWORD_HASH_CONCURRENCY: '0' })).toThrow(/SYNCLINE_PASSWORD_HASH_CONCURRENCY/);
   });
 
   it('every limit has a variable, and each variable sets its limit', () => {

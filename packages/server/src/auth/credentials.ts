@@ -1,0 +1,37 @@
+import { SynclineError, type FieldError } from '@syncline/protocol';
+import { USERNAME_PATTERN } from './auth-resources.js';
+
+/** The longest password accepted, at sign-up and sign-in alike (no account can have a longer one). */
+export const MAX_PASSWORD_LENGTH = 200;
+const MIN_PASSWORD_LENGTH = 8;
+const USERNAME_RULE = '3 to 32 characters: letters, digits, ".", "_" or "-", starting with a letter or digit';
+
+/** A username as stored: trimmed and lower-cased. */
+export const normalizeUsername = (raw: string): string => raw.trim().toLowerCase();
+
+/** `{"username", "password"}` from a request body, both strings (422 otherwise). */
+export function credentialsOf(body: unknown): { username: string; password: string } {
+  const errors: FieldError[] = [];
+  const record = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  if (typeof record['username'] !== 'string') errors.push({ path: ['username'], message: 'expected a string' });
+  if (typeof record['password'] !== 'string') errors.push({ path: ['password'], message: 'expected a string' });
+  if (errors.length > 0) throw new SynclineError('validation-failed', { detail: 'Send {"username", "password"}.', errors });
+  return { username: normalizeUsername(record['username'] as string), password: record['password'] as string };
+}
+
+/**
+ * Refuses (422) a username or password that no account can have, before anything is
+ * counted, looked up or hashed: a limiter never keeps a name longer than 32 characters, and
+ * scrypt never runs on more than 200. Sign-up also asks for 8 characters at least.
+ *
+ * @example
+ * checkCredentials(username, password, 'sign-up'); // throws validation-failed, naming each field
+ */
+export function checkCredentials(username: string, password: string, purpose: 'sign-up' | 'sign-in'): void {
+  const errors: FieldError[] = [];
+  if (!USERNAME_PATTERN.test(username)) errors.push({ path: ['username'], message: USERNAME_RULE });
+  const tooShort = purpose === 'sign-up' && password.length < MIN_PASSWORD_LENGTH;
+  if (tooShort || password.length > MAX_PASSWORD_LENGTH) errors.push({ path: ['password'], message: `${purpose === 'sign-up' ? MIN_PASSWORD_LENGTH : 1} to ${MAX_PASSWORD_LENGTH} characters` });
+  if (purpose === 'sign-in' && password.length === 0) errors.push({ path: ['password'], message: `1 to ${MAX_PASSWORD_LENGTH} characters` });
+  if (errors.length > 0) throw new SynclineError('validation-failed', { detail: 'The username or password is not acceptable.', errors });
+}

@@ -105,3 +105,22 @@ describe('accounts cannot be deleted or rewritten from outside', () => {
     await expectAccountIntact(syncline, 'ana', ana.auth);
   });
 });
+
+describe('an operator shuts an account out without freeing its name', () => {
+  it('replaces the password hash and deletes the sessions with the server’s own operations: no sign-in, no session, the name still taken', async () => {
+    await using syncline = await createSignedInSyncline();
+    const ana = await signUpAndIn(syncline, 'ana');
+    const internal = { transport: 'internal' } as const;
+    const closed = await syncline.execute({ method: 'PATCH', uri: '/users/ana', headers: { 'content-type': 'application/merge-patch+json' }, body: { passwordHash: 'closed' }, context: internal });
+    expect(closed.status).toBe(200);
+    const sessions = await syncline.execute({ method: 'GET', uri: '/sessions?user=ana', headers: {}, body: undefined, context: internal });
+    const ids = (sessions.body as { items: { id: string }[] }).items.map((session) => session.id);
+    expect(ids).toHaveLength(1);
+    for (const id of ids) {
+      expect((await syncline.execute({ method: 'DELETE', uri: `/sessions/${id}`, headers: {}, body: undefined, context: internal })).status).toBe(204);
+    }
+    expect((await request(syncline, 'GET', '/session', { headers: ana.auth })).status).toBe(401);
+    expect((await request(syncline, 'POST', '/session', { body: { username: 'ana', password: PASSWORD } })).status).toBe(401);
+    expect((await request(syncline, 'POST', '/users', { body: { username: 'ana', password: PASSWORD } })).status).toBe(409);
+  });
+});

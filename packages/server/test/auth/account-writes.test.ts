@@ -106,6 +106,21 @@ describe('accounts cannot be deleted or rewritten from outside', () => {
   });
 });
 
+describe('a username has one spelling', () => {
+  it('takes other cases and spacing as the same name (409), and refuses look-alike Unicode spellings (422) instead of making a second account', async () => {
+    await using syncline = await createSignedInSyncline();
+    await signUpAndIn(syncline, 'ana');
+    await signUpAndIn(syncline, 'kim');
+    // The Kelvin sign lower-cases to "k": the same name, taken.
+    for (const same of ['ANA', ' Ana ', '\u212Aim']) {
+      expect((await request(syncline, 'POST', '/users', { body: { username: same, password: PASSWORD } })).status, same).toBe(409);
+    }
+    for (const lookAlike of ['\uFF41\uFF4E\uFF41', '\u0430n\u0430', 'an\u0430', 'ana\u0301', 'ana\u200B']) {
+      expect((await request(syncline, 'POST', '/users', { body: { username: lookAlike, password: PASSWORD } })).status, lookAlike).toBe(422);
+    }
+  });
+});
+
 describe('an operator shuts an account out without freeing its name', () => {
   it('replaces the password hash and deletes the sessions with the server’s own operations: no sign-in, no session, the name still taken', async () => {
     await using syncline = await createSignedInSyncline();

@@ -6,7 +6,8 @@ import { bundleBrowserScript, SIGN_OUT_ENTRY } from './browser/bundle.js';
 import { renderSectionPage } from './pages/layout.js';
 import { createPageHandler } from './pages/page-handler.js';
 import { safeNext, signInPath } from './pages/routes.js';
-import { resources } from './resources.js';
+import { serverResources } from './resources.js';
+import { createShareLimit, type ShareLimitOptions } from './share-limit.js';
 import { openBackplane, openStorage } from './todo-storage.js';
 
 /** Options of {@link createTodoApp}: the server configuration (`loadConfig(process.env)`). */
@@ -15,6 +16,8 @@ export interface TodoAppOptions {
   readonly onError?: (error: unknown, where: string) => void;
   /** Settings of the built-in password sign-in (tests lower scrypt's cost). */
   readonly auth?: PasswordAuthOptions;
+  /** How fast one user may share lists (`loadTodoConfig(process.env).sharing`); default 20 new members a minute. */
+  readonly sharing?: ShareLimitOptions;
 }
 
 /**
@@ -47,7 +50,7 @@ export async function createTodoApp(options: TodoAppOptions): Promise<TodoApp> {
   // Accounts and sessions (POST /users, /session) in the same storage; the cookie authenticates the pages and their socket.
   const auth = createPasswordAuth({ ...config.auth, ...options.auth });
   const syncline = await createSyncline({
-    resources: [...resources, ...pollResources],
+    resources: [...serverResources({ beforeShare: createShareLimit(options.sharing) }), ...pollResources],
     auth,
     storage: await openStorage(config),
     ...(backplane ? { backplane } : {}),

@@ -1,13 +1,17 @@
 import { defineResource, or, where, type Filter, type RequestContext } from '@syncline/schema';
 import { z } from 'zod';
+import { addedMembers, checkNewMembers, leavesList, ownsList, type ListOptions } from './list-sharing.js';
+
+export { sameArray } from './list-sharing.js';
 
 /**
  * The TODO demo's resources. This module imports no server code: the browser client
  * imports the same definitions for its types and validation.
  *
  * Every list has an `owner` (the user who created it, set by the server) and `members`
- * (usernames it is shared with, changed by the owner only). A list and its todos are
- * visible to, and writable by, its owner and members; anonymous callers get 401.
+ * (usernames it is shared with). A list and its todos are visible to its owner and members,
+ * and its todos writable by them; only the owner renames, shares or deletes the list, and a
+ * member may leave it (take themselves out of `members`). Anonymous callers get 401.
  */
 
 /** Usernames as the built-in sign-in accepts them (the server's `USERNAME_PATTERN`). */
@@ -20,34 +24,46 @@ export function ownerOrMember(ctx: RequestContext): boolean | Filter {
   return or(where({ owner: id }), { field: 'members', op: 'contains', value: id });
 }
 
-/** Whether two member lists hold the same usernames in the same order. */
-export function sameArray(a: readonly unknown[] | undefined, b: readonly unknown[] | undefined): boolean {
-  const left = a ?? [];
-  const right = b ?? [];
-  return left.length === right.length && left.every((value, i) => value === right[i]);
+/**
+ * The `lists` resource. The browser imports {@link lists}; the server defines its own with
+ * `beforeShare` (the demo's rate limit of sharing), which only the server runs.
+ *
+ * @example
+ * const serverLists = defineLists({ beforeShare: createShareLimit({ maxNewMembers: 20, windowMs: 60_000 }) });
+ */
+export function defineLists(options: ListOptions = {}) {
+  return defineResource({
+    name: 'lists',
+    schema: z.object({
+      title: z.string().trim().min(1).max(200),
+      /** The user who created the list; set by the server, never by a client. */
+      owner: z.string().default(''),
+      /** Usernames (accounts) the list is shared with; the owner changes them, a member may take themselves out. */
+      members: z.array(z.string().regex(USERNAME)).max(100).default([]),
+    }),
+    // Decided per field, so a refusal names the field (403 with its path).
+    fieldRules: {
+      owner: { write: false },
+      title: { write: ownsList },
+      members: { write: (ctx, write) => ownsList(ctx, write) || leavesList(ctx, write) },
+    },
+    signedIn: true,
+    rules: {
+      read: ownerOrMember,
+      delete: (ctx, current) => ctx.principal?.id === current.owner,
+    },
+    hooks: {
+      beforeCreate: async (ctx, data, read) => {
+        await checkNewMembers(ctx, addedMembers([], data.members), read, options);
+        return { ...data, owner: ctx.principal?.id ?? '' };
+      },
+      beforeUpdate: (ctx, next, current, read) => checkNewMembers(ctx, addedMembers(current.members, next.members), read, options),
+    },
+    indexes: [['createdAt'], ['owner']],
+  });
 }
 
-export const lists = defineResource({
-  name: 'lists',
-  schema: z.object({
-    title: z.string().trim().min(1).max(200),
-    /** The user who created the list; set by the server, never by a client. */
-    owner: z.string().default(''),
-    /** Usernames the list is shared with; only the owner changes them. */
-    members: z.array(z.string().regex(USERNAME)).max(100).default([]),
-  }),
-  fieldRules: { owner: { write: false } },
-  signedIn: true,
-  rules: {
-    read: ownerOrMember,
-    update: (ctx, current, next) => ctx.principal?.id === current.owner || sameArray(current.members, next.members),
-    delete: (ctx, current) => ctx.principal?.id === current.owner,
-  },
-  hooks: {
-    beforeCreate: (ctx, data) => ({ ...data, owner: ctx.principal?.id ?? '' }),
-  },
-  indexes: [['createdAt'], ['owner']],
-});
+export const lists = defineLists();
 
 export const todos = defineResource({
   name: 'todos',
@@ -70,3 +86,11 @@ export const todos = defineResource({
 });
 
 export const resources = [lists, todos];
+
+/**
+ * The resources as the server serves them, with its checks of sharing.
+ *
+ * @example
+ * createSyncline({ resources: serverResources({ beforeShare }), … });
+ */
+export const serverResources = (options: ListOptions) => [defineLists(options), todos];

@@ -37,6 +37,7 @@ describe('form actions', () => {
     expect(parseFormAction('/todos/t1', 'DELETE', form(''))).toEqual({ kind: 'delete-todo', todoId: 't1' });
     expect(parseFormAction('/lists/l1', 'PATCH', form('add-member=%20Bob%20'))).toEqual({ kind: 'add-member', listId: 'l1', username: 'bob' });
     expect(parseFormAction('/lists/l1', 'PATCH', form('remove-member=bob'))).toEqual({ kind: 'remove-member', listId: 'l1', username: 'bob' });
+    expect(parseFormAction('/lists/l1', 'PATCH', form('leave=1&version=3'))).toEqual({ kind: 'leave-list', listId: 'l1' });
   });
 
   it('are none for other paths, methods a URL does not take, or forms that name no change', () => {
@@ -81,14 +82,18 @@ describe('sign-in and the forms’ security', () => {
     expect(JSON.parse(/id="page-data">([\s\S]*?)<\/script>/.exec(renderHomePage({ lists: [list], seq: 7, viewer }))?.[1] ?? '')).toEqual({ lists: [list] });
   });
 
-  it('gives the owner the rename, delete and sharing forms, and a member none of them', () => {
+  it('gives the owner the rename, delete and sharing forms, and a member only the form to leave the list', () => {
     const owner = renderListHeader(list, viewer).value;
     expect(owner).toContain('Rename list');
     expect(owner).toContain('Delete list');
     expect(owner).toContain('name="add-member"');
     expect(owner).toContain('Stop sharing with bob');
+    expect(owner).not.toContain('Leave list');
     const member = renderListHeader(list, { user: 'bob', csrf: 'x' }).value;
-    expect(member).not.toContain('<form');
+    expect(member.match(/<form/g)).toHaveLength(1);
+    expect(member).toContain('name="leave"');
+    expect(member).toContain('Leave list');
+    expect(member).not.toContain('Rename list');
     expect(member).toContain('Shared with you by ana');
   });
 

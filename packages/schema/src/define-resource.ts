@@ -3,6 +3,7 @@ import type { RequestContext } from './context.js';
 import { ACTION_NAME_PATTERN, type ActionDefinition, type ActionScope } from './define-action.js';
 import { describeFields, type FieldInfo } from './field-kinds.js';
 import type { Filter } from './filter.js';
+import type { RecordReader } from './record-reader.js';
 
 /** Fields every record has; the server owns them and clients can never set them. */
 export const SYSTEM_FIELDS = ['id', 'version', 'createdAt', 'updatedAt'] as const;
@@ -51,19 +52,21 @@ export interface Rules<S extends AnyObjectSchema> extends WriteRules<S> {
  * Hooks. `before*` run inside the write's transaction, after validation and the write
  * rule: they may return replaced fields (validated again) or throw a SynclineError to
  * refuse the write, and run again if the write is retried after a lost race, so keep them
- * quick and free of outside effects. `after*` run once the write is committed and
+ * quick and free of outside effects. Their last argument reads other records in that same
+ * transaction ({@link RecordReader}). `after*` run once the write is committed and
  * published (an error there is reported, never undoes the write): put effects there.
  */
 export interface Hooks<S extends AnyObjectSchema> {
-  beforeCreate?: (ctx: RequestContext, data: ResourceFields<S>) => ResourceFields<S> | void | Promise<ResourceFields<S> | void>;
+  beforeCreate?: (ctx: RequestContext, data: ResourceFields<S>, read: RecordReader) => ResourceFields<S> | void | Promise<ResourceFields<S> | void>;
   afterCreate?: (ctx: RequestContext, record: ResourceRecord<S>) => void | Promise<void>;
   beforeUpdate?: (
     ctx: RequestContext,
     next: ResourceFields<S>,
     current: ResourceRecord<S>,
+    read: RecordReader,
   ) => ResourceFields<S> | void | Promise<ResourceFields<S> | void>;
   afterUpdate?: (ctx: RequestContext, record: ResourceRecord<S>, previous: ResourceRecord<S>) => void | Promise<void>;
-  beforeDelete?: (ctx: RequestContext, current: ResourceRecord<S>) => void | Promise<void>;
+  beforeDelete?: (ctx: RequestContext, current: ResourceRecord<S>, read: RecordReader) => void | Promise<void>;
   afterDelete?: (ctx: RequestContext, previous: ResourceRecord<S>) => void | Promise<void>;
 }
 
@@ -82,6 +85,14 @@ export interface Reference {
   readonly inherit: readonly string[];
 }
 
+/** What a field's write rule is asked about: one write of that field. */
+export interface FieldWrite {
+  /** The record as stored before the write; `undefined` when the write creates it. */
+  readonly current: Readonly<Record<string, unknown>> | undefined;
+  /** The value the write gives the field, as sent (not validated yet); `undefined` when the write leaves the field out. */
+  readonly value: unknown;
+}
+
 /**
  * Who sees and writes one field. Applied the same way to HTTP and WebSocket responses
  * and to pushed events; a caller who may not read a field cannot filter or sort by it.
@@ -94,9 +105,11 @@ export interface FieldRule {
   /**
    * Who may write it: `false` makes it server-set (by a default, a hook or inheritance).
    * A write that changes it without leave is refused (403 with the field's path), never
-   * dropped; a write that leaves it out keeps its current value.
+   * dropped; a write that leaves it out keeps its current value. A function decides per
+   * write: it sees the caller, the record as stored and the value sent, so "only the
+   * owner renames" is `(ctx, { current }) => current === undefined || current['owner'] === ctx.principal?.id`.
    */
-  readonly write?: boolean | ((ctx: RequestContext) => boolean);
+  readonly write?: boolean | ((ctx: RequestContext, write: FieldWrite) => boolean);
 }
 
 type FieldName<S extends AnyObjectSchema> = Extract<keyof z.output<S>, string>;

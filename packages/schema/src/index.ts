@@ -1,6 +1,7 @@
 export * from './context.js';
 export * from './define-resource.js';
 export * from './define-action.js';
+export * from './record-reader.js';
 export * from './field-kinds.js';
 export * from './filter.js';
 export * from './filter-match.js';

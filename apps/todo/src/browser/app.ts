@@ -111,7 +111,8 @@ const titleEditor = todosBox === null ? undefined : createTitleEditor({
   onError: (error) => (unauthenticated(error) ? signInAgain() : error instanceof ConflictError ? undefined : showNotice(error instanceof Error ? error.message : String(error))),
 });
 
-follow(listsApi.liveQuery({ order: 'createdAt' }, from(loaded?.records.lists)), (all) => {
+const allLists = listsApi.liveQuery({ order: 'createdAt' }, from(loaded?.records.lists));
+follow(allLists, (all) => {
   const linksBox = element('lists');
   if (linksBox) patchHtml(linksBox, renderListLinks(all, listId, viewer.user).value);
   const header = element('list-header');
@@ -134,6 +135,8 @@ const runner = {
   lists: listsApi,
   todos: todosApi,
   currentTodos: () => listTodos?.getSnapshot() ?? [],
+  user: viewer.user,
+  membersOf: (id: string) => allLists.getSnapshot().find((list) => list.id === id)?.members,
   navigate: (path: string) => location.assign(path),
 };
 

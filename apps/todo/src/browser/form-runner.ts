@@ -10,6 +10,9 @@ export interface FormRunnerOptions {
   readonly todos: ResourceClient<typeof todos>;
   /** The list page's todos as the live query holds them now (empty on the home page). */
   readonly currentTodos: () => readonly { id: string; order: number }[];
+  /** The signed-in user, and the members of a list as the live query holds them now (undefined: not in sight). */
+  readonly user: string;
+  readonly membersOf: (listId: string) => readonly string[] | undefined;
   /** Navigates to another page (tests and the home page's "create" use it). */
   readonly navigate: (path: string) => void;
 }
@@ -52,6 +55,12 @@ export async function runFormAction(options: FormRunnerOptions, action: FormActi
     case 'remove-member':
       // Posted to the server as they are (it checks the username); the page script does not intercept them.
       throw new Error('Sharing forms are posted to the server.');
+    case 'leave-list': {
+      // The members without this user: the one change of a list's sharing a member may make.
+      const members = options.membersOf(action.listId);
+      if (members !== undefined) await options.lists.patch(action.listId, { members: members.filter((member) => member !== options.user) });
+      return options.navigate('/');
+    }
     case 'move-todo': {
       // Every patch is optimistic, so the todo moves at once; they are sent together.
       await Promise.all(movePatches(options.currentTodos(), action.todoId, action.direction).map((patch) => options.todos.patch(patch.id, { order: patch.order })));

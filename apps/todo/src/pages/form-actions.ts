@@ -18,11 +18,15 @@ export type ActionResult =
  * refusalMessage({ status: 412, headers: {}, body: {} }); // 'Someone else changed this meanwhile…'
  */
 export function refusalMessage(outcome: Outcome): string {
-  const problem = (outcome.body ?? {}) as { detail?: string; title?: string; errors?: { path: (string | number)[] }[] };
+  const problem = (outcome.body ?? {}) as { detail?: string; title?: string; errors?: { path: (string | number)[]; message?: string }[] };
   if (outcome.status === 412) return 'Someone else changed this meanwhile, so your change was not applied. The page now shows the current version.';
   if (outcome.status === 404) return 'It was deleted meanwhile, or is no longer shared with you.';
   if (outcome.status === 403) return 'Only the owner of this list may do that.';
+  if (outcome.status === 429) return problem.detail ?? 'Too many changes at once; try again in a minute.';
   if (problem.errors?.some((error) => error.path[0] === 'title')) return 'Please enter a title (it cannot be empty or too long).';
+  // A share with a name that is no account: the server's message names it.
+  const members = problem.errors?.find((error) => error.path[0] === 'members')?.message;
+  if (members !== undefined) return members;
   return problem.detail ?? problem.title ?? `The change was refused (${outcome.status}).`;
 }
 
@@ -66,6 +70,8 @@ export async function performAction(caller: Caller, action: FormAction, form: UR
     case 'add-member':
     case 'remove-member':
       return memberAction(caller, action, result);
+    case 'leave-list':
+      return leaveList(caller, action.listId, result);
     default:
       return todoAction(caller, action, form, from, result);
   }
@@ -94,6 +100,19 @@ async function memberAction(caller: Caller, action: Extract<FormAction, { kind: 
     members = [...members, action.username];
   }
   return result(await run(caller, 'PATCH', listUri(action.listId), { body: { members }, ifMatch: `"${list.version}"` }), page, page, values);
+}
+
+/**
+ * A member leaves a list: the members without the caller, written with `If-Match` (the
+ * rules let a member make exactly this change of `members`). Then home: the list is gone
+ * from the caller's sight.
+ */
+async function leaveList(caller: Caller, listId: string, result: Result): Promise<ActionResult> {
+  const page = listPath(listId);
+  const { record: list } = await readOne<ListItem>(caller, listUri(listId));
+  if (list === undefined) return { kind: 'redirect', location: '/' };
+  const me = caller.context.principal?.id;
+  return result(await run(caller, 'PATCH', listUri(listId), { body: { members: list.members.filter((member) => member !== me) }, ifMatch: `"${list.version}"` }), '/', page);
 }
 
 async function todoAction(caller: Caller, action: Extract<FormAction, { todoId: string }>, form: URLSearchParams, from: string, result: Result): Promise<ActionResult> {

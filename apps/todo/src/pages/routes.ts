@@ -10,6 +10,7 @@ export type FormAction =
   | { readonly kind: 'delete-list'; readonly listId: string }
   | { readonly kind: 'add-member'; readonly listId: string; readonly username: string }
   | { readonly kind: 'remove-member'; readonly listId: string; readonly username: string }
+  | { readonly kind: 'leave-list'; readonly listId: string }
   | { readonly kind: 'create-todo'; readonly listId: string }
   | { readonly kind: 'toggle-todo'; readonly todoId: string; readonly done: boolean }
   | { readonly kind: 'edit-todo'; readonly todoId: string }
@@ -92,6 +93,8 @@ export function parseFormAction(path: string, method: string, form: FormFields):
     if (patch && typeof add === 'string') return { kind: 'add-member', listId: id, username: add.trim().toLowerCase() };
     const remove = form.get('remove-member');
     if (patch && typeof remove === 'string') return { kind: 'remove-member', listId: id, username: remove.trim().toLowerCase() };
+    // A member's "Leave list": takes the caller out of the members.
+    if (patch && form.has('leave')) return { kind: 'leave-list', listId: id };
     return method === 'DELETE' ? { kind: 'delete-list', listId: id } : undefined;
   }
   if (method === 'DELETE') return { kind: 'delete-todo', todoId: id };

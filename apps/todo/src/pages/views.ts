@@ -56,13 +56,20 @@ export function renderListLinks(lists: readonly ListItem[], currentId?: string, 
 /**
  * The list's heading. Its owner also gets the rename and delete forms and the sharing
  * section (members, with a form to add a username and one to remove each); a member sees
- * whose list it is and who else shares it.
+ * whose list it is and who else shares it, and a form to leave it.
  */
 export function renderListHeader(list: ListItem, viewer: Viewer, values: FormValues = {}): SafeHtml {
   if (list.owner !== viewer.user) {
     const others = list.members.filter((member) => member !== viewer.user);
     return html`<h1>${list.title}</h1>
-<p class="sharing">Shared with you by ${list.owner}${others.length > 0 ? html`, and with ${others.join(', ')}` : ''}.</p>`;
+<p class="sharing">Shared with you by ${list.owner}${others.length > 0 ? html`, and with ${others.join(', ')}` : ''}.</p>
+<form method="post" action="${listPath(list.id)}" class="inline leave">
+  ${csrfField(viewer.csrf)}
+  <input type="hidden" name="_method" value="PATCH">
+  <input type="hidden" name="version" value="${list.version}">
+  <input type="hidden" name="leave" value="1">
+  <button class="danger">Leave list</button>
+</form>`;
   }
   return html`<h1>${list.title}</h1>
 <div class="list-actions">

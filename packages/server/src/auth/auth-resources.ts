@@ -7,7 +7,14 @@ export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,31}$/;
 /**
  * Accounts of the built-in password sign-in. `GET /users` and `/users/<username>` serve
  * usernames to signed-in callers; the password hash is a hidden field and never leaves
- * the server. Only the server creates users (`POST /users` is the sign-up route).
+ * the server. Only the server creates and changes users (`POST /users` is the sign-up
+ * route); every write from outside is 403.
+ *
+ * Nobody deletes one, not even the server's own operations: the username is the id that
+ * lists, members, votes and sessions refer to, so a deleted account would free its name,
+ * and whoever signed up with it next would inherit all of that. To shut an account out,
+ * the server replaces its `passwordHash` with a value no password matches and deletes its
+ * sessions (docs/security.md); the record stays, and so does the name.
  */
 export const users = defineResource({
   name: 'users',
@@ -20,7 +27,7 @@ export const users = defineResource({
   rules: {
     create: (ctx) => ctx.transport === 'internal',
     update: (ctx) => ctx.transport === 'internal',
-    delete: (ctx, current) => ctx.transport === 'internal' || ctx.principal?.id === current.id,
+    delete: () => false,
   },
 });
 

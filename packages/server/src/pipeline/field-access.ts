@@ -1,5 +1,5 @@
 import { SynclineError, type FieldError } from '@syncline/protocol';
-import type { RequestContext, ResourceDefinition } from '@syncline/schema';
+import type { FieldWrite, RequestContext, ResourceDefinition } from '@syncline/schema';
 
 /**
  * The fields one caller may not see. Field read rules depend on the caller only, so every
@@ -35,14 +35,16 @@ export function fieldView(definition: ResourceDefinition, context?: RequestConte
   return { key: [...withheld].sort().join(','), withheld };
 }
 
-/** Whether `context` may set `field` (the server's own operations may set any). */
-export function mayWriteField(definition: ResourceDefinition, field: string, context: RequestContext): boolean {
+const NO_WRITE: FieldWrite = { current: undefined, value: undefined };
+
+/** Whether `context` may set `field` in this write (the server's own operations may set any). */
+export function mayWriteField(definition: ResourceDefinition, field: string, context: RequestContext, write: FieldWrite = NO_WRITE): boolean {
   const rule = definition.fieldRules[field];
   if (rule === undefined || context.transport === 'internal') return true;
   if (rule.hidden === true) return false;
   if (rule.write === undefined || rule.write === true) return true;
   if (rule.write === false) return false;
-  return rule.write(context);
+  return rule.write(context, write);
 }
 
 /**
@@ -62,7 +64,7 @@ export function protectFields(
   const result: Record<string, unknown> = { ...body };
   const unseen = fieldView(definition, context).withheld;
   for (const field of Object.keys(definition.fieldRules)) {
-    if (mayWriteField(definition, field, context)) {
+    if (mayWriteField(definition, field, context, { current, value: body[field] })) {
       // A writer that cannot see the field (the server's own PATCH of a record with a hidden one) keeps it unless it sets it.
       if (unseen.has(field) && !(field in body) && current?.[field] !== undefined) result[field] = current[field];
       continue;

@@ -60,7 +60,7 @@ export function validateWrite(definition: ResourceDefinition, body: unknown, cur
   let serverSet: string[] = [];
   if (context !== undefined) {
     input = protectFields(definition, own, current, context);
-    serverSet = Object.keys(definition.fieldRules).filter((field) => !mayWriteField(definition, field, context));
+    serverSet = Object.keys(definition.fieldRules).filter((field) => !mayWriteField(definition, field, context, { current, value: own[field] }));
   }
   const result = strictSchemaOf(definition, serverSet).safeParse(input);
   if (!result.success) {

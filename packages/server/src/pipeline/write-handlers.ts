@@ -1,5 +1,5 @@
 import { SynclineError } from '@syncline/protocol';
-import { applyJsonPatch, applyMergePatch, uuidv7, type AnyObjectSchema, type Hooks, type RequestContext, type ResourceDefinition, type ResourceFields, type ResourceRecord, type WriteRules } from '@syncline/schema';
+import { applyJsonPatch, applyMergePatch, uuidv7, type AnyObjectSchema, type ActionResource, type Hooks, type ReadRecord, type RecordReader, type RequestContext, type ResourceDefinition, type ResourceFields, type ResourceRecord, type WriteRules } from '@syncline/schema';
 import type { Operation, Outcome } from '../operation.js';
 import { recordUri, type ResourceTarget } from '../resource-registry.js';
 import type { Change, StorageWriter, StoredRecord } from '../storage/storage.js';
@@ -21,6 +21,11 @@ type AnyFields = ResourceFields<AnyObjectSchema>;
 const hooksOf = (definition: ResourceDefinition): AnyHooks => definition.hooks as AnyHooks;
 const rulesOf = (definition: ResourceDefinition): WriteRules<AnyObjectSchema> => definition.rules;
 const asRecord = (record: StoredRecord): AnyRecord => record as unknown as AnyRecord;
+
+/** What `before*` hooks read other records with: the write's own transaction, as the server. */
+const readerOf = (tx: StorageWriter): RecordReader => ({
+  get: async <D extends ActionResource>(resource: D, id: string) => (await tx.get(resource.name, id)) as ReadRecord<D> | undefined,
+});
 
 interface WriteResult {
   /** The target record's change first, then those it caused (inherited fields rewritten). */
@@ -89,7 +94,7 @@ export async function createRecord(
 ): Promise<Change> {
   const input = validateWrite(definition, body, undefined, context);
   if (applyRules) await allowOrRefuse(rulesOf(definition).create?.(context, input as AnyFields));
-  const replaced = await hooksOf(definition).beforeCreate?.(context, input);
+  const replaced = await hooksOf(definition).beforeCreate?.(context, input, readerOf(tx));
   const fields = await completeFields(deps, tx, definition, context, input, replaced);
   const now = new Date().toISOString();
   return tx.apply({ kind: 'create', resource: definition.name, after: { ...fields, id, createdAt: now, updatedAt: now } });
@@ -107,7 +112,7 @@ export async function updateRecord(
 ): Promise<Change[]> {
   const input = validateWrite(definition, body, current, context);
   if (applyRules) await allowOrRefuse(rulesOf(definition).update?.(context, asRecord(current), input as AnyFields));
-  const replaced = await hooksOf(definition).beforeUpdate?.(context, input, asRecord(current));
+  const replaced = await hooksOf(definition).beforeUpdate?.(context, input, asRecord(current), readerOf(tx));
   const fields = await completeFields(deps, tx, definition, context, input, replaced);
   const after = { ...fields, id: current.id, createdAt: current.createdAt, updatedAt: new Date().toISOString() };
   const change = await tx.apply({ kind: 'update', resource: definition.name, before: current, after });
@@ -124,7 +129,7 @@ export async function deleteRecord(
   applyRules = true,
 ): Promise<Change[]> {
   if (applyRules) await allowOrRefuse(rulesOf(definition).delete?.(context, asRecord(current)));
-  await hooksOf(definition).beforeDelete?.(context, asRecord(current));
+  await hooksOf(definition).beforeDelete?.(context, asRecord(current), readerOf(tx));
   return deleteWithReferences(deps, tx, definition, current);
 }
 

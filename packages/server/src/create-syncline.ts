@@ -129,7 +129,8 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   const drain = createDrain();
   const pipeline = createExecutor(deps, { idempotency, maxReconcileEntries: limits.maxReconcileEntries });
   const executor: Executor = { execute: (op) => drain.track(pipeline.execute(op)), allow: (uri) => pipeline.allow(uri) };
-  const presence = createPresenceService({ backplane, executor, resources: registry, createContext, limits, reportError, ...(options.presenceClock ? { clock: options.presenceClock } : {}) });
+  const readAsServer = (resource: string, id: string) => storage.read((tx) => tx.get(resource, id));
+  const presence = createPresenceService({ backplane, executor, resources: registry, createContext, read: readAsServer, limits, reportError, ...(options.presenceClock ? { clock: options.presenceClock } : {}) });
   const handleResources = createHttpHandler({ executor, createContext, maxBodyBytes: limits.maxBodyBytes, maxJsonDepth: limits.maxJsonDepth, origins: options.origins, reportError });
   const sockets = createSocketServer({
     path: options.livePath ?? '/live',
@@ -160,7 +161,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   const handle = async (request: HttpRequest): Promise<HttpResponse> => (await auth?.route(request)) ?? (await presence.route(request)) ?? handleResources(request);
   auth?.bind({
     execute: (op) => executor.execute(op),
-    get: (resource, id) => storage.read((tx) => tx.get(resource, id)),
+    get: readAsServer,
     checkCrossSite: (method, headers, secure) => checkCrossSiteRequest(method, headers, options.origins, secure),
   });
   const dispatch = (change: Change): void => {

@@ -16,7 +16,8 @@ import { systemClock, type PresenceClock } from './presence-clock.js';
 import { startPresenceCluster } from './presence-cluster.js';
 import { createPresenceRegistry } from './presence-registry.js';
 import type { PresenceRecordReader } from './presence-visibility.js';
-import { openPresenceSession, type PresenceCore, type PresenceSession, type PresenceWatchers } from './presence-session.js';
+import { openPresenceSession, type PresenceCore, type PresenceSession } from './presence-session.js';
+import type { PresenceWatchers } from './presence-watchers.js';
 
 export interface PresenceServiceOptions {
   readonly backplane: Backplane;

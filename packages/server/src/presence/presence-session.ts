@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { HEADERS, presenceAnnounceSchema, presenceTarget, SynclineError, type PresenceEvent, type RequestId } from '@syncline/protocol';
-import { matchesFilter, type RequestContext } from '@syncline/schema';
+import type { RequestContext } from '@syncline/schema';
 import type { Operation, Outcome } from '../operation.js';
 import { errorOutcome } from '../pipeline/error-outcome.js';
 import type { Executor } from '../pipeline/executor.js';
-import { readScope } from '../pipeline/read-scope.js';
 import type { ResourceRegistry } from '../resource-registry.js';
-import type { Change } from '../storage/storage.js';
 import { authorizePresence, canonicalPresence, presenceMethodNotAllowed, presencePath, principalName, type PresenceTargetInfo } from './presence-access.js';
 import type { PresenceClock } from './presence-clock.js';
 import type { PresenceCluster } from './presence-cluster.js';
 import type { PresenceRegistry } from './presence-registry.js';
-import type { CollectionSight, PresenceRecordReader } from './presence-visibility.js';
+import type { PresenceRecordReader } from './presence-visibility.js';
+import { createSessionWatches, type PresenceWatchers } from './presence-watchers.js';
 
 /** What every presence session of one process shares. */
 export interface PresenceCore {
@@ -33,15 +32,6 @@ export interface PresenceCore {
    */
   readonly watchers: PresenceWatchers;
 }
-
-/** A session's right to one presence target, taken again when a record it rests on changes. */
-export interface PresenceWatcher {
-  /** Whether the caller still sees the target after this change of a record it rests on. */
-  stillVisible(change: Change): boolean;
-  /** It does not: its entry leaves, its subscriptions see every member leave and then nothing. */
-  revoke(): void;
-}
-export type PresenceWatchers = Map<string, Set<PresenceWatcher>>;
 
 /** One socket's presence: its entries and its presence subscriptions. */
 export interface PresenceSession {
@@ -70,39 +60,8 @@ export function openPresenceSession(core: PresenceCore, context: RequestContext,
   const connection = randomUUID();
   // A revoked subscription keeps its id (UNSUBSCRIBE still answers 204) but hears nothing more.
   const subscriptions = new Map<string, { readonly id: RequestId; readonly uri: string; stop: () => void }>();
-  // By presence URI: this session's watcher there and the record URIs it is filed under.
-  const watched = new Map<string, { readonly watcher: PresenceWatcher; readonly records: readonly string[] }>();
-  const watch = (info: PresenceTargetInfo, sight: CollectionSight | undefined): void => {
-    const records = info.collection ? (sight?.dependsOn ?? []) : [info.target];
-    if (records.length === 0 || watched.has(info.uri)) return;
-    const stillVisible = info.collection && sight !== undefined ? (change: Change) => sight.recheck(change) : (change: Change) => recordVisible(change);
-    const watcher: PresenceWatcher = { stillVisible, revoke: () => revoke(info.uri) };
-    watched.set(info.uri, { watcher, records });
-    for (const record of records) {
-      const atRecord = core.watchers.get(record) ?? new Set<PresenceWatcher>();
-      core.watchers.set(record, atRecord);
-      atRecord.add(watcher);
-    }
-  };
-  const recordVisible = (change: Change): boolean => {
-    const definition = core.resources.get(change.resource);
-    if (change.after === null || definition === undefined) return false;
-    try {
-      return matchesFilter(readScope(definition, context), change.after);
-    } catch {
-      return false;
-    }
-  };
-  const unwatch = (uri: string): void => {
-    const watching = watched.get(uri);
-    if (watching === undefined) return;
-    watched.delete(uri);
-    for (const record of watching.records) {
-      const atRecord = core.watchers.get(record);
-      atRecord?.delete(watching.watcher);
-      if (atRecord?.size === 0) core.watchers.delete(record);
-    }
-  };
+  const watches = createSessionWatches({ watchers: core.watchers, resources: core.resources, context, revoke: (uri) => revoke(uri) });
+  const { watch, unwatch } = watches;
   const unwatchIfIdle = (uri: string): void => {
     if (core.registry.has(connection, uri) || [...subscriptions.values()].some((subscription) => subscription.uri === uri)) return;
     unwatch(uri);
@@ -236,7 +195,7 @@ export function openPresenceSession(core: PresenceCore, context: RequestContext,
       closed = true;
       for (const subscription of subscriptions.values()) subscription.stop();
       subscriptions.clear();
-      for (const uri of [...watched.keys()]) unwatch(uri);
+      watches.unwatchAll();
       if (core.registry.countOf(connection) > 0) {
         core.registry.remove(core.node, connection);
         core.cluster.withdraw(connection);

@@ -1,6 +1,6 @@
 // The matrix must be able to fail: run against resources whose todos read rule is subtly
 // wrong, or against a server whose presence asks a weaker question than GET, it has to
-// find a violation (issue 7: "a deliberately wrong rule that the fuzzed matrix must catch").
+// find a violation: a deliberately wrong rule that the fuzzed matrix must catch.
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { createSyncline } from '../../src/index.js';

@@ -131,7 +131,8 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   const drain = createDrain();
   const pipeline = createExecutor(deps, { idempotency, maxReconcileEntries: limits.maxReconcileEntries });
   const executor: Executor = { execute: (op) => drain.track(pipeline.execute(op)), allow: (uri) => pipeline.allow(uri) };
-  const presence = createPresenceService({ backplane, executor, resources: registry, createContext, limits, reportError, ...(options.presenceClock ? { clock: options.presenceClock } : {}) });
+  const readAsServer = (resource: string, id: string) => storage.read((tx) => tx.get(resource, id));
+  const presence = createPresenceService({ backplane, executor, resources: registry, createContext, read: readAsServer, limits, reportError, ...(options.presenceClock ? { clock: options.presenceClock } : {}) });
   // Reconcile entries per user and per address, on HTTP and the sockets alike.
   const reconcileBudget = createWorkBudget({ perSecond: limits.reconcileEntriesPerSecond, burst: limits.reconcileEntryBurst });
   const handleResources = createHttpHandler({ executor, createContext, maxBodyBytes: limits.maxBodyBytes, maxJsonDepth: limits.maxJsonDepth, origins: options.origins, reportError, reconcileBudget });
@@ -169,7 +170,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   const handle = async (request: HttpRequest): Promise<HttpResponse> => (await auth?.route(request)) ?? (await presence.route(request)) ?? handleResources(request);
   auth?.bind({
     execute: (op) => executor.execute(op),
-    get: (resource, id) => storage.read((tx) => tx.get(resource, id)),
+    get: readAsServer,
     checkCrossSite: (method, headers, secure) => checkCrossSiteRequest(method, headers, options.origins, secure),
   });
   const dispatch = (change: Change): void => {

@@ -1,8 +1,10 @@
 import { presenceUri, SynclineError } from '@syncline/protocol';
 import type { RequestContext } from '@syncline/schema';
 import type { Outcome } from '../operation.js';
+import { errorOutcome } from '../pipeline/error-outcome.js';
 import type { Executor } from '../pipeline/executor.js';
 import { recordUri, type ResourceRegistry } from '../resource-registry.js';
+import { collectionSight, type CollectionSight, type PresenceRecordReader } from './presence-visibility.js';
 
 /** Query parameters that page or order a collection: they do not change who is looking at it. */
 const PAGING = new Set(['order', 'limit', 'after']);
@@ -37,23 +39,43 @@ export function canonicalPresence(registry: ResourceRegistry, target: string): P
   return { uri: presenceUri(collection), target: collection, collection: true };
 }
 
+/** What deciding presence visibility needs: the pipeline (for GET's own answer), the resources, and a server-side read. */
+export interface PresenceAccess {
+  readonly executor: Executor;
+  readonly resources: ResourceRegistry;
+  readonly read: PresenceRecordReader;
+  readonly reportError: (error: unknown, where: string) => void;
+}
+
+/** The caller may see and join the target; for a collection, what that rests on (undefined: nothing that can change). */
+export type PresenceGrant = { readonly granted: true; readonly sight?: CollectionSight } | { readonly granted: false; readonly refusal: Outcome };
+
 /**
- * Whether the caller may see and join a presence target: exactly whether it may GET the
- * record or the collection (its read rule, `signedIn`, `internal`, a valid query). Answers
- * undefined when it may, else the error outcome that GET gives (401, 404, 400…).
+ * Whether the caller may see and join a presence target, by the same read rule as GET:
+ * a record it may read, or a collection it may query (401, 404, 400 as GET answers them)
+ * every record of which it may read ({@link collectionSight}: otherwise 404, as for a
+ * missing record). A refusal carries the presence URI as `instance`.
  *
  * @example
- * const refused = await authorizePresence(executor, info, context);
- * if (refused) return refused;
+ * const grant = await authorizePresence(access, info, context);
+ * if (!grant.granted) return grant.refusal;
  */
-export async function authorizePresence(executor: Executor, info: PresenceTargetInfo, context: RequestContext): Promise<Outcome | undefined> {
-  // One record is enough to know a collection query is valid and readable.
+export async function authorizePresence(access: PresenceAccess, info: PresenceTargetInfo, context: RequestContext): Promise<PresenceGrant> {
+  // One record is enough to know a collection query is valid and may be asked.
   const uri = info.collection ? `${info.target}${info.target.includes('?') ? '&' : '?'}limit=1` : info.target;
-  const outcome = await executor.execute({ method: 'GET', uri, headers: {}, body: undefined, context });
-  if (outcome.status < 300) return undefined;
-  const problem = outcome.body;
-  if (typeof problem !== 'object' || problem === null) return outcome;
-  return { ...outcome, body: { ...problem, instance: presencePath(info.uri) } };
+  const outcome = await access.executor.execute({ method: 'GET', uri, headers: {}, body: undefined, context });
+  if (outcome.status >= 300) {
+    const problem = outcome.body;
+    if (typeof problem !== 'object' || problem === null) return { granted: false, refusal: outcome };
+    return { granted: false, refusal: { ...outcome, body: { ...problem, instance: presencePath(info.uri) } } };
+  }
+  if (!info.collection) return { granted: true };
+  try {
+    const sight = await collectionSight({ registry: access.resources, read: access.read, context, target: info.target });
+    return sight === undefined ? { granted: true } : { granted: true, sight };
+  } catch (error) {
+    return { granted: false, refusal: errorOutcome(error, presencePath(info.uri), access.reportError) };
+  }
 }
 
 /** The path of a presence URI, for a problem's `instance`. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { PROBLEM_CONTENT_TYPE, presenceTarget, presenceUri, SynclineError } from '@syncline/protocol';
-import { matchesFilter, type RequestContext } from '@syncline/schema';
+import { PROBLEM_CONTENT_TYPE, presenceTarget, SynclineError } from '@syncline/protocol';
+import type { RequestContext } from '@syncline/schema';
 import type { Backplane } from '../backplane/backplane.js';
 import type { ContextFactory } from '../context-factory.js';
 import { negotiate } from '../http/content-negotiation.js';
@@ -9,20 +9,23 @@ import type { SynclineLimits } from '../limits.js';
 import type { Outcome } from '../operation.js';
 import { errorOutcome } from '../pipeline/error-outcome.js';
 import type { Executor } from '../pipeline/executor.js';
-import { readScope } from '../pipeline/read-scope.js';
 import { recordUri, type ResourceRegistry } from '../resource-registry.js';
 import type { Change } from '../storage/storage.js';
 import { presenceMethodNotAllowed, presencePath } from './presence-access.js';
 import { systemClock, type PresenceClock } from './presence-clock.js';
 import { startPresenceCluster } from './presence-cluster.js';
 import { createPresenceRegistry } from './presence-registry.js';
-import { openPresenceSession, type PresenceCore, type PresenceSession, type PresenceWatchers } from './presence-session.js';
+import type { PresenceRecordReader } from './presence-visibility.js';
+import { openPresenceSession, type PresenceCore, type PresenceSession } from './presence-session.js';
+import type { PresenceWatchers } from './presence-watchers.js';
 
 export interface PresenceServiceOptions {
   readonly backplane: Backplane;
   readonly executor: Executor;
   readonly resources: ResourceRegistry;
   readonly createContext: ContextFactory;
+  /** Reads a record as the server, for the records a collection's presence visibility rests on (protocol.md §11). */
+  readonly read: PresenceRecordReader;
   readonly limits: Pick<SynclineLimits, 'presenceRefreshMs' | 'presenceTimeoutMs' | 'presenceMaxDataBytes' | 'maxPresencePerConnection' | 'maxSubscriptions'>;
   /** Default the system clock; tests move a manual one. */
   readonly clock?: PresenceClock;
@@ -36,9 +39,10 @@ export interface PresenceService {
   /** Answers a request for a presence URI over HTTP, or undefined for any other. */
   route(request: HttpRequest): Promise<HttpResponse> | undefined;
   /**
-   * A committed change: where the record left the sight of a caller present at it or
-   * watching it (its read rule, or a delete), that caller's entry leaves and its
-   * subscriptions see every member leave, then nothing more.
+   * A committed change: where it takes a presence target out of the sight of a caller
+   * present at it or watching it (the record's read rule, a delete, or a change of the
+   * record a collection's query pins), that caller's entry leaves and its subscriptions
+   * see every member leave, then nothing more.
    */
   observe(change: Change): void;
   /** Says goodbye to the other processes and stops the refresh. */
@@ -57,7 +61,7 @@ function serialize(outcome: Outcome): HttpResponse {
  * `DELETE` are 405, since an entry lives as long as the socket that announced it.
  *
  * @example
- * const presence = createPresenceService({ backplane, executor, resources: registry, createContext, limits, reportError });
+ * const presence = createPresenceService({ backplane, executor, resources: registry, createContext, read, limits, reportError });
  * const session = presence.open(context, send);
  */
 export function createPresenceService(options: PresenceServiceOptions): PresenceService {
@@ -80,17 +84,8 @@ export function createPresenceService(options: PresenceServiceOptions): Presence
     maxPerConnection: limits.maxPresencePerConnection,
     maxSubscriptions: limits.maxSubscriptions,
     reportError: options.reportError,
+    read: options.read,
     watchers: new Map() as PresenceWatchers,
-  };
-
-  const visible = (change: Change, context: RequestContext): boolean => {
-    const definition = options.resources.get(change.resource);
-    if (change.after === null || definition === undefined) return false;
-    try {
-      return matchesFilter(readScope(definition, context), change.after);
-    } catch {
-      return false;
-    }
   };
 
   async function answerHttp(request: HttpRequest, path: string): Promise<Outcome> {
@@ -120,10 +115,9 @@ export function createPresenceService(options: PresenceServiceOptions): Presence
       return answerHttp(request, path).then(serialize, (error: unknown) => serialize(errorOutcome(error, path, options.reportError)));
     },
     observe(change) {
-      const uri = presenceUri(recordUri(change.resource, change.id));
-      const watching = core.watchers.get(uri);
+      const watching = core.watchers.get(recordUri(change.resource, change.id));
       if (watching === undefined) return;
-      for (const watcher of [...watching.values()]) if (!visible(change, watcher.context)) watcher.revoke(uri);
+      for (const watcher of [...watching]) if (!watcher.stillVisible(change)) watcher.revoke();
     },
     close: () => cluster.close(),
   };

@@ -9,6 +9,8 @@ import { authorizePresence, canonicalPresence, presenceMethodNotAllowed, presenc
 import type { PresenceClock } from './presence-clock.js';
 import type { PresenceCluster } from './presence-cluster.js';
 import type { PresenceRegistry } from './presence-registry.js';
+import type { PresenceRecordReader } from './presence-visibility.js';
+import { createSessionWatches, type PresenceWatchers } from './presence-watchers.js';
 
 /** What every presence session of one process shares. */
 export interface PresenceCore {
@@ -22,16 +24,14 @@ export interface PresenceCore {
   readonly maxPerConnection: number;
   readonly maxSubscriptions: number;
   readonly reportError: (error: unknown, where: string) => void;
-  /** Sessions with an entry or a subscription at a record's presence URI, told when that record leaves their sight. */
+  /** Reads a record as the server: the records a collection's presence visibility rests on. */
+  readonly read: PresenceRecordReader;
+  /**
+   * By record URI, the sessions whose right to a presence target rests on that record (the
+   * record itself, or a record a collection's query pins), told when it changes.
+   */
   readonly watchers: PresenceWatchers;
 }
-
-/** What a session registers to hear that a record it is present at, or watches, is no longer visible to it. */
-export interface PresenceWatcher {
-  readonly context: RequestContext;
-  revoke(uri: string): void;
-}
-export type PresenceWatchers = Map<string, Map<string, PresenceWatcher>>;
 
 /** One socket's presence: its entries and its presence subscriptions. */
 export interface PresenceSession {
@@ -60,26 +60,13 @@ export function openPresenceSession(core: PresenceCore, context: RequestContext,
   const connection = randomUUID();
   // A revoked subscription keeps its id (UNSUBSCRIBE still answers 204) but hears nothing more.
   const subscriptions = new Map<string, { readonly id: RequestId; readonly uri: string; stop: () => void }>();
-  const watched = new Set<string>();
-  const watcher: PresenceWatcher = { context, revoke: (uri) => revoke(uri) };
-  const watch = (info: PresenceTargetInfo): void => {
-    if (info.collection || watched.has(info.uri)) return;
-    watched.add(info.uri);
-    const atUri = core.watchers.get(info.uri) ?? new Map<string, PresenceWatcher>();
-    core.watchers.set(info.uri, atUri);
-    atUri.set(connection, watcher);
-  };
-  const unwatch = (uri: string): void => {
-    if (!watched.delete(uri)) return;
-    const atUri = core.watchers.get(uri);
-    atUri?.delete(connection);
-    if (atUri?.size === 0) core.watchers.delete(uri);
-  };
+  const watches = createSessionWatches({ watchers: core.watchers, resources: core.resources, context, revoke: (uri) => revoke(uri) });
+  const { watch, unwatch } = watches;
   const unwatchIfIdle = (uri: string): void => {
     if (core.registry.has(connection, uri) || [...subscriptions.values()].some((subscription) => subscription.uri === uri)) return;
     unwatch(uri);
   };
-  /** The record left the caller's sight: its entry leaves, and its subscriptions see everyone leave and then nothing. */
+  /** The target left the caller's sight: its entry leaves, and its subscriptions see everyone leave and then nothing. */
   function revoke(uri: string): void {
     if (core.registry.has(connection, uri)) {
       core.registry.remove(core.node, connection, uri);
@@ -118,8 +105,8 @@ export function openPresenceSession(core: PresenceCore, context: RequestContext,
       throw new SynclineError('payload-too-large', { detail: `Presence data is limited to ${core.maxDataBytes} bytes of JSON; this is ${size}.` });
     }
     const info = resolveInfo(op);
-    const refused = await authorizePresence(core.executor, info, context);
-    if (refused !== undefined) return refused;
+    const grant = await authorizePresence(core, info, context);
+    if (!grant.granted) return grant.refusal;
     if (closed) return { status: 204, headers: {} };
     if (!core.registry.has(connection, info.uri) && core.registry.countOf(connection) >= core.maxPerConnection) {
       throw new SynclineError('rate-limited', { detail: `A connection may be present at ${core.maxPerConnection} URIs at once.` });
@@ -128,7 +115,7 @@ export function openPresenceSession(core: PresenceCore, context: RequestContext,
     const entry = { node: core.node, connection, uri: info.uri, user: context.principal?.id ?? null, ...(name === undefined ? {} : { name }), state: parsed.data.state, data, at: Date.now() };
     core.registry.set(entry, core.clock.now());
     core.cluster.announce(entry);
-    watch(info);
+    watch(info, grant.sight);
     return { status: 204, headers: {} };
   }
 
@@ -147,8 +134,8 @@ export function openPresenceSession(core: PresenceCore, context: RequestContext,
       throw new SynclineError('rate-limited', { detail: `At most ${core.maxSubscriptions} presence subscriptions per connection.` });
     }
     const info = resolveInfo(op);
-    const refused = await authorizePresence(core.executor, info, context);
-    if (refused !== undefined) return respond(refused);
+    const grant = await authorizePresence(core, info, context);
+    if (!grant.granted) return respond(grant.refusal);
     if (closed) return;
     // The answer goes out before the listener exists, and nothing is awaited between: no event precedes it.
     respond({ status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' }, body: { members: core.registry.members(info.uri) } });
@@ -157,13 +144,13 @@ export function openPresenceSession(core: PresenceCore, context: RequestContext,
       send(JSON.stringify(event));
     });
     subscriptions.set(String(id), { id, uri: info.uri, stop });
-    watch(info);
+    watch(info, grant.sight);
   }
 
   async function read(op: Operation): Promise<Outcome> {
     const info = resolveInfo(op);
-    const refused = await authorizePresence(core.executor, info, context);
-    if (refused !== undefined) return refused;
+    const grant = await authorizePresence(core, info, context);
+    if (!grant.granted) return grant.refusal;
     const headers = { 'content-type': 'application/json', 'cache-control': 'no-cache' };
     return op.method === 'HEAD' ? { status: 200, headers } : { status: 200, headers, body: { members: core.registry.members(info.uri) } };
   }
@@ -208,7 +195,7 @@ export function openPresenceSession(core: PresenceCore, context: RequestContext,
       closed = true;
       for (const subscription of subscriptions.values()) subscription.stop();
       subscriptions.clear();
-      for (const uri of [...watched]) unwatch(uri);
+      watches.unwatchAll();
       if (core.registry.countOf(connection) > 0) {
         core.registry.remove(core.node, connection);
         core.cluster.withdraw(connection);

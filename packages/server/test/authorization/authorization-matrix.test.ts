@@ -1,7 +1,8 @@
 // The fuzzed authorization matrix (issue 7): random users share lists and write todos over
 // HTTP and WebSocket while every user keeps live subscriptions open on real sockets; after
 // every step each response, each pushed event and each subscription's content is checked
-// against a model of who may see what (support/matrix.ts). A failure prints the seed and
+// against a model of who may see what (support/matrix.ts); the same for custom actions, reads
+// over event streams, and presence (who a user sees at a target, whether it may join). A failure prints the seed and
 // the shrunk command sequence; replay with SYNCLINE_AUTHZ_SEED=<seed>.
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,11 +17,19 @@ import { sharingResources, userFromHeader } from './support/sharing-resources.js
 
 /** The runs were not vacuous: events of every kind were pushed, and every kind of refusal was met. */
 function expectExercised(): void {
-  const { events, statuses, resumed, replayedEvents } = matrixStats;
+  const { events, statuses, resumed, replayedEvents, presenceRevoked } = matrixStats;
   expect(resumed, 'subscriptions resumed after a reconnect').toBeGreaterThan(0);
   expect(replayedEvents, 'events replayed from the log on resume').toBeGreaterThan(0);
   for (const op of ['collection enter', 'collection update', 'collection leave']) expect(events[op], op).toBeGreaterThan(0);
   for (const status of ['POST 201', 'POST 422', 'PATCH 200', 'PATCH 403', 'PATCH 404', 'GET 200', 'SUBSCRIBE 200', 'SUBSCRIBE 404']) expect(statuses[status], status).toBeGreaterThan(0);
+  // Actions on todos the user reads, on ones it reads but may not purge, and on ones it cannot read.
+  for (const status of ['ACTION 200', 'ACTION 403', 'ACTION 404']) expect(statuses[status], status).toBeGreaterThan(0);
+  // Presence joined, watched and read where the user may, refused where it may not, never on streams; watchers that lost sight.
+  for (const status of ['presence-PUT 204', 'presence-PUT 404', 'presence-SUBSCRIBE 200', 'presence-SUBSCRIBE 404', 'presence-GET 200', 'presence-GET 404', 'presence-STREAM 404']) {
+    expect(statuses[status], status).toBeGreaterThan(0);
+  }
+  for (const op of ['presence join', 'presence update', 'presence leave']) expect(events[op], op).toBeGreaterThan(0);
+  expect(presenceRevoked, 'presence watches whose user lost sight of the target').toBeGreaterThan(0);
 }
 
 describe('authorization matrix on SQLite (one server)', () => {

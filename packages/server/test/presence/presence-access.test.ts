@@ -67,14 +67,22 @@ describe('who may see and join presence', () => {
     expect((await later.request('PUT', `${note}/presence`, { body: { state: 'viewing' } })).status).toBe(404);
   });
 
-  it('a collection shows presence to whoever may query it; its members are not filtered by the read rule', async () => {
+  it('a collection under a narrowing read rule shows presence only where the query decides the caller reads all of it', async () => {
     const syncline = await createTestSyncline();
     await using _server = syncline;
     const { port } = await syncline.listen(0, '127.0.0.1');
     await using ana = await LiveClient.connect(port, as('ana'));
-    await ana.request('PUT', '/notes/presence', { body: { state: 'viewing' } });
-    const answer = await syncline.handle({ method: 'GET', url: '/notes/presence', headers: { 'x-user': 'eve' } });
-    expect(JSON.parse(answer.body ?? '{}')).toEqual({ members: [{ user: 'ana', state: 'viewing', data: {} }] });
+    // notes are read by their owner: `owner=ana` pins the rule's one field, so ana reads every note of that set.
+    expect((await ana.request('PUT', '/notes/presence?owner=ana', { body: { state: 'viewing' } })).status).toBe(204);
+    expect((await ana.request('GET', '/notes/presence?owner=ana'))['body']).toEqual({ members: [{ user: 'ana', state: 'viewing', data: {} }] });
+    // eve queries the same set and gets an empty page; its presence is hidden from her as a missing record is.
+    const eves = await syncline.handle({ method: 'GET', url: '/notes/presence?owner=ana', headers: { 'x-user': 'eve' } });
+    expect(eves.status).toBe(404);
+    expect(JSON.parse(eves.body ?? '{}')).toMatchObject({ code: 'not-found', instance: '/notes/presence' });
+    // Nothing pins the owner: who is there could be anyone's, so nobody sees or joins it.
+    expect((await syncline.handle({ method: 'GET', url: '/notes/presence', headers: { 'x-user': 'eve' } })).status).toBe(404);
+    expect((await ana.request('PUT', '/notes/presence', { body: { state: 'viewing' } })).status).toBe(404);
+    expect((await ana.request('SUBSCRIBE', '/notes/presence', { id: 'n' })).status).toBe(404);
   });
 
   it('on a resource for signed-in users, an anonymous caller is refused with 401', async () => {

@@ -42,7 +42,7 @@ function modelAt(history: readonly StepState[], seq: number): Model | undefined 
 }
 
 /** What the runs exercised, so a test can show the matrix is not vacuous. */
-export const matrixStats = { runs: 0, steps: 0, events: {} as Record<string, number>, statuses: {} as Record<string, number>, subscriptions: 0, resumed: 0, replayedEvents: 0 };
+export const matrixStats = { runs: 0, steps: 0, events: {} as Record<string, number>, statuses: {} as Record<string, number>, subscriptions: 0, resumed: 0, replayedEvents: 0, presenceRevoked: 0 };
 const bump = (counts: Record<string, number>, key: string) => void (counts[key] = (counts[key] ?? 0) + 1);
 
 export function expectStatus(what: string, answer: Answer, expected: number): void {

@@ -10,25 +10,28 @@
  *   (leave/delete only for records the subscription held), in increasing seq;
  * - no hidden field (`owner`/`members` on todos, `secret`) and no secret value appears in
  *   any HTTP body or any frame;
- * - every subscription's content (snapshot plus events) equals what the model allows.
+ * - every subscription's content (snapshot plus events) equals what the model allows;
+ * - reads over event streams (`Accept: text/event-stream`, `/live/events?subscribe=`)
+ *   answer the snapshot, or the refusal, that GET gives;
+ * - a todo's custom action is 404 where GET is, before its `allow` (403) is asked;
+ * - presence (matrix-presence.ts): joins, watches and reads of a list's, a todo's and a
+ *   list's todos' presence are allowed exactly where the user reads the target, watches
+ *   hold exactly its members, and a user who loses sight leaves and hears nothing more.
  */
 import fc from 'fast-check';
 import type { Syncline } from '../../../src/index.js';
 import { LiveClient } from '../../support/live-client.js';
-import { checkNoSecret, checkRepresentation, fail, Violation } from './matrix-checks.js';
+import { checkRepresentation, fail, Violation } from './matrix-checks.js';
+import { call, httpCall, streamRead, type MatrixServers } from './matrix-transport.js';
 import { checkFrames, checkSnapshot, expectStatus, matrixStats, type Answer, type Session, type StepState } from './matrix-observations.js';
 import { scenarioArbitrary, type Command, type Scenario, type Via } from './matrix-commands.js';
+import { isPresenceCommand, presenceList, PresenceWorld } from './matrix-presence.js';
+import { PURGED_TITLE } from './sharing-resources.js';
 import { Model, resolve, type ModelList, type ModelTodo, type ResolvedQuery } from './matrix-model.js';
 
 export { matrixStats, Violation };
 
-/** Two servers over one database and one backplane (or one server twice): subscribers use `reader`, writes go to `writer`. */
-export interface MatrixServers {
-  readonly writer: Syncline;
-  readonly reader: Syncline;
-  readonly writerPort: number;
-  readonly readerPort: number;
-}
+export type { MatrixServers };
 
 let runCounter = 0;
 
@@ -42,6 +45,7 @@ export async function runScenario(servers: MatrixServers, scenario: Scenario): P
   const run = ++runCounter;
   const names = Array.from({ length: scenario.users }, (_, i) => `r${run}-${['ann', 'bob', 'cy', 'dee', 'eve'][i]}`);
   const model = new Model();
+  const presence = new PresenceWorld();
   matrixStats.runs++;
   matrixStats.steps += scenario.commands.length;
   const sessions: Session[] = [];
@@ -72,7 +76,8 @@ export async function runScenario(servers: MatrixServers, scenario: Scenario): P
       const session = sessions[actorIndex(model, cmd, names)] as Session;
       const where = `step ${step} ${JSON.stringify(cmd)} as ${session.name}`;
       try {
-        await apply(servers, model, session, cmd, names);
+        if (isPresenceCommand(cmd)) await presence.apply(servers, model, session, cmd);
+        else await apply(servers, model, session, cmd, names);
         await servers.writer.flush();
         await servers.reader.flush();
         head = Math.max(servers.reader.stats().seq, servers.writer.stats().seq);
@@ -80,7 +85,10 @@ export async function runScenario(servers: MatrixServers, scenario: Scenario): P
         // A request after the events on every subscriber socket: its answer comes after them.
         // (Writer sockets carry only answers, each awaited by the command that asked.)
         await Promise.all(sessions.filter((s) => !s.offline).map((s) => s.reader.request('OPTIONS', '/lists')));
+        // Presence events go to writer sockets (where presence is watched): the same barrier.
+        await Promise.all(sessions.map((s) => s.writer.request('OPTIONS', '/lists')));
         for (const s of sessions) checkFrames(model, history, s, head);
+        presence.check(model, sessions);
       } catch (error) {
         if (error instanceof Violation) error.message = `${where}: ${error.message}`;
         throw error;
@@ -99,33 +107,13 @@ function actorIndex(model: Model, cmd: Command, names: readonly string[]): numbe
   if (typeof cmd.user === 'number') return cmd.user % names.length;
   let listId: string | undefined;
   if (cmd.op === 'share' || cmd.op === 'unshare' || cmd.op === 'renameList' || cmd.op === 'deleteList' || cmd.op === 'createTodo') listId = model.listId(cmd.list);
-  else if (cmd.op === 'updateTodo' || cmd.op === 'deleteTodo') listId = model.todos.get(model.todoId(cmd.todo))?.list;
+  else if (cmd.op === 'updateTodo' || cmd.op === 'deleteTodo' || cmd.op === 'action') listId = model.todos.get(model.todoId(cmd.todo))?.list;
+  else if (isPresenceCommand(cmd)) listId = presenceList(model, cmd.target);
   else if (cmd.op === 'writeServerField') listId = cmd.field === 'listOwner' ? model.listId(cmd.index) : model.todos.get(model.todoId(cmd.index))?.list;
   const list = listId === undefined ? undefined : model.lists.get(listId);
   const name = cmd.user === 'owner' ? list?.owner : list?.members[0];
   const found = name === undefined ? -1 : names.indexOf(name);
   return found >= 0 ? found : cmd.user === 'owner' ? 0 : 1;
-}
-
-async function call(servers: MatrixServers, session: Session, via: Via, method: string, uri: string, body?: unknown): Promise<Answer> {
-  if (via === 'ws') {
-    const frame = await session.writer.request(method, uri, body === undefined ? {} : { body });
-    return { status: frame['status'] as number, body: frame['body'] };
-  }
-  return httpCall(method === 'GET' ? servers.reader : servers.writer, session.name, method, uri, body);
-}
-
-async function httpCall(server: Syncline, user: string, method: string, uri: string, body?: unknown): Promise<Answer> {
-  const headers: Record<string, string> = { 'x-user': user, accept: 'application/json' };
-  let bytes: Uint8Array | undefined;
-  if (body !== undefined) {
-    bytes = new TextEncoder().encode(JSON.stringify(body));
-    headers['content-type'] = method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
-  }
-  const response = await server.handle({ method, url: uri, headers, ...(bytes ? { body: bytes } : {}) });
-  const raw = response.body ?? '';
-  checkNoSecret(`HTTP ${method} ${uri}`, raw);
-  return { status: response.status, body: raw === '' ? undefined : JSON.parse(raw) };
 }
 
 async function apply(servers: MatrixServers, model: Model, session: Session, cmd: Command, names: string[]): Promise<void> {
@@ -225,6 +213,20 @@ async function apply(servers: MatrixServers, model: Model, session: Session, cmd
       expectStatus(`PATCH /todos/${id} ${JSON.stringify(patch)}`, answer, model.canSeeTodo(me, id) ? 403 : 404);
       return;
     }
+    case 'action': {
+      // As GET: a todo the caller cannot read is 404, whatever the action's `allow` would say.
+      const id = model.todoId(cmd.todo);
+      const todo = model.todos.get(id);
+      const expected = !todo || !model.canSeeTodo(me, id) ? 404 : cmd.action === 'purge' && model.lists.get(todo.list)?.owner !== me ? 403 : 200;
+      const answer = await call(servers, session, cmd.via, 'POST', `/todos/${id}/${cmd.action}`, {});
+      expectStatus(`ACTION /todos/${id}/${cmd.action}`, answer, expected);
+      if (expected === 200 && todo) {
+        const next = cmd.action === 'toggle' ? { ...todo, done: !todo.done } : { ...todo, title: PURGED_TITLE };
+        checkRepresentation(`POST /todos/${id}/${cmd.action}`, 'todos', answer.body, { ...next });
+        model.todos.set(id, next);
+      }
+      return;
+    }
     case 'disconnect': {
       if (session.offline) return;
       session.offline = true;
@@ -240,7 +242,9 @@ async function apply(servers: MatrixServers, model: Model, session: Session, cmd
       const answer =
         cmd.via === 'ws'
           ? await session.reader.request('GET', query.uri).then((frame) => ({ status: frame['status'] as number, body: frame['body'] }))
-          : await httpCall(servers.reader, me, 'GET', query.uri);
+          : cmd.via === 'http'
+            ? await httpCall(servers.reader, me, 'GET', query.uri)
+            : await streamRead(servers.readerPort, me, cmd.via, query.uri);
       checkSnapshot(`GET ${query.uri} over ${cmd.via}`, model, me, query, answer);
       return;
     }

@@ -4,14 +4,21 @@
  * to, and writable by, the list's owner and members only. `secret` is a hidden field a
  * hook sets, so a test can prove hidden fields never leave the server.
  *
+ * Todos have two record actions: `toggle` (flips `done`, for whoever reads the todo) and
+ * `purge` (renames it, for the list's owner only), so the matrix checks that an action on
+ * a todo the caller cannot read is 404, exactly as GET, before its `allow` is asked.
+ *
  * `variant` builds deliberately wrong rules, to show that the authorization matrix can fail.
  */
-import { defineResource, or, where, type Filter, type RequestContext } from '@syncline/schema';
+import { defineAction, defineResource, or, where, type Filter, type RequestContext } from '@syncline/schema';
 import { z } from 'zod';
 import type { ContextFactory } from '../../../src/index.js';
 
 /** The marker every `secret` value starts with: it must never appear in anything a client receives. */
 export const SECRET_MARK = 'S3CRET';
+
+/** The title the `purge` action gives a todo. */
+export const PURGED_TITLE = 'purged';
 
 /** The read rule of lists and todos: the owner and the members. */
 export function ownerOrMember(ctx: RequestContext): boolean | Filter {
@@ -75,6 +82,21 @@ export function sharingResources(variant: RulesVariant = 'correct') {
     rules: todoRead === undefined ? {} : { read: todoRead },
     hooks: {
       beforeCreate: (ctx, data) => ({ ...data, secret: `${SECRET_MARK}-${ctx.principal?.id ?? ''}` }),
+    },
+    actions: {
+      toggle: defineAction({
+        input: z.object({}),
+        handler: async ({ record, tx }): Promise<void> => {
+          await tx.update(todos, record.id, { done: !record['done'] });
+        },
+      }),
+      purge: defineAction({
+        input: z.object({}),
+        allow: (ctx, record) => record !== undefined && record['owner'] === ctx.principal?.id,
+        handler: async ({ record, tx }): Promise<void> => {
+          await tx.update(todos, record.id, { title: PURGED_TITLE });
+        },
+      }),
     },
   });
 

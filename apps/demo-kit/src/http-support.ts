@@ -8,6 +8,9 @@ import type { TLSSocket } from 'node:tls';
 import { SynclineError } from '@syncline/protocol';
 import type { RequestContext } from '@syncline/schema';
 import { checkCrossSiteRequest, negotiate, type Authenticator } from '@syncline/server';
+import { sameOriginPath } from './redirect-target.js';
+
+export { sameOriginPath };
 
 /**
  * Node's request headers as the server's context factory takes them: lower-case names, one string each.
@@ -106,14 +109,16 @@ export function send(res: ServerResponse, status: number, type: string, body: st
 
 /**
  * 303: the browser follows with a GET, so reloading never re-posts the form (RFC 9110 §15.4.4).
- * Not cached; `headers` (a `Set-Cookie`, say) are added.
+ * Not cached; `headers` (a `Set-Cookie`, say) are added. `location` goes through
+ * {@link sameOriginPath}: a target off this site becomes `/`.
  *
  * @example
  * redirect(res, '/polls/42');
  * redirect(res, '/sign-in', { 'set-cookie': cookie });
  */
 export function redirect(res: ServerResponse, location: string, headers: Record<string, string> = {}): void {
-  res.writeHead(303, { location, 'content-length': '0', 'cache-control': 'no-store', ...headers });
+  // Every redirect of the pages is to a path of this site; this also keeps the header writable whatever the target holds.
+  res.writeHead(303, { location: sameOriginPath(location), 'content-length': '0', 'cache-control': 'no-store', ...headers });
   res.end();
 }
 

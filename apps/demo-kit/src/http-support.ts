@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { SynclineError } from '@syncline/protocol';
 import type { RequestContext } from '@syncline/schema';
-import { checkCrossSiteRequest, negotiate, type Authenticator } from '@syncline/server';
+import { answerUnreadBody, checkCrossSiteRequest, negotiate, type Authenticator } from '@syncline/server';
 import { sameOriginPath } from './redirect-target.js';
 
 export { sameOriginPath };
@@ -87,10 +87,15 @@ export function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new Promise((resolve, reject) => {
     let text = '';
     req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
+    const collect = (chunk: string): void => {
       text += chunk;
-      if (text.length > MAX_FORM_BYTES) reject(new SynclineError('payload-too-large', { detail: 'This form is too large.' }));
-    });
+      if (text.length <= MAX_FORM_BYTES) return;
+      // Keep nothing more: the 413's lingering close discards the rest (failRequest).
+      req.off('data', collect);
+      text = '';
+      reject(new SynclineError('payload-too-large', { detail: 'This form is too large.' }));
+    };
+    req.on('data', collect);
     req.on('end', () => resolve(new URLSearchParams(text)));
     req.on('error', reject);
   });
@@ -124,7 +129,8 @@ export function redirect(res: ServerResponse, location: string, headers: Record<
 
 /**
  * Answers a page or form request that failed: a client error (`SynclineError` with a 4xx
- * status, e.g. a form over the size limit: 413) gets its status and detail as text; anything
+ * status, e.g. a form over the size limit: 413, answered with a lingering close so a browser
+ * still sending the form reads it) gets its status and detail as text; anything
  * else is reported and gets 500 without details. A response already started is cut off.
  *
  * @example
@@ -134,6 +140,8 @@ export function failRequest(res: ServerResponse, error: unknown, report: (error:
   const refused = error instanceof SynclineError && error.status < 500;
   if (!refused) report(error);
   if (res.headersSent) return void res.destroy();
-  if (refused) send(res, error.status, 'text/plain; charset=utf-8', error.message, { 'cache-control': 'no-store', ...(error.status === 413 ? { connection: 'close' } : {}) });
+  // A body left unread (413) is answered so that a client still sending it can read the answer.
+  if (refused && error.status === 413) return answerUnreadBody(res.req, res, { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: error.message });
+  if (refused) send(res, error.status, 'text/plain; charset=utf-8', error.message, { 'cache-control': 'no-store' });
   else send(res, 500, 'text/plain; charset=utf-8', 'The server failed to answer; the error was logged.', { 'cache-control': 'no-store' });
 }

@@ -28,6 +28,8 @@ export const ENVIRONMENT: Record<string, keyof SynclineLimits> = {
   SYNCLINE_PRESENCE_MAX_DATA_BYTES: 'presenceMaxDataBytes',
   SYNCLINE_MAX_PRESENCE_PER_CONNECTION: 'maxPresencePerConnection',
   SYNCLINE_SHUTDOWN_DRAIN_MS: 'shutdownDrainMs',
+  SYNCLINE_LINGERING_CLOSE_MS: 'lingeringCloseMs',
+  SYNCLINE_LINGERING_CLOSE_BYTES: 'lingeringCloseBytes',
 };
 
 export interface ServerConfig {

@@ -6,6 +6,7 @@ import type { Backplane } from './backplane/backplane.js';
 import { createMemoryBackplane } from './backplane/memory-backplane.js';
 import { anonymousContext, type ContextFactory } from './context-factory.js';
 import { createHttpHandler, type HttpRequest, type HttpResponse } from './http/http-handler.js';
+import { answerExpectContinue } from './http/expect-continue.js';
 import { createNodeListener } from './http/node-listener.js';
 import { DEFAULT_LIMITS, type SynclineLimits } from './limits.js';
 import { createChangeFeed, type ChangeFeed } from './live/change-feed.js';
@@ -70,7 +71,11 @@ export interface Syncline {
   execute(op: Operation): Promise<Outcome>;
   /** A Node `http` listener; paths that are not resources go to `fallback` (the host app) or get 404. */
   listener(fallback?: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void;
-  /** Serves WebSocket upgrades on the live path of an existing server. */
+  /**
+   * Serves WebSocket upgrades on the live path of an existing server, and answers its
+   * `Expect: 100-continue` requests: 413 at once when one of Syncline's paths is sent a
+   * declared body over `maxBodyBytes`, `100 Continue` otherwise.
+   */
   attach(server: Server): void;
   /**
    * Creates a server, attaches the WebSocket upgrade, listens (port 0 picks a free one). The
@@ -184,15 +189,18 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   const syncline: Syncline = {
     handle,
     execute: (op) => executor.execute(op),
-    listener: (fallback) => createNodeListener({ handle, maxBodyBytes: limits.maxBodyBytes, owns, fallback, events: streams, reportError }),
-    attach: (server) => sockets.attach(server),
+    listener: (fallback) => createNodeListener({ handle, maxBodyBytes: limits.maxBodyBytes, lingering: limits, owns, fallback, events: streams, reportError }),
+    attach(server) {
+      sockets.attach(server);
+      answerExpectContinue(server, { maxBodyBytes: limits.maxBodyBytes, lingering: limits, owns, reportError });
+    },
     async listen(port, host, options = {}) {
       const server = createServer(options.handler ?? syncline.listener(options.fallback));
       server.on('clientError', (error, socket) => {
         reportError(error, 'http client');
         socket.destroy();
       });
-      sockets.attach(server);
+      syncline.attach(server);
       servers.push(server);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

@@ -7,6 +7,7 @@ export type { Operation, Outcome } from './operation.js';
 export type { IdempotencyClock } from './pipeline/idempotency.js';
 export type { HttpRequest, HttpResponse } from './http/http-handler.js';
 export { negotiate } from './http/content-negotiation.js';
+export { answerUnreadBody, type LingeringCloseOptions, type UnreadBodyAnswer } from './http/lingering-close.js';
 export type { Backplane, TopicMessage } from './backplane/backplane.js';
 export { systemClock, type PresenceClock } from './presence/presence-clock.js';
 export { createMemoryBackplane, createMemoryBus, type MemoryBus } from './backplane/memory-backplane.js';

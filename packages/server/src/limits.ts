@@ -46,6 +46,10 @@ export interface SynclineLimits {
   readonly maxPresencePerConnection: number;
   /** At `close()` (SIGTERM): how long running operations may take to answer before sockets close with 1001. */
   readonly shutdownDrainMs: number;
+  /** After answering a body it will not read (413): how long the server reads and discards the rest before it closes, so the client can read the answer. */
+  readonly lingeringCloseMs: number;
+  /** After answering a body it will not read (413): how many more bytes of it the server reads and discards before it closes. */
+  readonly lingeringCloseBytes: number;
 }
 
 export const DEFAULT_LIMITS: SynclineLimits = {
@@ -73,4 +77,6 @@ export const DEFAULT_LIMITS: SynclineLimits = {
   presenceMaxDataBytes: 1024,
   maxPresencePerConnection: 100,
   shutdownDrainMs: 10_000,
+  lingeringCloseMs: 10_000,
+  lingeringCloseBytes: 64 * 1024 * 1024,
 };

@@ -2,10 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SynclineError } from '@syncline/protocol';
 import { errorOutcome } from '../pipeline/error-outcome.js';
 import type { HttpRequest, HttpResponse } from './http-handler.js';
+import { answerUnreadBody, type LingeringCloseOptions } from './lingering-close.js';
 
 export interface NodeListenerOptions {
   readonly handle: (request: HttpRequest) => Promise<HttpResponse>;
   readonly maxBodyBytes: number;
+  /** How long and how much of a refused body is discarded after the 413, before the connection closes. */
+  readonly lingering: LingeringCloseOptions;
   /** Whether a path belongs to Syncline (a defined resource); others go to `fallback`. */
   readonly owns: (path: string) => boolean;
   /** For paths Syncline does not own: the host application's handler. Without it they get 404. */
@@ -17,24 +20,41 @@ export interface NodeListenerOptions {
 
 class BodyTooLarge extends Error {}
 
+/** Whether the request declares a body longer than `limit` (`Content-Length`). */
+export function declaresTooLarge(req: IncomingMessage, limit: number): boolean {
+  return Number(req.headers['content-length'] ?? '0') > limit;
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
-  const declared = Number(req.headers['content-length'] ?? '0');
-  if (declared > limit) return Promise.reject(new BodyTooLarge());
+  if (declaresTooLarge(req, limit)) return Promise.reject(new BodyTooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const collect = (chunk: Buffer): void => {
       size += chunk.byteLength;
       if (size > limit) {
-        req.removeAllListeners('data');
+        // Nothing more is kept: what follows is discarded by the 413's lingering close.
+        req.off('data', collect);
+        chunks.length = 0;
         reject(new BodyTooLarge());
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', collect);
     req.on('end', () => resolve(size === 0 ? undefined : Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/**
+ * The 413 answer of a body over `maxBodyBytes` (problem+json), written before the body is read;
+ * the connection then closes gracefully ({@link answerUnreadBody}).
+ */
+export function refuseTooLarge(req: IncomingMessage, res: ServerResponse, options: Pick<NodeListenerOptions, 'maxBodyBytes' | 'lingering' | 'reportError'>): void {
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  const outcome = errorOutcome(new SynclineError('payload-too-large', { detail: `Bodies are limited to ${options.maxBodyBytes} bytes.` }), path, options.reportError);
+  answerUnreadBody(req, res, { status: outcome.status, headers: outcome.headers, body: JSON.stringify(outcome.body) }, options.lingering);
 }
 
 function send(res: ServerResponse, response: HttpResponse, close: boolean): void {
@@ -48,11 +68,11 @@ function send(res: ServerResponse, response: HttpResponse, close: boolean): void
 
 /**
  * Adapts the HTTP surface to Node's `http` server: reads the body under the size limit
- * (413 as soon as it is passed, without buffering the rest), answers, and hands paths
- * that are not resources to the host application.
+ * (413 as soon as it is passed, without buffering the rest, then a lingering close so the
+ * client reads it), answers, and hands paths that are not resources to the host application.
  *
  * @example
- * http.createServer(createNodeListener({ handle, maxBodyBytes: 1 << 20, owns, reportError: console.error }));
+ * http.createServer(createNodeListener({ handle, maxBodyBytes: 1 << 20, lingering: DEFAULT_LIMITS, owns, reportError: console.error }));
  */
 export function createNodeListener(options: NodeListenerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
@@ -72,15 +92,9 @@ export function createNodeListener(options: NodeListenerOptions): (req: Incoming
         send(res, await options.handle(request), false);
       },
       (error: unknown) => {
-        const tooLarge = error instanceof BodyTooLarge;
-        const outcome = errorOutcome(
-          tooLarge ? new SynclineError('payload-too-large', { detail: `Bodies are limited to ${options.maxBodyBytes} bytes.` }) : new SynclineError('bad-request', { detail: 'The request body could not be read.' }),
-          path,
-          options.reportError,
-        );
-        // The rest of the body is not read: close the connection rather than drain it.
+        if (error instanceof BodyTooLarge) return refuseTooLarge(req, res, options);
+        const outcome = errorOutcome(new SynclineError('bad-request', { detail: 'The request body could not be read.' }), path, options.reportError);
         send(res, { status: outcome.status, headers: outcome.headers, body: JSON.stringify(outcome.body) }, true);
-        if (tooLarge) res.on('finish', () => req.destroy());
       },
     ).catch((error: unknown) => {
       options.reportError(error, 'http');

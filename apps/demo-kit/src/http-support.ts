@@ -4,10 +4,9 @@
  * reading a posted form, and the plain answers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
 import { SynclineError } from '@syncline/protocol';
 import type { RequestContext } from '@syncline/schema';
-import { answerUnreadBody, checkCrossSiteRequest, negotiate, type Authenticator } from '@syncline/server';
+import { answerUnreadBody, checkCrossSiteRequest, clientOf, negotiate, type Authenticator } from '@syncline/server';
 import { sameOriginPath } from './redirect-target.js';
 
 export { sameOriginPath };
@@ -26,8 +25,14 @@ export function headersOf(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-/** Whether the request came over TLS (a session cookie is then `Secure`): `isSecure(req)`. */
-export const isSecure = (req: IncomingMessage): boolean => (req.socket as Partial<TLSSocket>).encrypted === true;
+/** Whether the request came over TLS, to the server or to a trusted proxy (a session cookie is then `Secure`): `isSecure(req)`. */
+export const isSecure = (req: IncomingMessage): boolean => clientOf(req).secure;
+
+/**
+ * The client's address, behind trusted proxies as the server's `trustProxy` says (the one
+ * its per-address limits use): `clientAddress(req)`.
+ */
+export const clientAddress = (req: IncomingMessage): string | undefined => clientOf(req).address;
 
 /**
  * Who is calling: the signed-in user of the request's session cookie (or bearer token), as
@@ -37,7 +42,7 @@ export const isSecure = (req: IncomingMessage): boolean => (req.socket as Partia
  * (await contextOf(auth, req)).principal?.id; // 'ana'
  */
 export function contextOf(auth: Authenticator, req: IncomingMessage): Promise<RequestContext> {
-  return Promise.resolve(auth.context({ transport: 'http', headers: headersOf(req), remoteAddress: req.socket.remoteAddress }));
+  return Promise.resolve(auth.context({ transport: 'http', headers: headersOf(req), remoteAddress: clientOf(req).address }));
 }
 
 /**

@@ -21,6 +21,7 @@ export const ERROR_STATUS = {
   'precondition-failed': 412,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
+  'misdirected-request': 421,
   'validation-failed': 422,
   'read-only-field': 422,
   'invalid-reference': 422,

@@ -27,6 +27,7 @@ const TITLES: Record<ErrorCode, string> = {
   'precondition-failed': 'Precondition failed',
   'payload-too-large': 'Payload too large',
   'unsupported-media-type': 'Unsupported media type',
+  'misdirected-request': 'Misdirected request',
   'validation-failed': 'Validation failed',
   'read-only-field': 'A read-only field was written',
   'invalid-reference': 'A reference points to no record',

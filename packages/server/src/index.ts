@@ -16,3 +16,6 @@ export { createPasswordAuth, type Authenticator, type AuthRuntime, type Password
 export { users, sessions, USERNAME_PATTERN } from './auth/auth-resources.js';
 export { hashPassword, verifyPassword } from './auth/password.js';
 export { checkCrossSiteRequest, isOriginAllowed } from './security/origin-policy.js';
+export { clientOf } from './http/request-entry.js';
+export { createProxyTrust, type ClientInfo, type TrustProxySetting } from './security/proxy-trust.js';
+export { createHostPolicy } from './security/host-policy.js';

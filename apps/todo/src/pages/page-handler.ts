@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '@syncline/schema';
 import type { Authenticator, Syncline } from '@syncline/server';
-import { contextOf, failRequest, isCrossSite, isSecure, readForm, redirect, send } from '@syncline/demo-kit/http';
+import { clientAddress, contextOf, failRequest, isCrossSite, isSecure, readForm, redirect, send } from '@syncline/demo-kit/http';
 import { formToken, verifyFormToken } from './account.js';
 import { performAction } from './form-actions.js';
 import { renderHomePage, renderListPage, renderNotFoundPage, renderSignInPage, renderSignUpPage, type AccountPageOptions, type Notice } from './layout.js';
@@ -200,7 +200,7 @@ export function createPageHandler(options: PageHandlerOptions): PageHandler {
     const password = fields.get('password') ?? '';
     try {
       if (kind === 'sign-up') await auth.signUp(username, password);
-      const session = await auth.signIn(username, password, req.socket.remoteAddress);
+      const session = await auth.signIn(username, password, clientAddress(req));
       return redirect(res, next, { 'set-cookie': auth.cookie(session, secure) });
     } catch (error) {
       if (!isRefusal(error)) throw error;

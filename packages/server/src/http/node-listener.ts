@@ -3,6 +3,7 @@ import { SynclineError } from '@syncline/protocol';
 import { errorOutcome } from '../pipeline/error-outcome.js';
 import type { HttpRequest, HttpResponse } from './http-handler.js';
 import { answerUnreadBody, type LingeringCloseOptions } from './lingering-close.js';
+import { clientOf } from './request-entry.js';
 
 export interface NodeListenerOptions {
   readonly handle: (request: HttpRequest) => Promise<HttpResponse>;
@@ -16,6 +17,8 @@ export interface NodeListenerOptions {
   /** Server-sent event streams: the GETs they want are answered there, before any body is read. */
   readonly events?: { wants(req: IncomingMessage): boolean; serve(req: IncomingMessage, res: ServerResponse): void } | undefined;
   readonly reportError: (error: unknown, where: string) => void;
+  /** Where a request enters (its client recorded, its `Host` checked); false when it was refused and answered. Default: every request goes on. */
+  readonly admit?: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
 }
 
 class BodyTooLarge extends Error {}
@@ -76,6 +79,7 @@ function send(res: ServerResponse, response: HttpResponse, close: boolean): void
  */
 export function createNodeListener(options: NodeListenerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
+    if (options.admit !== undefined && !options.admit(req, res)) return;
     if (options.events?.wants(req)) return options.events.serve(req, res);
     const url = req.url ?? '/';
     const path = url.split('?')[0] ?? '/';
@@ -87,8 +91,9 @@ export function createNodeListener(options: NodeListenerOptions): (req: Incoming
     res.on('error', (error) => options.reportError(error, 'http response'));
     readBody(req, options.maxBodyBytes).then(
       async (body) => {
-        const secure = 'encrypted' in req.socket && req.socket.encrypted === true;
-        const request: HttpRequest = { method: req.method ?? 'GET', url, headers: req.headers, remoteAddress: req.socket.remoteAddress, secure, ...(body ? { body } : {}) };
+        // Behind trusted proxies, the client's address and scheme as they forwarded them.
+        const client = clientOf(req);
+        const request: HttpRequest = { method: req.method ?? 'GET', url, headers: req.headers, remoteAddress: client.address, secure: client.secure, ...(body ? { body } : {}) };
         send(res, await options.handle(request), false);
       },
       (error: unknown) => {

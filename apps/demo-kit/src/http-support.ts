@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SynclineError } from '@syncline/protocol';
 import type { RequestContext } from '@syncline/schema';
-import { answerUnreadBody, checkCrossSiteRequest, clientOf, negotiate, type Authenticator } from '@syncline/server';
+import { answerUnreadBody, checkCrossSiteRequest, clientOf, secureResponse, negotiate, type Authenticator } from '@syncline/server';
 import { sameOriginPath } from './redirect-target.js';
 
 export { sameOriginPath };
@@ -107,13 +107,37 @@ export function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 }
 
 /**
- * Answers with a body of this type.
+ * The headers of the demo's answers. Every answer: no type sniffing (a script or stylesheet
+ * is only ever what it says), no framing (clickjacking), only the origin in `Referer` to
+ * other sites. Pages besides: a Content-Security-Policy that runs only this site's own
+ * scripts (the page data is a JSON block, which is never run) and connects only to it (its
+ * socket and streams). Inline `style` attributes stay allowed: the polls' result bars set
+ * their width in the markup, and a style cannot run code.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "frame-ancestors 'none'",
+};
+/** {@link SECURITY_HEADERS} with the policy of a page. */
+export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  ...SECURITY_HEADERS,
+  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+};
+
+/**
+ * Answers with a body of this type, with {@link SECURITY_HEADERS} ({@link PAGE_SECURITY_HEADERS} for HTML);
+ * to a request with a cookie or `Authorization`, a `private` cache policy.
  *
  * @example
  * send(res, 404, 'text/plain; charset=utf-8', 'Not found');
  */
 export function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': String(Buffer.byteLength(body)), ...headers });
+  const security = type.startsWith('text/html') ? PAGE_SECURITY_HEADERS : SECURITY_HEADERS;
+  // A signed-in user's answer is theirs: `private` (secureResponse), as the API's are.
+  const answer = secureResponse(res.req, { status, headers: { ...security, 'content-type': type, 'content-length': String(Buffer.byteLength(body)), ...headers } });
+  res.writeHead(status, answer.headers);
   res.end(body);
 }
 
@@ -128,7 +152,7 @@ export function send(res: ServerResponse, status: number, type: string, body: st
  */
 export function redirect(res: ServerResponse, location: string, headers: Record<string, string> = {}): void {
   // Every redirect of the pages is to a path of this site; this also keeps the header writable whatever the target holds.
-  res.writeHead(303, { location: sameOriginPath(location), 'content-length': '0', 'cache-control': 'no-store', ...headers });
+  res.writeHead(303, { ...SECURITY_HEADERS, location: sameOriginPath(location), 'content-length': '0', 'cache-control': 'no-store', ...headers });
   res.end();
 }
 
@@ -146,7 +170,7 @@ export function failRequest(res: ServerResponse, error: unknown, report: (error:
   if (!refused) report(error);
   if (res.headersSent) return void res.destroy();
   // A body left unread (413) is answered so that a client still sending it can read the answer.
-  if (refused && error.status === 413) return answerUnreadBody(res.req, res, { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: error.message });
+  if (refused && error.status === 413) return answerUnreadBody(res.req, res, { status: 413, headers: { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: error.message });
   if (refused) send(res, error.status, 'text/plain; charset=utf-8', error.message, { 'cache-control': 'no-store' });
   else send(res, 500, 'text/plain; charset=utf-8', 'The server failed to answer; the error was logged.', { 'cache-control': 'no-store' });
 }

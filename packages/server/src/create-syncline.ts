@@ -9,6 +9,7 @@ import { createHttpHandler, type HttpRequest, type HttpResponse } from './http/h
 import { answerExpectContinue } from './http/expect-continue.js';
 import { createNodeListener } from './http/node-listener.js';
 import { createRequestEntry } from './http/request-entry.js';
+import { secureResponse } from './http/security-headers.js';
 import { createHostPolicy } from './security/host-policy.js';
 import { createProxyTrust, type TrustProxySetting } from './security/proxy-trust.js';
 import { DEFAULT_LIMITS, type SynclineLimits } from './limits.js';
@@ -182,7 +183,8 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     seq: () => feed.head,
     otherConnections: () => sockets.connections,
   });
-  const handle = async (request: HttpRequest): Promise<HttpResponse> => (await auth?.route(request)) ?? (await presence.route(request)) ?? handleResources(request);
+  // Every answer of the HTTP surface, whichever part made it, leaves with the security headers and, for a caller with credentials, a private cache policy.
+  const handle = async (request: HttpRequest): Promise<HttpResponse> => secureResponse(request, (await auth?.route(request)) ?? (await presence.route(request)) ?? (await handleResources(request)));
   auth?.bind({
     execute: (op) => executor.execute(op),
     get: (resource, id) => storage.read((tx) => tx.get(resource, id)),

@@ -19,3 +19,4 @@ export { checkCrossSiteRequest, isOriginAllowed } from './security/origin-policy
 export { clientOf } from './http/request-entry.js';
 export { createProxyTrust, type ClientInfo, type TrustProxySetting } from './security/proxy-trust.js';
 export { createHostPolicy } from './security/host-policy.js';
+export { SECURITY_HEADERS, secureResponse } from './http/security-headers.js';

@@ -4,6 +4,7 @@ import { errorOutcome } from '../pipeline/error-outcome.js';
 import type { HttpRequest, HttpResponse } from './http-handler.js';
 import { answerUnreadBody, type LingeringCloseOptions } from './lingering-close.js';
 import { clientOf } from './request-entry.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 
 export interface NodeListenerOptions {
   readonly handle: (request: HttpRequest) => Promise<HttpResponse>;
@@ -57,12 +58,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | und
 export function refuseTooLarge(req: IncomingMessage, res: ServerResponse, options: Pick<NodeListenerOptions, 'maxBodyBytes' | 'lingering' | 'reportError'>): void {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   const outcome = errorOutcome(new SynclineError('payload-too-large', { detail: `Bodies are limited to ${options.maxBodyBytes} bytes.` }), path, options.reportError);
-  answerUnreadBody(req, res, { status: outcome.status, headers: outcome.headers, body: JSON.stringify(outcome.body) }, options.lingering);
+  answerUnreadBody(req, res, { status: outcome.status, headers: { ...SECURITY_HEADERS, ...outcome.headers }, body: JSON.stringify(outcome.body) }, options.lingering);
 }
 
 function send(res: ServerResponse, response: HttpResponse, close: boolean): void {
   if (res.headersSent || res.destroyed) return;
-  const headers: Record<string, string> = { ...response.headers };
+  const headers: Record<string, string> = { ...SECURITY_HEADERS, ...response.headers };
   if (close) headers['connection'] = 'close';
   if (response.body !== undefined) headers['content-length'] = String(Buffer.byteLength(response.body));
   res.writeHead(response.status, headers);

@@ -3,6 +3,7 @@ import { SynclineError } from '@syncline/protocol';
 import { errorOutcome } from '../pipeline/error-outcome.js';
 import type { ClientInfo, ProxyTrust } from '../security/proxy-trust.js';
 import { negotiate } from './content-negotiation.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 
 /** Each request's client, worked out once where it entered a Syncline server. */
 const clients = new WeakMap<IncomingMessage, ClientInfo>();
@@ -45,7 +46,7 @@ export function createRequestEntry(options: RequestEntryOptions): (req: Incoming
     const outcome = errorOutcome(error, (req.url ?? '/').split('?')[0] ?? '/', options.reportError);
     const body = page ? '<!doctype html>\n<title>Misdirected request</title>\n<p>This server does not answer for that host name.</p>\n' : JSON.stringify(outcome.body);
     const type = page ? 'text/html; charset=utf-8' : (outcome.headers['content-type'] ?? 'application/problem+json');
-    res.writeHead(421, { 'content-type': type, 'content-length': String(Buffer.byteLength(body)), 'cache-control': 'no-store', connection: 'close' });
+    res.writeHead(421, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': String(Buffer.byteLength(body)), 'cache-control': 'no-store', connection: 'close' });
     res.end(body);
     return false;
   };

@@ -5,6 +5,7 @@ import type { ContextFactory } from '../context-factory.js';
 import { negotiate } from '../http/content-negotiation.js';
 import { normalizeHeaders } from '../http/http-handler.js';
 import { clientOf } from '../http/request-entry.js';
+import { SECURITY_HEADERS } from '../http/security-headers.js';
 import type { Outcome } from '../operation.js';
 import { errorOutcome } from '../pipeline/error-outcome.js';
 import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
@@ -125,7 +126,7 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
     if (res.headersSent || res.destroyed) return;
     const outcome = errorOutcome(error, instance, deps.reportError);
     const body = JSON.stringify(outcome.body);
-    res.writeHead(outcome.status, { ...outcome.headers, 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': String(Buffer.byteLength(body)) });
+    res.writeHead(outcome.status, { ...SECURITY_HEADERS, ...outcome.headers, 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': String(Buffer.byteLength(body)) });
     res.end(body);
   }
 
@@ -298,6 +299,7 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
       if (started || failed || ended) return;
       started = true;
       res.writeHead(200, {
+        ...SECURITY_HEADERS,
         'content-type': EVENT_STREAM_TYPE,
         'cache-control': 'no-cache',
         'x-accel-buffering': 'no',

@@ -4,10 +4,12 @@
  * reading a posted form, and the plain answers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
 import { SynclineError } from '@syncline/protocol';
 import type { RequestContext } from '@syncline/schema';
-import { checkCrossSiteRequest, negotiate, type Authenticator } from '@syncline/server';
+import { answerUnreadBody, checkCrossSiteRequest, clientOf, secureResponse, negotiate, type Authenticator } from '@syncline/server';
+import { sameOriginPath } from './redirect-target.js';
+
+export { sameOriginPath };
 
 /**
  * Node's request headers as the server's context factory takes them: lower-case names, one string each.
@@ -23,8 +25,14 @@ export function headersOf(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-/** Whether the request came over TLS (a session cookie is then `Secure`): `isSecure(req)`. */
-export const isSecure = (req: IncomingMessage): boolean => (req.socket as Partial<TLSSocket>).encrypted === true;
+/** Whether the request came over TLS, to the server or to a trusted proxy (a session cookie is then `Secure`): `isSecure(req)`. */
+export const isSecure = (req: IncomingMessage): boolean => clientOf(req).secure;
+
+/**
+ * The client's address, behind trusted proxies as the server's `trustProxy` says (the one
+ * its per-address limits use): `clientAddress(req)`.
+ */
+export const clientAddress = (req: IncomingMessage): string | undefined => clientOf(req).address;
 
 /**
  * Who is calling: the signed-in user of the request's session cookie (or bearer token), as
@@ -34,7 +42,7 @@ export const isSecure = (req: IncomingMessage): boolean => (req.socket as Partia
  * (await contextOf(auth, req)).principal?.id; // 'ana'
  */
 export function contextOf(auth: Authenticator, req: IncomingMessage): Promise<RequestContext> {
-  return Promise.resolve(auth.context({ transport: 'http', headers: headersOf(req), remoteAddress: req.socket.remoteAddress }));
+  return Promise.resolve(auth.context({ transport: 'http', headers: headersOf(req), remoteAddress: clientOf(req).address }));
 }
 
 /**
@@ -84,42 +92,74 @@ export function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new Promise((resolve, reject) => {
     let text = '';
     req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
+    const collect = (chunk: string): void => {
       text += chunk;
-      if (text.length > MAX_FORM_BYTES) reject(new SynclineError('payload-too-large', { detail: 'This form is too large.' }));
-    });
+      if (text.length <= MAX_FORM_BYTES) return;
+      // Keep nothing more: the 413's lingering close discards the rest (failRequest).
+      req.off('data', collect);
+      text = '';
+      reject(new SynclineError('payload-too-large', { detail: 'This form is too large.' }));
+    };
+    req.on('data', collect);
     req.on('end', () => resolve(new URLSearchParams(text)));
     req.on('error', reject);
   });
 }
 
 /**
- * Answers with a body of this type.
+ * The headers of the demo's answers. Every answer: no type sniffing (a script or stylesheet
+ * is only ever what it says), no framing (clickjacking), only the origin in `Referer` to
+ * other sites. Pages besides: a Content-Security-Policy that runs only this site's own
+ * scripts (the page data is a JSON block, which is never run) and connects only to it (its
+ * socket and streams). Inline `style` attributes stay allowed: the polls' result bars set
+ * their width in the markup, and a style cannot run code.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "frame-ancestors 'none'",
+};
+/** {@link SECURITY_HEADERS} with the policy of a page. */
+export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  ...SECURITY_HEADERS,
+  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+};
+
+/**
+ * Answers with a body of this type, with {@link SECURITY_HEADERS} ({@link PAGE_SECURITY_HEADERS} for HTML);
+ * to a request with a cookie or `Authorization`, a `private` cache policy.
  *
  * @example
  * send(res, 404, 'text/plain; charset=utf-8', 'Not found');
  */
 export function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': String(Buffer.byteLength(body)), ...headers });
+  const security = type.startsWith('text/html') ? PAGE_SECURITY_HEADERS : SECURITY_HEADERS;
+  // A signed-in user's answer is theirs: `private` (secureResponse), as the API's are.
+  const answer = secureResponse(res.req, { status, headers: { ...security, 'content-type': type, 'content-length': String(Buffer.byteLength(body)), ...headers } });
+  res.writeHead(status, answer.headers);
   res.end(body);
 }
 
 /**
  * 303: the browser follows with a GET, so reloading never re-posts the form (RFC 9110 §15.4.4).
- * Not cached; `headers` (a `Set-Cookie`, say) are added.
+ * Not cached; `headers` (a `Set-Cookie`, say) are added. `location` goes through
+ * {@link sameOriginPath}: a target off this site becomes `/`.
  *
  * @example
  * redirect(res, '/polls/42');
  * redirect(res, '/sign-in', { 'set-cookie': cookie });
  */
 export function redirect(res: ServerResponse, location: string, headers: Record<string, string> = {}): void {
-  res.writeHead(303, { location, 'content-length': '0', 'cache-control': 'no-store', ...headers });
+  // Every redirect of the pages is to a path of this site; this also keeps the header writable whatever the target holds.
+  res.writeHead(303, { ...SECURITY_HEADERS, location: sameOriginPath(location), 'content-length': '0', 'cache-control': 'no-store', ...headers });
   res.end();
 }
 
 /**
  * Answers a page or form request that failed: a client error (`SynclineError` with a 4xx
- * status, e.g. a form over the size limit: 413) gets its status and detail as text; anything
+ * status, e.g. a form over the size limit: 413, answered with a lingering close so a browser
+ * still sending the form reads it) gets its status and detail as text; anything
  * else is reported and gets 500 without details. A response already started is cut off.
  *
  * @example
@@ -129,6 +169,8 @@ export function failRequest(res: ServerResponse, error: unknown, report: (error:
   const refused = error instanceof SynclineError && error.status < 500;
   if (!refused) report(error);
   if (res.headersSent) return void res.destroy();
-  if (refused) send(res, error.status, 'text/plain; charset=utf-8', error.message, { 'cache-control': 'no-store', ...(error.status === 413 ? { connection: 'close' } : {}) });
+  // A body left unread (413) is answered so that a client still sending it can read the answer.
+  if (refused && error.status === 413) return answerUnreadBody(res.req, res, { status: 413, headers: { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: error.message });
+  if (refused) send(res, error.status, 'text/plain; charset=utf-8', error.message, { 'cache-control': 'no-store' });
   else send(res, 500, 'text/plain; charset=utf-8', 'The server failed to answer; the error was logged.', { 'cache-control': 'no-store' });
 }

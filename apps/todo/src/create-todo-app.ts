@@ -56,6 +56,8 @@ export async function createTodoApp(options: TodoAppOptions): Promise<TodoApp> {
     ...(backplane ? { backplane } : {}),
     livePath: config.livePath,
     ...(config.origins ? { origins: config.origins } : {}),
+    ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
+    ...(config.allowedHosts ? { allowedHosts: config.allowedHosts } : {}),
     limits: config.limits,
     ...(options.onError ? { onError: options.onError } : {}),
   });

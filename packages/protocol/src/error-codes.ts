@@ -22,6 +22,7 @@ export const ERROR_STATUS = {
   'payload-too-large': 413,
   'uri-too-long': 414,
   'unsupported-media-type': 415,
+  'misdirected-request': 421,
   'validation-failed': 422,
   'read-only-field': 422,
   'invalid-reference': 422,

@@ -28,6 +28,7 @@ const TITLES: Record<ErrorCode, string> = {
   'payload-too-large': 'Payload too large',
   'uri-too-long': 'The URI is too long',
   'unsupported-media-type': 'Unsupported media type',
+  'misdirected-request': 'Misdirected request',
   'validation-failed': 'Validation failed',
   'read-only-field': 'A read-only field was written',
   'invalid-reference': 'A reference points to no record',

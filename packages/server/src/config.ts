@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DEFAULT_AUTH_LIMITS, DEFAULT_LIMITS, type AuthLimits, type SynclineLimits } from './limits.js';
+import { isValidHostEntry } from './security/host-policy.js';
 import { isValidOriginEntry } from './security/origin-policy.js';
+import { isValidProxyEntry, type TrustProxySetting } from './security/proxy-trust.js';
 
 /** Every environment variable a Syncline server reads, with its limit or option (docs/configuration.md lists them). */
 export const ENVIRONMENT: Record<string, keyof SynclineLimits> = {
@@ -36,6 +38,8 @@ export const ENVIRONMENT: Record<string, keyof SynclineLimits> = {
   SYNCLINE_RECONCILE_ENTRIES_PER_SECOND: 'reconcileEntriesPerSecond',
   SYNCLINE_RECONCILE_ENTRY_BURST: 'reconcileEntryBurst',
   SYNCLINE_RECONCILE_ENTRIES_PER_MESSAGE: 'reconcileEntriesPerMessage',
+  SYNCLINE_LINGERING_CLOSE_MS: 'lingeringCloseMs',
+  SYNCLINE_LINGERING_CLOSE_BYTES: 'lingeringCloseBytes',
 };
 
 /**
@@ -72,6 +76,10 @@ export interface ServerConfig {
    * origins are refused with 403. `*` allows any. Absent, only the server's own origin.
    */
   readonly origins?: readonly string[];
+  /** `SYNCLINE_TRUST_PROXY`: the proxies whose `X-Forwarded-For`/`-Proto` are believed (a number of hops, or addresses and CIDR blocks). Absent: none. */
+  readonly trustProxy?: TrustProxySetting;
+  /** `SYNCLINE_ALLOWED_HOSTS`: `Host` values answered besides IP literals, `localhost` and the origins' hosts (`*`: any). */
+  readonly allowedHosts?: readonly string[];
   readonly limits: SynclineLimits;
   /** The built-in sign-in's settings (`createPasswordAuth(config.auth)`). */
   readonly auth: AuthLimits & { readonly sessionTtlMs: number };
@@ -82,6 +90,20 @@ const originList = z
   .string()
   .transform((raw) => raw.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
   .refine((entries) => entries.every(isValidOriginEntry), 'each entry must be * or an origin such as https://app.example.com (a scheme, a host and an optional port)');
+const commaList = (raw: string): string[] => raw.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+const trustProxy = z.string().transform((raw, ctx): TrustProxySetting => {
+  const value = raw.trim();
+  if (value === 'false' || value === '0') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = commaList(value);
+  if (entries.length > 0 && entries.every(isValidProxyEntry)) return entries;
+  ctx.addIssue({ code: 'custom', message: 'must be false, a number of proxy hops, or proxy addresses and CIDR blocks such as 10.0.0.0/8,::1 (or loopback)' });
+  return z.NEVER;
+});
+const hostList = z
+  .string()
+  .transform(commaList)
+  .refine((entries) => entries.every(isValidHostEntry), 'each entry must be * or a host name with an optional port, such as app.example.com or app.example.com:8443 (*.example.com for every name under it)');
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /**
@@ -123,6 +145,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
   if (redisUrl) config = { ...config, redisUrl };
   const origins = read('SYNCLINE_ORIGINS', originList, []);
   if (origins.length > 0) config = { ...config, origins };
+  const trust = read<TrustProxySetting>('SYNCLINE_TRUST_PROXY', trustProxy, false);
+  if (trust !== false) config = { ...config, trustProxy: trust };
+  const allowedHosts = read('SYNCLINE_ALLOWED_HOSTS', hostList, []);
+  if (allowedHosts.length > 0) config = { ...config, allowedHosts };
   if (problems.length > 0) throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;
 }

@@ -6,7 +6,12 @@ import type { Backplane } from './backplane/backplane.js';
 import { createMemoryBackplane } from './backplane/memory-backplane.js';
 import { anonymousContext, type ContextFactory } from './context-factory.js';
 import { createHttpHandler, type HttpRequest, type HttpResponse } from './http/http-handler.js';
+import { answerExpectContinue } from './http/expect-continue.js';
 import { createNodeListener } from './http/node-listener.js';
+import { createRequestEntry } from './http/request-entry.js';
+import { secureResponse } from './http/security-headers.js';
+import { createHostPolicy } from './security/host-policy.js';
+import { createProxyTrust, type TrustProxySetting } from './security/proxy-trust.js';
 import { DEFAULT_LIMITS, type SynclineLimits } from './limits.js';
 import { createChangeFeed, type ChangeFeed } from './live/change-feed.js';
 import { createSocketServer } from './live/socket-server.js';
@@ -46,6 +51,18 @@ export interface SynclineOptions {
    * any other origin is refused with 403. Default: only the server's own origin.
    */
   readonly origins?: readonly string[] | undefined;
+  /**
+   * The proxies in front of the server whose `X-Forwarded-For` and `X-Forwarded-Proto` are
+   * believed: a number of hops, or their addresses and CIDR blocks. Default `false`: none, the
+   * TCP peer is the client. See {@link TrustProxySetting}.
+   */
+  readonly trustProxy?: TrustProxySetting;
+  /**
+   * `Host` values the server answers besides IP literals, `localhost` and the hosts of
+   * `origins` (`app.example.com`, `app.example.com:8443`, `*.example.com`; `*` for any); any
+   * other is refused with 421 (DNS rebinding). Default: none besides those.
+   */
+  readonly allowedHosts?: readonly string[] | undefined;
   readonly limits?: Partial<SynclineLimits>;
   /** Errors that do not fail a request (after-hooks, a socket's error, a failed delivery). Default: console.error. */
   readonly onError?: (error: unknown, where: string) => void;
@@ -72,7 +89,11 @@ export interface Syncline {
   execute(op: Operation): Promise<Outcome>;
   /** A Node `http` listener; paths that are not resources go to `fallback` (the host app) or get 404. */
   listener(fallback?: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void;
-  /** Serves WebSocket upgrades on the live path of an existing server. */
+  /**
+   * Serves WebSocket upgrades on the live path of an existing server, and answers its
+   * `Expect: 100-continue` requests: 413 at once when one of Syncline's paths is sent a
+   * declared body over `maxBodyBytes`, `100 Continue` otherwise.
+   */
   attach(server: Server): void;
   /**
    * Creates a server, attaches the WebSocket upgrade, listens (port 0 picks a free one). The
@@ -111,6 +132,9 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   const backplane = options.backplane ?? createMemoryBackplane();
   const createContext = options.context ?? auth?.context ?? anonymousContext;
   const hub = createSubscriptionHub();
+  const trust = createProxyTrust(options.trustProxy ?? false);
+  const hostAllowed = createHostPolicy({ allowed: options.allowedHosts, origins: options.origins });
+  const admit = createRequestEntry({ trust, hostAllowed, reportError });
 
   const deps: PipelineDeps = {
     registry,
@@ -155,6 +179,8 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     presence,
     quota,
     reconcileBudget,
+    trust,
+    hostAllowed,
   });
   const streams = createEventStreams({
     livePath: options.livePath ?? '/live',
@@ -167,7 +193,8 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     otherConnections: () => sockets.connections,
     quota,
   });
-  const handle = async (request: HttpRequest): Promise<HttpResponse> => (await auth?.route(request)) ?? (await presence.route(request)) ?? handleResources(request);
+  // Every answer of the HTTP surface, whichever part made it, leaves with the security headers and, for a caller with credentials, a private cache policy.
+  const handle = async (request: HttpRequest): Promise<HttpResponse> => secureResponse(request, (await auth?.route(request)) ?? (await presence.route(request)) ?? (await handleResources(request)));
   auth?.bind({
     execute: (op) => executor.execute(op),
     get: readAsServer,
@@ -194,15 +221,20 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   const syncline: Syncline = {
     handle,
     execute: (op) => executor.execute(op),
-    listener: (fallback) => createNodeListener({ handle, maxBodyBytes: limits.maxBodyBytes, owns, fallback, events: streams, reportError }),
-    attach: (server) => sockets.attach(server),
+    listener: (fallback) => createNodeListener({ handle, maxBodyBytes: limits.maxBodyBytes, lingering: limits, owns, fallback, events: streams, reportError, admit }),
+    attach(server) {
+      sockets.attach(server);
+      answerExpectContinue(server, { maxBodyBytes: limits.maxBodyBytes, lingering: limits, owns, reportError });
+    },
     async listen(port, host, options = {}) {
-      const server = createServer(options.handler ?? syncline.listener(options.fallback));
+      const handler = options.handler;
+      // A host's handler routes first: the request's client and Host are settled before it sees it.
+      const server = createServer(handler === undefined ? syncline.listener(options.fallback) : (req, res) => void (admit(req, res) && handler(req, res)));
       server.on('clientError', (error, socket) => {
         reportError(error, 'http client');
         socket.destroy();
       });
-      sockets.attach(server);
+      syncline.attach(server);
       servers.push(server);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

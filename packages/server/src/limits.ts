@@ -62,6 +62,10 @@ export interface SynclineLimits {
   readonly reconcileEntryBurst: number;
   /** On the socket, a reconcile request costs one message of the connection's rate per this many distinct entries. */
   readonly reconcileEntriesPerMessage: number;
+  /** After answering a body it will not read (413): how long the server reads and discards the rest before it closes, so the client can read the answer. */
+  readonly lingeringCloseMs: number;
+  /** After answering a body it will not read (413): how many more bytes of it the server reads and discards before it closes. */
+  readonly lingeringCloseBytes: number;
 }
 
 export const DEFAULT_LIMITS: SynclineLimits = {
@@ -97,6 +101,8 @@ export const DEFAULT_LIMITS: SynclineLimits = {
   reconcileEntriesPerSecond: 1_000,
   reconcileEntryBurst: 5_000,
   reconcileEntriesPerMessage: 50,
+  lingeringCloseMs: 10_000,
+  lingeringCloseBytes: 64 * 1024 * 1024,
 };
 
 /**

@@ -1,3 +1,5 @@
+// First: the pages' CSP forbids eval, so Zod must not probe for it.
+import './strict-csp.js';
 import { createClient, type LiveView, type ResourceClient } from '@syncline/client';
 import { showConnectionState, showNotice } from '@syncline/demo-kit/browser';
 import { POLLS_DATA_ID, type PollsPageData } from '../pages/poll-pages.js';

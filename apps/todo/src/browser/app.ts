@@ -1,3 +1,5 @@
+// First: the pages' CSP forbids eval, so Zod must not probe for it.
+import './strict-csp.js';
 import { ConflictError, type LiveView } from '@syncline/client';
 import { showConnectionState, showNotice } from '@syncline/demo-kit/browser';
 import { PAGE_DATA_ID, type PageRecords } from '../pages/layout.js';

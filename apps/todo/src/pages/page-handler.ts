@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '@syncline/schema';
 import type { Authenticator, Syncline } from '@syncline/server';
-import { contextOf, failRequest, isCrossSite, isSecure, readForm, redirect, send } from '@syncline/demo-kit/http';
+import { clientAddress, contextOf, failRequest, isCrossSite, isSecure, readForm, redirect, send } from '@syncline/demo-kit/http';
 import { formToken, verifyFormToken } from './account.js';
 import { performAction } from './form-actions.js';
 import { SIGN_OUT_SCRIPT, renderHomePage, renderListPage, renderNotFoundPage, renderSignInPage, renderSignUpPage, type AccountPageOptions, type Notice } from './layout.js';
@@ -209,8 +209,8 @@ export function createPageHandler(options: PageHandlerOptions): PageHandler {
     const username = (fields.get('username') ?? '').trim().toLowerCase();
     const password = fields.get('password') ?? '';
     try {
-      if (kind === 'sign-up') await auth.signUp(username, password, req.socket.remoteAddress);
-      const session = await auth.signIn(username, password, req.socket.remoteAddress);
+      if (kind === 'sign-up') await auth.signUp(username, password, clientAddress(req));
+      const session = await auth.signIn(username, password, clientAddress(req));
       return redirect(res, next, { 'set-cookie': auth.cookie(session, secure) });
     } catch (error) {
       if (!isRefusal(error)) throw error;

@@ -1,3 +1,4 @@
+import { sameOriginPath } from '@syncline/demo-kit/redirect';
 /**
  * The app's form actions. Forms post to the resource URLs themselves (`/lists`,
  * `/lists/<id>`, `/todos`, `/todos/<id>`), with a hidden `_method` field for PUT, PATCH and
@@ -122,15 +123,15 @@ export function signInPath(next?: string): string {
 }
 
 /**
- * A `next` value that is safe to redirect to: a path of this site (not `//host`, which
- * browsers read as another origin), or `/`.
+ * A `next` value that is safe to redirect to and to put in a `Location` header: a path of
+ * this site, percent-encoded where it held non-ASCII or control characters, or `/`
+ * (`sameOriginPath` of the demo kit).
  *
  * @example
  * safeNext('https://evil.example/'); // '/'
+ * safeNext('/lists/ä'); // '/lists/%C3%A4'
  */
-export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/';
-}
+export const safeNext = (next: unknown): string => sameOriginPath(next);
 
 /** The page of one list (its resource URL: browsers get the page, programs the JSON). */
 export const listPath = (listId: string): string => `/lists/${encodeURIComponent(listId)}`;

@@ -4,6 +4,8 @@ import type { RequestContext } from '@syncline/schema';
 import type { ContextFactory } from '../context-factory.js';
 import { negotiate } from '../http/content-negotiation.js';
 import { normalizeHeaders } from '../http/http-handler.js';
+import { clientOf } from '../http/request-entry.js';
+import { SECURITY_HEADERS } from '../http/security-headers.js';
 import type { Outcome } from '../operation.js';
 import { errorOutcome } from '../pipeline/error-outcome.js';
 import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
@@ -127,7 +129,7 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
     if (res.headersSent || res.destroyed) return;
     const outcome = errorOutcome(error, instance, deps.reportError);
     const body = JSON.stringify(outcome.body);
-    res.writeHead(outcome.status, { ...outcome.headers, 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': String(Buffer.byteLength(body)) });
+    res.writeHead(outcome.status, { ...SECURITY_HEADERS, ...outcome.headers, 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': String(Buffer.byteLength(body)) });
     res.end(body);
   }
 
@@ -142,8 +144,8 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
     const headers = normalizeHeaders(req.headers);
     // A reconnecting EventSource sends Last-Event-ID; a first connection may name a GET's Syncline-Seq.
     const from = headers[HEADERS.lastEventId] ?? (multi ? (url.searchParams.get(HEADERS.lastEventId) ?? undefined) : undefined);
-    const context = await options.createContext({ transport: 'http', headers, remoteAddress: req.socket.remoteAddress });
-    const address = req.socket.remoteAddress;
+    const context = await options.createContext({ transport: 'http', headers, remoteAddress: clientOf(req).address });
+    const address = clientOf(req).address;
     if (!perAddress.acquire(address)) {
       throw new SynclineError('rate-limited', { detail: `At most ${limits.maxConnectionsPerAddress} streams per address.`, headers: { 'retry-after': '5' } });
     }
@@ -311,6 +313,7 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
       if (started || failed || ended) return;
       started = true;
       res.writeHead(200, {
+        ...SECURITY_HEADERS,
         'content-type': EVENT_STREAM_TYPE,
         'cache-control': 'no-cache',
         'x-accel-buffering': 'no',

@@ -11,6 +11,7 @@ import { createAddressCounter } from '../security/address-counter.js';
 import { isOriginAllowed } from '../security/origin-policy.js';
 import type { SubscriptionQuota } from '../security/subscription-quota.js';
 import type { WorkBudget } from '../security/work-budget.js';
+import type { ProxyTrust } from '../security/proxy-trust.js';
 import { openConnection, type Connection, type ConnectionLimits } from './connection.js';
 import type { SubscriptionHub } from './subscription-hub.js';
 import type { PresenceService } from '../presence/presence-service.js';
@@ -37,6 +38,10 @@ export interface SocketServerOptions {
   readonly quota?: SubscriptionQuota | undefined;
   /** Reconcile entries per user and per client address, shared with HTTP. */
   readonly reconcileBudget?: WorkBudget | undefined;
+  /** Who sent an upgrade, behind trusted proxies. Default: its TCP peer. */
+  readonly trust?: ProxyTrust;
+  /** Whether the server answers this `Host` (DNS rebinding); others get HTTP 421. Default: any. */
+  readonly hostAllowed?: (host: string | undefined) => boolean;
 }
 
 export interface SocketServer {
@@ -105,22 +110,25 @@ export function createSocketServer(options: SocketServerOptions): SocketServer {
 
   function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     reportErrors(socket);
+    // A page on a name rebound to this server must not reach it (DNS rebinding).
+    if (options.hostAllowed?.(request.headers.host) === false) return refuse(socket, 421, 'Misdirected Request');
     const offered = request.headers['sec-websocket-protocol'];
     if (offered !== undefined && !offered.split(',').some((p) => p.trim() === SUBPROTOCOL)) {
       return refuse(socket, 400, 'Unsupported Subprotocol');
     }
+    const encrypted = 'encrypted' in request.socket && request.socket.encrypted === true;
+    const client = options.trust?.({ peer: request.socket.remoteAddress, encrypted, headers: request.headers }) ?? { address: request.socket.remoteAddress, secure: encrypted };
     // A page from a foreign origin must not open a socket with the user's cookie (cross-site WebSocket hijacking).
-    const secure = 'encrypted' in request.socket && request.socket.encrypted === true;
-    if (!isOriginAllowed(request.headers.origin, request.headers.host, options.origins, secure)) return refuse(socket, 403, 'Forbidden');
+    if (!isOriginAllowed(request.headers.origin, request.headers.host, options.origins, client.secure)) return refuse(socket, 403, 'Forbidden');
     if (connections.size + (options.otherConnections?.() ?? 0) >= options.maxConnections) return refuse(socket, 503, 'Service Unavailable');
-    const address = request.socket.remoteAddress;
+    const address = client.address;
     if (!perAddress.acquire(address)) {
       socket.end('HTTP/1.1 429 Too Many Requests\r\nretry-after: 5\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }
     releaseOnClose(socket, address);
     const headers = normalizeHeaders(request.headers);
-    Promise.resolve(options.createContext({ transport: 'websocket', headers, remoteAddress: request.socket.remoteAddress })).then(
+    Promise.resolve(options.createContext({ transport: 'websocket', headers, remoteAddress: address })).then(
       (context) => {
         wss.handleUpgrade(request, socket, head, (ws) => accept(ws, context, address));
       },

@@ -75,4 +75,17 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
   });
+
+  it('SYNCLINE_TRUST_PROXY (off, hops, or proxy addresses) and SYNCLINE_ALLOWED_HOSTS', () => {
+    expect(loadConfig({}).trustProxy).toBeUndefined();
+    expect(loadConfig({ SYNCLINE_TRUST_PROXY: 'false' }).trustProxy).toBeUndefined();
+    expect(loadConfig({ SYNCLINE_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ SYNCLINE_TRUST_PROXY: '10.0.0.0/8, ::1,loopback' }).trustProxy).toEqual(['10.0.0.0/8', '::1', 'loopback']);
+    for (const bad of ['true', 'proxy.example', '10.0.0.0/33']) expect(() => loadConfig({ SYNCLINE_TRUST_PROXY: bad }), bad).toThrow(/SYNCLINE_TRUST_PROXY/);
+    expect(loadConfig({}).allowedHosts).toBeUndefined();
+    expect(loadConfig({ SYNCLINE_ALLOWED_HOSTS: 'app.example.com, api.example.com:8443,*.example.org' }).allowedHosts).toEqual(['app.example.com', 'api.example.com:8443', '*.example.org']);
+    expect(loadConfig({ SYNCLINE_ALLOWED_HOSTS: '*' }).allowedHosts).toEqual(['*']);
+    expect(() => loadConfig({ SYNCLINE_ALLOWED_HOSTS: 'https://app.example.com' })).toThrow(/SYNCLINE_ALLOWED_HOSTS/);
+    expect(loadConfig({ SYNCLINE_LINGERING_CLOSE_MS: '2000', SYNCLINE_LINGERING_CLOSE_BYTES: '1048576' }).limits).toMatchObject({ lingeringCloseMs: 2000, lingeringCloseBytes: 1048576 });
+  });
 });

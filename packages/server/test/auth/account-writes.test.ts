@@ -9,6 +9,8 @@ import { createSignedInSyncline } from '../support/signed-in.js';
 // with it next. Every write to /users from outside is 403, on every surface.
 
 const PASSWORD = 'correct horse';
+/** These tests sign up, and try to sign up again, more often than one address may by default. */
+const MANY_SIGN_UPS = { maxSignUpsPerAddress: 100 };
 
 async function signUpAndIn(syncline: Syncline, username: string): Promise<{ token: string; cookie: string; auth: Record<string, string> }> {
   expect((await request(syncline, 'POST', '/users', { body: { username, password: PASSWORD } })).status).toBe(201);
@@ -34,7 +36,7 @@ async function expectAccountIntact(syncline: Syncline, username: string, auth: R
 
 describe('accounts cannot be deleted or rewritten from outside', () => {
   it('refuses DELETE /users/<me> over HTTP (403), by token and by cookie, retried with an idempotency key too; the account and its sessions keep working', async () => {
-    await using syncline = await createSignedInSyncline();
+    await using syncline = await createSignedInSyncline(MANY_SIGN_UPS);
     const ana = await signUpAndIn(syncline, 'ana');
     await request(syncline, 'POST', '/notes', { headers: ana.auth, body: { text: 'mine' } });
 
@@ -51,7 +53,7 @@ describe('accounts cannot be deleted or rewritten from outside', () => {
   });
 
   it('refuses every other write to users over HTTP: PUT, PATCH (merge and JSON Patch), POST, another user’s DELETE', async () => {
-    await using syncline = await createSignedInSyncline();
+    await using syncline = await createSignedInSyncline(MANY_SIGN_UPS);
     const ana = await signUpAndIn(syncline, 'ana');
     const bob = await signUpAndIn(syncline, 'bob');
     const writes: Array<[string, string, unknown, Record<string, string>?]> = [
@@ -72,7 +74,7 @@ describe('accounts cannot be deleted or rewritten from outside', () => {
   });
 
   it('refuses every write to users over the socket (403); the socket stays open and the account signed in', async () => {
-    await using syncline = await createSignedInSyncline();
+    await using syncline = await createSignedInSyncline(MANY_SIGN_UPS);
     const { port } = await syncline.listen(0, '127.0.0.1');
     const ana = await signUpAndIn(syncline, 'ana');
     await using socket = await LiveClient.connect(port, { headers: ana.auth });
@@ -98,7 +100,7 @@ describe('accounts cannot be deleted or rewritten from outside', () => {
   });
 
   it('keeps a name taken even when the server itself is asked to delete the account (no operation frees a username)', async () => {
-    await using syncline = await createSignedInSyncline();
+    await using syncline = await createSignedInSyncline(MANY_SIGN_UPS);
     const ana = await signUpAndIn(syncline, 'ana');
     const deleted = await syncline.execute({ method: 'DELETE', uri: '/users/ana', headers: {}, body: undefined, context: { transport: 'internal' } });
     expect(deleted.status).toBe(403);
@@ -108,7 +110,7 @@ describe('accounts cannot be deleted or rewritten from outside', () => {
 
 describe('a username has one spelling', () => {
   it('takes other cases and spacing as the same name (409), and refuses look-alike Unicode spellings (422) instead of making a second account', async () => {
-    await using syncline = await createSignedInSyncline();
+    await using syncline = await createSignedInSyncline(MANY_SIGN_UPS);
     await signUpAndIn(syncline, 'ana');
     await signUpAndIn(syncline, 'kim');
     // The Kelvin sign lower-cases to "k": the same name, taken.
@@ -123,7 +125,7 @@ describe('a username has one spelling', () => {
 
 describe('an operator shuts an account out without freeing its name', () => {
   it('replaces the password hash and deletes the sessions with the server’s own operations: no sign-in, no session, the name still taken', async () => {
-    await using syncline = await createSignedInSyncline();
+    await using syncline = await createSignedInSyncline(MANY_SIGN_UPS);
     const ana = await signUpAndIn(syncline, 'ana');
     const internal = { transport: 'internal' } as const;
     const closed = await syncline.execute({ method: 'PATCH', uri: '/users/ana', headers: { 'content-type': 'application/merge-patch+json' }, body: { passwordHash: 'closed' }, context: internal });

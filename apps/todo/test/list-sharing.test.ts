@@ -23,7 +23,7 @@ let base: string;
 beforeAll(async () => {
   app = await createTodoApp({
     config: loadConfig({ DATABASE_URL: 'sqlite::memory:' }),
-    auth: { scrypt: FAST_SCRYPT },
+    auth: { scrypt: FAST_SCRYPT, maxSignUpsPerAddress: 1000 },
     sharing: { maxNewMembers: SHARE_LIMIT, windowMs: WINDOW_MS, now: () => clock },
     onError: () => {},
   });

@@ -168,29 +168,57 @@ describe('writes settled against a version the client never had', () => {
     replica.close();
   });
 
-  it('a patch pinned to no version (the client heard of a delete) met by a re-created record: held with the patch, not acknowledged without it', async () => {
+  it('a patch queued behind a write whose answer was lost, the record deleted and re-created by others meanwhile: held with the patch, not acknowledged without it', async () => {
     const { server, replica } = setUp();
     const first = server.write(uri, { title: 'Milk', done: false, order: 0 });
     await replica.ready;
     replica.core.store.applyServer(uri, etag(first), first);
     let second: Promise<JsonRecord | null> | undefined;
     let theirs: JsonRecord | null = null;
-    // The first write is applied, its answer lost; meanwhile the user patches again and another writer deletes the record.
+    // The first write is applied, its answer lost; meanwhile the user patches again.
     server.script.loseAnswer = (request) => {
       if (request.method !== 'PATCH' || second) return false;
       second = replica.write({ uri, method: 'PATCH', body: { title: 'Oat milk' }, headers: mergePatch });
-      server.write(uri, null);
       return true;
     };
-    // The second patch leaves with no If-Match (the client knows of no version) and meets 404; the record is re-created before the client reads it.
+    // After the first write's replay, the client's read finds the record deleted; by its next read, another writer re-created it.
+    let reads = 0;
     server.script.before = (request) => {
-      const unpinned = server.transport.requests.some((sent) => sent.method === 'PATCH' && sent.headers?.['if-match'] === undefined);
-      if (request.method === 'GET' && unpinned && theirs === null) theirs = server.write(uri, { title: 'Tea', done: false, order: 0 });
+      const replayed = server.transport.requests.filter((sent) => sent.method === 'PATCH').length >= 2;
+      if (request.method !== 'GET' || !replayed) return;
+      if (++reads === 1) server.write(uri, null);
+      if (reads === 2) theirs = server.write(uri, { title: 'Tea', done: false, order: 0 });
     };
     await expect(replica.write({ uri, method: 'PATCH', body: { done: true }, headers: mergePatch })).resolves.toMatchObject({ done: true });
     await expect(second).rejects.toBeInstanceOf(ConflictError);
     expect(replica.conflicts()).toEqual([expect.objectContaining({ uri, fields: ['title'], server: theirs, local: expect.objectContaining({ title: 'Oat milk' }) })]);
     expect(server.get(uri)).toEqual(theirs);
+    replica.close();
+  });
+});
+
+describe('a write queued behind one whose answer was lost, when the read after its replay finds the record deleted', () => {
+  it('stays pinned to the version it was made on: client-wins re-creates the record with it, instead of acknowledging it as deleted', async () => {
+    const { server, replica } = setUp();
+    const first = server.write(uri, { title: 'Milk', done: false, order: 0 });
+    await replica.ready;
+    replica.core.store.applyServer(uri, etag(first), first);
+    let second: Promise<JsonRecord | null> | undefined;
+    server.script.loseAnswer = (request) => {
+      if (request.method !== 'PATCH' || second) return false;
+      second = replica.write({ uri, method: 'PATCH', body: { title: 'Oat milk' }, headers: mergePatch, policy: 'client-wins' });
+      return true;
+    };
+    // The first write's retry is answered from its stored outcome; the record is deleted before the client reads it again.
+    let deleted = false;
+    server.script.before = (request) => {
+      const replayed = server.transport.requests.filter((sent) => sent.method === 'PATCH').length >= 2;
+      if (request.method === 'GET' && replayed && !deleted) deleted = server.write(uri, null) === null;
+    };
+    await expect(replica.write({ uri, method: 'PATCH', body: { done: true }, headers: mergePatch })).resolves.toMatchObject({ done: true });
+    await expect(second).resolves.toMatchObject({ title: 'Oat milk', done: true });
+    expect(deleted).toBe(true);
+    expect(server.get(uri)).toMatchObject({ title: 'Oat milk', done: true });
     replica.close();
   });
 });

@@ -10,7 +10,11 @@ import { seedsFrom } from './offline-support/seeded-random.js';
  * every replica equals the server, no acknowledged write is lost, none is applied twice, and
  * no conflict is dropped. Replay a seed with SYNCLINE_SEED=<seed> (a comma-separated list runs several).
  */
-const seeds = seedsFrom('SYNCLINE_SEED', [1, 2, 3, 4, 5]);
+// Twelve seeds keep the run (alone, after the suite) near a minute on two busy cores. Between
+// steps the clients get event-loop turns or run until idle, not milliseconds, so a slow
+// machine meets the same interleavings; the deterministic cases of a resolution or a write
+// meeting a newer version are in offline-resolve.test.ts.
+const seeds = seedsFrom('SYNCLINE_SEED', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
 
 describe('offline convergence under cuts and lost answers', () => {
   const reports: ConvergenceReport[] = [];

@@ -2,7 +2,7 @@ import { uuidv7 } from '@syncline/schema';
 import type { JsonRecord } from '../requests/answers.js';
 import { resolveConflict, type PolicyOutcome } from './conflict-policy.js';
 import { jsonEqual } from './json-values.js';
-import type { ConflictPolicyName, ConflictResolution, HeldConflict, PendingWrite } from './offline-types.js';
+import type { ConflictPolicy, ConflictPolicyName, ConflictResolution, HeldConflict, PendingWrite } from './offline-types.js';
 import { rebase, withoutSystemFields } from './rebase.js';
 import { conflictErrorOf, type ReplicaCore } from './replica-core.js';
 
@@ -41,17 +41,20 @@ export interface ConflictInput {
 export async function settleConflict(core: ReplicaCore, input: ConflictInput): Promise<void> {
   const { uri, server, serverEtag } = input;
   const writes = core.outbox.forUri(uri);
-  const local = rebase(input.base, writes);
+  const local = localSide(input.base, writes, server);
   const conflict = { uri, base: input.base, local, server, serverEtag };
+  // A user's resolution among the writes (client.resolve) is settled by its own rule.
+  const resolving = writes.some((write) => write.resolution === true);
+  const policy = core.policyFor(uri, writes[0]);
   let outcome: PolicyOutcome;
   try {
-    outcome = await resolveConflict(core.policyFor(uri, writes[0]), conflict);
+    outcome = await resolveConflict(resolving ? resolutionPolicy(policy) : policy, conflict);
   } catch {
     // A policy that fails (a custom function that throws) keeps the conflict for the user.
     outcome = { resolution: { use: 'hold' }, fields: [] };
   }
   const keys = writes.map((write) => write.key);
-  const resolution = settledByServer(outcome.resolution, server);
+  const resolution = settledByServer(outcome.resolution, { base: input.base, writes, server });
   core.outbox.remove(keys);
   core.setBase(uri, server, serverEtag);
   const batch = { deleteWrites: keys, putWrites: [] as PendingWrite[], putConflicts: [] as HeldConflict[] };
@@ -64,7 +67,11 @@ export async function settleConflict(core: ReplicaCore, input: ConflictInput): P
       break;
     case 'record': {
       const first = writes[0];
-      const writeBack = writeBackOf(uri, resolution.record, server, serverEtag, { order: first?.order ?? core.outbox.nextOrder(), ...(first?.policy ? { policy: first.policy } : {}) });
+      const writeBack = writeBackOf(uri, resolution.record, server, serverEtag, {
+        order: first?.order ?? core.outbox.nextOrder(),
+        ...(first?.policy ? { policy: first.policy } : {}),
+        ...(resolving ? { resolution: true } : {}),
+      });
       core.outbox.put(writeBack);
       core.handOn(keys, writeBack.key);
       batch.putWrites.push(writeBack);
@@ -84,10 +91,45 @@ export async function settleConflict(core: ReplicaCore, input: ConflictInput): P
   await core.commit(batch, [uri]);
 }
 
-/** A record the server already has is no write at all. */
-function settledByServer(resolution: ConflictResolution, server: JsonRecord | null): ConflictResolution | { readonly use: 'same' } {
-  if (resolution.use !== 'record') return resolution;
-  return sameRecord(resolution.record, server) ? { use: 'same' } : resolution;
+/**
+ * What the pending writes make of the record: applied to the server version they were made
+ * against; or, when they were pinned to none although they edit a record (the client knew of
+ * no version when they left: a delete it heard of, a record re-created since), applied to the
+ * server's current version. Never "nothing" merely because a patch had no version to apply
+ * to: that "nothing" would equal the absent base, so a merge would take the server's
+ * version as if the user had changed nothing, and acknowledge the writes with it.
+ */
+function localSide(base: JsonRecord | null, writes: readonly PendingWrite[], server: JsonRecord | null): JsonRecord | null {
+  const first = writes[0];
+  if (base === null && first !== undefined && !first.create) return rebase(server, writes);
+  return rebase(base, writes);
+}
+
+/**
+ * The policy that settles a user's resolution meeting a newer server version. The user
+ * decided against the version they were shown; a newer one they have not seen must not
+ * overrule that decision unseen (`server-wins`, or a custom policy answering `server`): the
+ * choice is merged with it field by field, and held again where both changed the same field.
+ * A `client-wins` resource writes the choice over it, as it would any local edit.
+ */
+function resolutionPolicy(policy: ConflictPolicy): ConflictPolicyName {
+  return policy === 'client-wins' ? 'client-wins' : 'merge';
+}
+
+/**
+ * A record the server already has is no write at all: the writes settle with the server's
+ * version. That answer is an acknowledgement, so it must carry the writes (the invariant
+ * that a write, a resolution above all, is never acknowledged with a version without it).
+ * With a known base, the policy's record already says so (a merge keeps every local change
+ * against the base). Without one (a create, or writes pinned to no version) the base cannot
+ * tell what the user changed; the server's version carries the writes only if applying them
+ * to it changes nothing. Otherwise, e.g. a user's re-creation and then delete met by another
+ * writer's re-creation, nothing is acknowledged: the conflict is held for the user.
+ */
+function settledByServer(resolution: ConflictResolution, input: { readonly base: JsonRecord | null; readonly writes: readonly PendingWrite[]; readonly server: JsonRecord | null }): ConflictResolution | { readonly use: 'same' } {
+  if (resolution.use !== 'record' || !sameRecord(resolution.record, input.server)) return resolution;
+  if (input.base === null && !sameRecord(rebase(input.server, input.writes), input.server)) return { use: 'hold' };
+  return { use: 'same' };
 }
 
 /**
@@ -108,7 +150,7 @@ export function sameRecord(a: JsonRecord | null, b: JsonRecord | null): boolean 
  * @example
  * writeBackOf('/todos/1', merged, server, '"9"', { order: 12 }); // PUT /todos/1, If-Match "9"
  */
-export function writeBackOf(uri: string, record: JsonRecord | null, server: JsonRecord | null, serverEtag: string | null, options: { readonly order: number; readonly policy?: ConflictPolicyName }): PendingWrite {
+export function writeBackOf(uri: string, record: JsonRecord | null, server: JsonRecord | null, serverEtag: string | null, options: { readonly order: number; readonly policy?: ConflictPolicyName; readonly resolution?: true }): PendingWrite {
   const common = { key: uuidv7(), uri, madeAt: Date.now(), ...options };
   if (record === null) return { ...common, method: 'DELETE', create: false, ifMatch: serverEtag, base: server };
   const body = withoutSystemFields(record);

@@ -244,8 +244,11 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
         // The server's record: the view also shows edits made since the hold, still pending.
         return store.get(uri)?.base ?? null;
       }
-      // The choice is written with If-Match on the server version the user saw: if it moved since, the policy meets it again.
-      const writeBack = writeBackOf(uri, choice, held.server, held.serverEtag, { order: outbox.nextOrder() });
+      // The choice is written with If-Match on the server version the user saw. If that moved
+      // since (a pushed change, another writer, a lost answer), the choice meets the newer
+      // version as a resolution: merged with it or held again, never overruled unseen and
+      // never acknowledged without it (conflict-settlement.ts).
+      const writeBack = writeBackOf(uri, choice, held.server, held.serverEtag, { order: outbox.nextOrder(), resolution: true });
       const settled = outbox.wait(writeBack.key);
       uncommitted.add(writeBack.key);
       outbox.put(writeBack);

@@ -31,6 +31,13 @@ export interface PendingWrite {
   readonly base?: JsonRecord | null;
   /** The conflict policy asked for on this call, overriding the resource's. */
   readonly policy?: ConflictPolicyName;
+  /**
+   * The user's resolution of a held conflict (`client.resolve`), or a write-back carrying
+   * one. If it meets a newer server version, it is merged with it and held again where both
+   * changed the same field (written over it for a `client-wins` resource), never dropped for
+   * the server's version, and never acknowledged with a version that does not carry it.
+   */
+  readonly resolution?: true;
   /** When the write was made (ms since the epoch). */
   readonly madeAt: number;
 }

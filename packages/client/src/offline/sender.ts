@@ -129,8 +129,12 @@ export function createSender(options: SenderOptions): Sender {
   };
   const refetch = async (uri: string): Promise<void> => {
     const current = await transport.request({ method: 'GET', resource: uri }).catch(() => undefined);
-    if (current?.status === 404) core.setBase(uri, null, null);
-    else if (current?.status === 200 && isRecord(current.body)) core.setBase(uri, current.body, current.headers['etag'] ?? etagOfVersion(current.body['version']));
+    // A read, as a pushed change: through the store, so the URI's next write, not yet sent,
+    // stays pinned to the version it was made on. Moving the base under it would send it
+    // against the version read (none, when the record was deleted meanwhile), and a patch of
+    // no version is nothing: it would be acknowledged as deleted instead of meeting its policy.
+    if (current?.status === 404) core.store.applyServer(uri, null, null);
+    else if (current?.status === 200 && isRecord(current.body)) core.store.applyServer(uri, current.headers['etag'] ?? etagOfVersion(current.body['version']), current.body);
     else return;
     await core.serial(() => core.commit({}, [uri]));
   };

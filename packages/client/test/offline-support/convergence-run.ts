@@ -5,7 +5,7 @@ import { reloadActor, startActor, stopActor, tempFolder, type Actor, type ActorC
 import { doubleApplications, droppedConflicts, keyOwners, lostAcknowledgements, replicaDifferences } from './convergence-checks.js';
 import { notes, startConvergenceServer, type ConvergenceServer } from './convergence-server.js';
 import { resolveHeld, runStep, type WriteJournal } from './convergence-steps.js';
-import { createRandom } from './seeded-random.js';
+import { createRandom, type Random } from './seeded-random.js';
 
 export interface ConvergenceOptions {
   readonly seed: number;
@@ -69,8 +69,9 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
     for (const actor of actors) if (actor.config.transport === 'socket') actor.client.resource(notes).liveQuery('limit=500').subscribe(() => {});
 
     for (step = 1; step <= options.steps; step++) {
-      runStep(random.pick(actors), step, journal);
-      await pause(random.int(0, 3));
+      const actor = random.pick(actors);
+      runStep(actor, step, journal);
+      await between(actor, random);
     }
 
     step = options.steps + 1;
@@ -134,6 +135,37 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
     await server[Symbol.asyncDispose]();
     await folder.dispose();
   }
+}
+
+/**
+ * Lets the clients work between two steps, measured in what happened rather than in
+ * milliseconds, so a slower or busier machine meets the same kinds of interleavings: most
+ * often a few turns of the event loop (the next step then acts while writes, answers and
+ * pushed changes are on their way: a write in flight when another client's change or the
+ * same user's next edit arrives), sometimes until the actor that acted has sent everything
+ * (or is cut off), with a bound in case its sender is backing off.
+ */
+async function between(actor: Actor, random: Random): Promise<void> {
+  if (random.chance(0.15)) {
+    await outboxQuiet(actor, 250);
+    return;
+  }
+  for (let turns = random.int(0, 12); turns > 0; turns--) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** Resolves once the actor's outbox is empty or its network is cut, or after `timeoutMs`. */
+function outboxQuiet(actor: Actor, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const quiet = (): boolean => actor.client.outbox.size() === 0 || actor.proxy.isCut();
+    if (quiet()) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      stop();
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    const stop = actor.client.outbox.subscribe(() => void (quiet() && done()));
+  });
 }
 
 /** Every outbox empty and every write's promise settled, polled until `timeoutMs`. */

@@ -1,12 +1,17 @@
 import { SynclineError } from '@syncline/protocol';
-import { expectSuccess, isRecord, type JsonRecord } from '../requests/answers.js';
-import type { Transport } from '../requests/transport.js';
+import { expectSuccess, isRecord, retryAfterMs, type JsonRecord } from '../requests/answers.js';
+import type { IncomingResponse, OutgoingRequest, Transport } from '../requests/transport.js';
 import { settleConflict } from './conflict-settlement.js';
 import { classify } from './reconcile-table.js';
 import type { ReplicaCore } from './replica-core.js';
 
 /** Entries per `POST /_reconcile` (the server's default limit). */
 export const RECONCILE_BATCH = 1000;
+
+/** Times one request is sent while the server answers 429, before the reconcile gives up (the sender retries it later). */
+const RATE_LIMITED_ATTEMPTS = 5;
+/** The longest `Retry-After` waited for within one reconcile. */
+const MAX_RETRY_WAIT_MS = 30_000;
 
 /** One entry of a `/_reconcile` answer (protocol.md, "Reconcile"). */
 export type ReconcileAnswer =
@@ -23,6 +28,8 @@ export type ReconcileAnswer =
  * the entry); `conflict` goes to the policy with the answer's version, except when the
  * URI's first write may already have been applied (it was sent and its answer lost): its
  * retry with the same idempotency key tells, and a 412 then leads to the policy.
+ * A request answered 429 (the server charges reconcile entries against a budget) is sent again
+ * after its `Retry-After`, so the chunks already applied are not asked for again.
  * Throws (the sender retries later) when the server cannot be reached. A server without
  * `/_reconcile` (404 or 405) is asked with one conditional `GET` per entry instead.
  *
@@ -71,11 +78,11 @@ async function apply(core: ReplicaCore, etag: string | null, answer: ReconcileAn
 
 /** One `POST /_reconcile`; a server without it (404, 405) is asked entry by entry with conditional GETs instead. */
 async function ask(transport: Transport, sent: readonly { readonly uri: string; readonly etag: string | null }[]): Promise<ReconcileAnswer[]> {
-  const response = await transport.request({ method: 'POST', resource: '/_reconcile', body: { entries: sent } });
+  const response = await patiently(transport, { method: 'POST', resource: '/_reconcile', body: { entries: sent } });
   if (response.status !== 404 && response.status !== 405) return answersOf(expectSuccess(response).body, sent.length);
   const answers: ReconcileAnswer[] = [];
   for (const { uri, etag } of sent) {
-    const current = await transport.request({ method: 'GET', resource: uri, ...(etag === null ? {} : { headers: { 'if-none-match': etag } }) });
+    const current = await patiently(transport, { method: 'GET', resource: uri, ...(etag === null ? {} : { headers: { 'if-none-match': etag } }) });
     const currentEtag = current.headers['etag'] ?? etag;
     if (current.status === 304 && currentEtag !== null) answers.push({ uri, status: 304, etag: currentEtag });
     else if (current.status === 200 && isRecord(current.body) && currentEtag !== null) answers.push({ uri, status: 200, etag: currentEtag, body: current.body });
@@ -84,6 +91,16 @@ async function ask(transport: Transport, sent: readonly { readonly uri: string; 
     else answers.push({ uri, status: 'other' });
   }
   return answers;
+}
+
+/** Sends a request, and again after its `Retry-After` while it is answered 429 (a few times at most). */
+async function patiently(transport: Transport, request: OutgoingRequest): Promise<IncomingResponse> {
+  for (let attempt = 1; ; attempt++) {
+    const response = await transport.request(request);
+    if (response.status !== 429 || attempt === RATE_LIMITED_ATTEMPTS) return response;
+    const ms = Math.min(retryAfterMs(response) ?? 1000, MAX_RETRY_WAIT_MS);
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  }
 }
 
 function answersOf(body: unknown, expected: number): ReconcileAnswer[] {

@@ -1,7 +1,7 @@
 import { isSynclineError, SynclineError } from '@syncline/protocol';
 import { backoffDelay, type BackoffOptions } from '../connection/connection-state.js';
 import { etagOfVersion } from '../live/live-record.js';
-import { expectSuccess, isRecord, type JsonRecord } from '../requests/answers.js';
+import { expectSuccess, isRecord, retryAfterMs, type JsonRecord } from '../requests/answers.js';
 import type { IncomingResponse, OutgoingRequest, Transport } from '../requests/transport.js';
 import { settleConflict } from './conflict-settlement.js';
 import type { PendingWrite } from './offline-types.js';
@@ -107,7 +107,7 @@ export function createSender(options: SenderOptions): Sender {
     }
     if (response.status === 401) return { kind: 'offline' };
     if (response.status === 429 || response.status === 409 && problemCode(response) === 'idempotency-key-in-flight' || response.status >= 500) {
-      return { kind: 'wait', ms: retryAfter(response) ?? backoffDelay(++failures + 1, options) };
+      return { kind: 'wait', ms: retryAfterMs(response) ?? backoffDelay(++failures + 1, options) };
     }
     if (response.status === 404 && write.method === 'DELETE') return core.serial(() => acknowledge(write, { status: 204, headers: {} })).then(() => ({ kind: 'next' }));
     if (response.status === 412 || response.status === 404) return conflict(write);
@@ -196,11 +196,6 @@ function problemCode(response: IncomingResponse): string | undefined {
   return isRecord(response.body) && typeof response.body['code'] === 'string' ? response.body['code'] : undefined;
 }
 
-/** `Retry-After` in seconds (RFC 9110 §10.2.3), as milliseconds. */
-function retryAfter(response: IncomingResponse): number | undefined {
-  const raw = response.headers['retry-after'];
-  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) * 1000 : undefined;
-}
 
 function errorOf(response: IncomingResponse): SynclineError {
   try {

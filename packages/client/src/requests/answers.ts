@@ -23,6 +23,18 @@ export function expectSuccess(response: IncomingResponse): IncomingResponse {
   throw new SynclineError(response.status >= 500 ? 'internal' : 'bad-request', { detail: `Unexpected status ${response.status}.`, headers: response.headers });
 }
 
+/**
+ * `Retry-After` in seconds (RFC 9110 §10.2.3) as milliseconds, or undefined when the answer has
+ * none (or an HTTP date, which Syncline never sends).
+ *
+ * @example
+ * retryAfterMs({ status: 429, headers: { 'retry-after': '2' }, body: undefined }); // 2000
+ */
+export function retryAfterMs(response: IncomingResponse): number | undefined {
+  const raw = response.headers['retry-after'];
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) * 1000 : undefined;
+}
+
 /** The record in an answer's body, or a SynclineError when there is none. */
 export function recordOf(response: IncomingResponse): JsonRecord {
   if (isRecord(response.body)) return response.body;

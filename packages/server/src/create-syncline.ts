@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, type SynclineLimits } from './limits.js';
 import { createChangeFeed, type ChangeFeed } from './live/change-feed.js';
 import { createSocketServer } from './live/socket-server.js';
 import { checkCrossSiteRequest } from './security/origin-policy.js';
+import { withCredentialRule } from './security/request-credentials.js';
 import { createEventStreams } from './live/event-stream.js';
 import { createSubscriptionHub } from './live/subscription-hub.js';
 import type { Operation, Outcome } from './operation.js';
@@ -107,7 +108,8 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   const registry = createResourceRegistry(resources);
   const storage = options.storage;
   const backplane = options.backplane ?? createMemoryBackplane();
-  const createContext = options.context ?? auth?.context ?? anonymousContext;
+  // Whichever factory finds the caller, a request with `Authorization` is not signed in by its cookie.
+  const createContext = withCredentialRule(options.context ?? auth?.context ?? anonymousContext);
   const hub = createSubscriptionHub();
 
   const deps: PipelineDeps = {

@@ -15,3 +15,4 @@ export { createPasswordAuth, type Authenticator, type AuthRuntime, type Password
 export { users, sessions, USERNAME_PATTERN } from './auth/auth-resources.js';
 export { hashPassword, verifyPassword } from './auth/password.js';
 export { checkCrossSiteRequest, isOriginAllowed } from './security/origin-policy.js';
+export { cookieAuthenticates, credentialHeaders } from './security/request-credentials.js';

@@ -9,6 +9,7 @@ import { errorOutcome } from '../pipeline/error-outcome.js';
 import type { Change, StoredRecord } from '../storage/storage.js';
 import { sessions, USERNAME_PATTERN, users } from './auth-resources.js';
 import { DEFAULT_SCRYPT, hashPassword, verifyPassword } from './password.js';
+import { cookieAuthenticates } from '../security/request-credentials.js';
 import { createSignInLimiter } from './sign-in-limiter.js';
 
 export interface PasswordAuthOptions {
@@ -52,7 +53,12 @@ export interface Authenticator {
   readonly paths: readonly string[];
   readonly cookieName: string;
   bind(runtime: AuthRuntime): void;
-  /** Finds the caller from a bearer token (header, or the `syncline.bearer.<token>` subprotocol on a socket) or the cookie. */
+  /**
+   * Finds the caller from a bearer token (header, or the `syncline.bearer.<token>` subprotocol
+   * on a socket) or, when the request has no `Authorization` header, the cookie. Any other
+   * `Authorization` (another scheme, a malformed or empty one) and an unknown or expired
+   * token are anonymous, whatever cookie comes with them.
+   */
   readonly context: ContextFactory;
   /** Answers `POST /users`, `GET|POST|DELETE /session`; undefined for any other request. */
   route(request: HttpRequest): Promise<HttpResponse | undefined>;
@@ -157,7 +163,10 @@ export function createPasswordAuth(options: PasswordAuthOptions = {}): Authentic
     },
     async context(input) {
       const bearer = bearerOf(input);
-      const token = bearer ?? cookieOf(input.headers['cookie'], cookieName);
+      // With an `Authorization` header the cookie never signs the request in: that header
+      // exempts it from the cross-site check. A header that is no valid bearer token is anonymous.
+      const cookie = cookieAuthenticates(input.headers) ? cookieOf(input.headers['cookie'], cookieName) : undefined;
+      const token = bearer ?? cookie;
       const found = token === undefined ? undefined : await lookup(token);
       if (found === undefined) return { transport: input.transport };
       return { transport: input.transport, principal: found.principal, session: { ...found.session, via: bearer === undefined ? 'cookie' : 'bearer' } };

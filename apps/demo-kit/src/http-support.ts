@@ -36,7 +36,8 @@ export const clientAddress = (req: IncomingMessage): string | undefined => clien
 
 /**
  * Who is calling: the signed-in user of the request's session cookie (or bearer token), as
- * the JSON API and the socket find them too.
+ * the JSON API and the socket find them too. A request with an `Authorization` header is
+ * never signed in by its cookie: only a valid bearer token counts then.
  *
  * @example
  * (await contextOf(auth, req)).principal?.id; // 'ana'
@@ -52,12 +53,17 @@ export function contextOf(auth: Authenticator, req: IncomingMessage): Promise<Re
  * without `Origin`, whose `Sec-Fetch-Site` is `cross-site` or `same-site`. The form's CSRF
  * token is checked as well, after this.
  *
+ * Unlike the JSON API, a form post is checked even when it carries `Authorization`: forms
+ * are posted by browsers, which send remembered Basic credentials as readily as cookies,
+ * and a cross-site post must not even clear the session cookie.
+ *
  * @example
  * isCrossSite(req, []); // true for a post from https://evil.example carrying the session cookie
  */
 export function isCrossSite(req: IncomingMessage, origins: readonly string[] | undefined): boolean {
   try {
-    checkCrossSiteRequest(req.method ?? 'POST', headersOf(req), origins, isSecure(req));
+    const { authorization: _ambient, ...headers } = headersOf(req);
+    checkCrossSiteRequest(req.method ?? 'POST', headers, origins, isSecure(req));
     return false;
   } catch (error) {
     if ((error as { status?: unknown }).status === 403) return true;

@@ -34,4 +34,20 @@ describe('offline creates of a resource with server-set fields', () => {
     expect(card).toMatchObject({ title: 'C', done: false, board: board.id });
     expect(card).not.toHaveProperty('owner');
   });
+
+  it('leave out the defaults of fields with a read rule: a caller the rule refuses could not name them (no 422)', async () => {
+    const staff = defineResource({
+      name: 'staff',
+      schema: z.object({ name: z.string(), salary: z.number().default(0) }),
+      fieldRules: { salary: { read: (ctx) => ctx.principal?.id === 'admin' } },
+    });
+    const syncline = await createSyncline({ resources: [staff], storage: createSqliteStorage({ filename: ':memory:' }), onError: () => {} });
+    await using app = Object.assign(syncline, { [Symbol.asyncDispose]: () => syncline.close() });
+    const { port } = await app.listen(0, '127.0.0.1');
+    await using client = connectClient(port, { transport: 'http', offline: { persistence: memoryPersistence(), tabs: false } });
+    await client.ready;
+    const member = await client.resource(staff).create({ name: 'Ana' });
+    expect(member).toMatchObject({ name: 'Ana' });
+    expect(member).not.toHaveProperty('salary');
+  });
 });

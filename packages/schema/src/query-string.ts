@@ -3,6 +3,7 @@ import type { ResourceDefinition } from './define-resource.js';
 import { isCondition, type CollectionQuery, type ComparisonOp, type Condition, type Filter, type OrderTerm, type Scalar } from './filter.js';
 import { and } from './filter-build.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import type { FieldInfo } from './field-kinds.js';
 import { coerceQueryValue, fitsKind, isOrderable, queryFieldInfo } from './query-values.js';
 
 /** Page sizes a server allows. */
@@ -11,6 +12,23 @@ export interface CollectionQueryLimits {
   readonly maxLimit: number;
 }
 
+/** How a server reads one caller's query: its page sizes, its bound on conditions, and what the caller cannot see. */
+export interface CollectionQueryOptions extends CollectionQueryLimits {
+  /**
+   * The most conditions a query may hold, each value of an `in` list counting as one;
+   * beyond it, `invalid-query` before anything else is read. Absent: no bound.
+   */
+  readonly maxConditions?: number;
+  /**
+   * Fields the caller may not see (hidden, or withheld by a read rule): every answer about
+   * one is the answer about a field that does not exist, so no refusal tells them apart.
+   */
+  readonly withheld?: ReadonlySet<string>;
+}
+
+/** A field's kind as the caller may know it; undefined for unknown and withheld fields alike. */
+type FieldLookup = (field: string) => FieldInfo | undefined;
+
 const RESERVED: ReadonlySet<string> = new Set(['order', 'limit', 'after']);
 const RANGE_OPS: ReadonlySet<string> = new Set(['gt', 'gte', 'lt', 'lte']);
 const OPS: ReadonlySet<string> = new Set(['eq', 'ne', 'in', 'contains', ...RANGE_OPS]);
@@ -18,12 +36,12 @@ const CONDITION_KEY = /^([^[\]]+)(?:\[([^[\]]*)\])?$/;
 const DEFAULT_ORDER: readonly OrderTerm[] = Object.freeze([Object.freeze({ field: 'id', direction: 'asc' } as const)]);
 
 /** One condition from `field=value` or `field[op]=value`, or why it is not one. */
-function parseCondition(def: ResourceDefinition, key: string, raw: string): Condition | string {
+function parseCondition(infoOf: FieldLookup, key: string, raw: string): Condition | string {
   const match = CONDITION_KEY.exec(key);
   if (!match?.[1]) return `"${key}" is neither a field nor field[operator]`;
   const field = match[1];
   const op = match[2] ?? 'eq';
-  const info = queryFieldInfo(def, field);
+  const info = infoOf(field);
   if (!info) return `unknown field "${field}"`;
   if (!OPS.has(op)) return `unknown operator "${op}"`;
   if (op === 'contains') return info.kind === 'json' ? { field, op, value: raw } : 'contains applies only to json (array) fields';
@@ -42,12 +60,12 @@ function parseCondition(def: ResourceDefinition, key: string, raw: string): Cond
 }
 
 /** `order=title,-rank`, with `id` appended as the final tie-breaker (in the last term's direction). */
-function parseOrder(def: ResourceDefinition, raw: string): OrderTerm[] | string {
+function parseOrder(infoOf: FieldLookup, raw: string): OrderTerm[] | string {
   const terms: OrderTerm[] = [];
   for (const part of raw.split(',')) {
     const direction = part.startsWith('-') ? 'desc' : 'asc';
     const field = direction === 'desc' ? part.slice(1) : part;
-    const info = queryFieldInfo(def, field);
+    const info = infoOf(field);
     if (!info) return field === '' ? 'an order term is empty' : `unknown field "${field}"`;
     if (!isOrderable(info)) return `cannot order by "${field}": only non-nullable scalar fields`;
     if (terms.some((term) => term.field === field)) return `"${field}" appears twice`;
@@ -60,7 +78,7 @@ function parseOrder(def: ResourceDefinition, raw: string): OrderTerm[] | string 
 }
 
 /** The cursor's values, checked against the kinds of the order's fields. */
-function parseAfter(def: ResourceDefinition, order: readonly OrderTerm[], raw: string): Scalar[] | string {
+function parseAfter(infoOf: FieldLookup, order: readonly OrderTerm[], raw: string): Scalar[] | string {
   let values: Scalar[];
   try {
     values = decodeCursor(raw, order);
@@ -70,10 +88,29 @@ function parseAfter(def: ResourceDefinition, order: readonly OrderTerm[], raw: s
   }
   // A value of another type would compare across types in SQLite and fail in PostgreSQL.
   const misfit = order.find((term, i) => {
-    const info = queryFieldInfo(def, term.field);
+    const info = infoOf(term.field);
     return !info || !fitsKind(info, values[i] ?? null);
   });
   return misfit ? `the value for "${misfit.field}" has the wrong type` : values;
+}
+
+/** How many conditions a parameter holds: one, or one per value of an `in` list (each is a term of the SQL). */
+function conditionWeight(key: string, raw: string): number {
+  return CONDITION_KEY.exec(key)?.[2] === 'in' ? raw.split(',').length : 1;
+}
+
+/**
+ * Refuses a query with more conditions than the server allows, before any is read: past a
+ * few hundred, SQL engines refuse the statement (SQLite's expression depth, bound
+ * parameters) and matching every change against it costs every subscriber.
+ */
+function assertConditionCount(params: URLSearchParams, max: number | undefined): void {
+  if (max === undefined) return;
+  let count = 0;
+  for (const [key, raw] of params) if (!RESERVED.has(key)) count += conditionWeight(key, raw);
+  if (count <= max) return;
+  const message = `${count} conditions, more than the ${max} allowed (each value of an in list counts as one)`;
+  throw new SynclineError('invalid-query', { detail: `The query holds ${message}.`, errors: [{ path: ['query'], message }] });
 }
 
 function conditionSortKey(condition: Condition): string {
@@ -93,13 +130,18 @@ function canonicalConditions(conditions: readonly Condition[]): Condition[] {
  * values are read by the field's kind (`null` means null for a nullable field). Conditions
  * are combined with `and`, sorted and deduplicated. A field named like a reserved
  * parameter is filtered as `order[eq]=…`. Every problem is reported at once, in one
- * `invalid-query` error with paths `['query', '<param>']`.
+ * `invalid-query` error with paths `['query', '<param>']`. With `maxConditions`, a query
+ * holding more is refused first (path `['query']`); fields in `withheld` are answered
+ * exactly as fields that do not exist, in filters, `order` and cursors.
  *
  * @example
  * parseCollectionQuery(todos, new URLSearchParams('done=false&rank[gte]=3&order=-rank&limit=20'), { defaultLimit: 50, maxLimit: 200 });
  * // { filter: { and: [done eq false, rank gte 3] }, order: [-rank, -id], limit: 20 }
  */
-export function parseCollectionQuery(def: ResourceDefinition, params: URLSearchParams, limits: CollectionQueryLimits): CollectionQuery {
+export function parseCollectionQuery(def: ResourceDefinition, params: URLSearchParams, options: CollectionQueryOptions): CollectionQuery {
+  assertConditionCount(params, options.maxConditions);
+  const withheld = options.withheld;
+  const infoOf: FieldLookup = (field) => (withheld?.has(field) === true ? undefined : queryFieldInfo(def, field));
   const errors: FieldError[] = [];
   const fail = (param: string, message: string): void => void errors.push({ path: ['query', param], message });
   const conditions: Condition[] = [];
@@ -107,7 +149,7 @@ export function parseCollectionQuery(def: ResourceDefinition, params: URLSearchP
   const repeated = new Set<string>();
   for (const [key, raw] of params) {
     if (!RESERVED.has(key)) {
-      const parsed = parseCondition(def, key, raw);
+      const parsed = parseCondition(infoOf, key, raw);
       if (typeof parsed === 'string') fail(key, parsed);
       else conditions.push(parsed);
     } else if (!reserved.has(key)) {
@@ -120,24 +162,24 @@ export function parseCollectionQuery(def: ResourceDefinition, params: URLSearchP
   // Which of several values was meant is unknown, so none is read (and none reported).
   for (const key of repeated) reserved.delete(key);
 
-  let limit = limits.defaultLimit;
+  let limit = options.defaultLimit;
   const rawLimit = reserved.get('limit');
   if (rawLimit !== undefined) {
     const value = Number(rawLimit);
-    if (/^\d+$/.test(rawLimit) && value >= 1 && value <= limits.maxLimit) limit = value;
-    else fail('limit', `must be an integer from 1 to ${limits.maxLimit}`);
+    if (/^\d+$/.test(rawLimit) && value >= 1 && value <= options.maxLimit) limit = value;
+    else fail('limit', `must be an integer from 1 to ${options.maxLimit}`);
   }
 
   let order: readonly OrderTerm[] = DEFAULT_ORDER;
   const rawOrder = reserved.get('order');
-  const parsedOrder = rawOrder === undefined ? order : parseOrder(def, rawOrder);
+  const parsedOrder = rawOrder === undefined ? order : parseOrder(infoOf, rawOrder);
   if (typeof parsedOrder === 'string') fail('order', parsedOrder);
   else order = parsedOrder;
 
   const rawAfter = reserved.get('after');
   // A cursor is only checked against an order that is known.
   const orderKnown = typeof parsedOrder !== 'string' && !repeated.has('order');
-  const parsedAfter = rawAfter === undefined || !orderKnown ? undefined : parseAfter(def, order, rawAfter);
+  const parsedAfter = rawAfter === undefined || !orderKnown ? undefined : parseAfter(infoOf, order, rawAfter);
   if (typeof parsedAfter === 'string') fail('after', parsedAfter);
   const after = typeof parsedAfter === 'string' ? undefined : parsedAfter;
 

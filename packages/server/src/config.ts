@@ -11,6 +11,7 @@ export const ENVIRONMENT: Record<string, keyof SynclineLimits> = {
   SYNCLINE_MAX_JSON_DEPTH: 'maxJsonDepth',
   SYNCLINE_DEFAULT_PAGE_SIZE: 'defaultPageSize',
   SYNCLINE_MAX_PAGE_SIZE: 'maxPageSize',
+  SYNCLINE_MAX_QUERY_CONDITIONS: 'maxQueryConditions',
   SYNCLINE_REQUIRE_IF_MATCH: 'requireIfMatch',
   SYNCLINE_MAX_BUFFERED_BYTES: 'maxBufferedBytes',
   SYNCLINE_HEARTBEAT_MS: 'heartbeatMs',

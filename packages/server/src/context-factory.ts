@@ -12,6 +12,10 @@ export interface ContextInput {
  * Builds the {@link RequestContext} rules and hooks see, once per HTTP request and once per
  * WebSocket connection. The default makes every caller anonymous; an application passes
  * its own (reading a cookie or a bearer token) as the server's `context` option.
+ *
+ * A request that carries an `Authorization` header reaches the factory without its
+ * `Cookie` (`credentialHeaders`): such a request skips the cross-site check, so its cookie
+ * must not sign it in.
  */
 export type ContextFactory = (input: ContextInput) => RequestContext | Promise<RequestContext>;
 

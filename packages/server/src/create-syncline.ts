@@ -18,6 +18,7 @@ import { createSocketServer } from './live/socket-server.js';
 import { checkCrossSiteRequest } from './security/origin-policy.js';
 import { createSubscriptionQuota } from './security/subscription-quota.js';
 import { createWorkBudget } from './security/work-budget.js';
+import { withCredentialRule } from './security/request-credentials.js';
 import { createEventStreams } from './live/event-stream.js';
 import { createSubscriptionHub } from './live/subscription-hub.js';
 import type { Operation, Outcome } from './operation.js';
@@ -130,7 +131,8 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   const registry = createResourceRegistry(resources);
   const storage = options.storage;
   const backplane = options.backplane ?? createMemoryBackplane();
-  const createContext = options.context ?? auth?.context ?? anonymousContext;
+  // Whichever factory finds the caller, a request with `Authorization` is not signed in by its cookie.
+  const createContext = withCredentialRule(options.context ?? auth?.context ?? anonymousContext);
   const hub = createSubscriptionHub();
   const trust = createProxyTrust(options.trustProxy ?? false);
   const hostAllowed = createHostPolicy({ allowed: options.allowedHosts, origins: options.origins });

@@ -24,3 +24,4 @@ export { clientOf } from './http/request-entry.js';
 export { createProxyTrust, type ClientInfo, type TrustProxySetting } from './security/proxy-trust.js';
 export { createHostPolicy } from './security/host-policy.js';
 export { SECURITY_HEADERS, secureResponse } from './http/security-headers.js';
+export { cookieAuthenticates, credentialHeaders } from './security/request-credentials.js';

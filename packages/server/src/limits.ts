@@ -11,6 +11,8 @@ export interface SynclineLimits {
   readonly maxJsonDepth: number;
   readonly defaultPageSize: number;
   readonly maxPageSize: number;
+  /** Conditions one collection query may hold, each value of an `in` list counting as one (400 `invalid-query` beyond). */
+  readonly maxQueryConditions: number;
   /** Require `If-Match` on PUT/PATCH/DELETE of existing records (428 without). */
   readonly requireIfMatch: boolean;
   /** Unsent bytes a socket may hold before it is closed as a slow consumer (4008). */
@@ -74,6 +76,7 @@ export const DEFAULT_LIMITS: SynclineLimits = {
   maxJsonDepth: 32,
   defaultPageSize: 50,
   maxPageSize: 500,
+  maxQueryConditions: 50,
   requireIfMatch: false,
   maxBufferedBytes: 4 * 1024 * 1024,
   heartbeatMs: 25_000,

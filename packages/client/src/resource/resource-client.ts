@@ -126,11 +126,12 @@ export function createResourceClient<D extends ResourceDefinition>(definition: D
     context.offline?.write(options?.conflict === undefined ? request : { ...request, policy: options.conflict });
   const mergePatch = { 'content-type': 'application/merge-patch+json' };
   // The schema's defaults, so an optimistic record matches the queries the server's would;
-  // only for fields the client writes: a server-set one (hidden, `write: false`, inherited
-  // through a reference) sent even at its default is refused with 403.
+  // only for fields the client writes: a server-set one (`write: false`, inherited through a
+  // reference) sent even at its default is refused with 403, and one the caller may not see
+  // (hidden, or with a read rule that may refuse it) is an unknown field (422) for it.
   const clientWritten = (field: string): boolean => {
     const rule = definition.fieldRules[field];
-    return rule === undefined || (rule.hidden !== true && (rule.write === undefined || rule.write === true));
+    return rule === undefined || (rule.hidden !== true && rule.read === undefined && (rule.write === undefined || rule.write === true));
   };
   const withDefaults = (input: unknown): unknown => {
     const parsed = definition.schema.safeParse(input);

@@ -15,6 +15,7 @@ import { sessions, users } from './auth-resources.js';
 import { checkCredentials, credentialsOf, normalizeUsername } from './credentials.js';
 import { createHashGate } from './hash-gate.js';
 import { DEFAULT_SCRYPT, hashPassword, verifyPassword } from './password.js';
+import { cookieAuthenticates } from '../security/request-credentials.js';
 import { createSignInLimiter } from './sign-in-limiter.js';
 
 /** Options of the built-in sign-in; its limits (`AuthLimits`, defaults in `DEFAULT_AUTH_LIMITS`) are `config.auth`'s. */
@@ -57,7 +58,12 @@ export interface Authenticator {
   readonly paths: readonly string[];
   readonly cookieName: string;
   bind(runtime: AuthRuntime): void;
-  /** Finds the caller from a bearer token (header, or the `syncline.bearer.<token>` subprotocol on a socket) or the cookie. */
+  /**
+   * Finds the caller from a bearer token (header, or the `syncline.bearer.<token>` subprotocol
+   * on a socket) or, when the request has no `Authorization` header, the cookie. Any other
+   * `Authorization` (another scheme, a malformed or empty one) and an unknown or expired
+   * token are anonymous, whatever cookie comes with them.
+   */
   readonly context: ContextFactory;
   /** Answers `POST /users`, `GET|POST|DELETE /session`; undefined for any other request. */
   route(request: HttpRequest): Promise<HttpResponse | undefined>;
@@ -173,7 +179,10 @@ export function createPasswordAuth(options: PasswordAuthOptions = {}): Authentic
     },
     async context(input) {
       const bearer = bearerOf(input);
-      const token = bearer ?? cookieOf(input.headers['cookie'], cookieName);
+      // With an `Authorization` header the cookie never signs the request in: that header
+      // exempts it from the cross-site check. A header that is no valid bearer token is anonymous.
+      const cookie = cookieAuthenticates(input.headers) ? cookieOf(input.headers['cookie'], cookieName) : undefined;
+      const token = bearer ?? cookie;
       const found = token === undefined ? undefined : await lookup(token);
       if (found === undefined) return { transport: input.transport };
       return { transport: input.transport, principal: found.principal, session: { ...found.session, via: bearer === undefined ? 'cookie' : 'bearer' } };

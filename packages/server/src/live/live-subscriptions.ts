@@ -1,7 +1,8 @@
 import { HEADERS, SynclineError, type RequestId } from '@syncline/protocol';
-import { and, filterFields, parseCollectionQuery, type Filter } from '@syncline/schema';
+import { and, type Filter } from '@syncline/schema';
 import type { Operation, Outcome } from '../operation.js';
-import { assertQueryable, fieldView } from '../pipeline/field-access.js';
+import { parseQueryFor } from '../pipeline/collection-query.js';
+import { fieldView } from '../pipeline/field-access.js';
 import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
 import { handleRead } from '../pipeline/read-handlers.js';
 import { readScope } from '../pipeline/read-scope.js';
@@ -70,9 +71,7 @@ export function createLiveSubscriptions(options: LiveSubscriptionsOptions): Live
       if (target.id !== undefined) {
         filter = and({ field: 'id', op: 'eq', value: target.id }, scope);
       } else {
-        const query = parseCollectionQuery(target.definition, target.params, { defaultLimit: deps.limits.defaultPageSize, maxLimit: deps.limits.maxPageSize });
-        assertQueryable(view, [...filterFields(query.filter), ...query.order.map((term) => term.field)]);
-        filter = and(query.filter, scope);
+        filter = and(parseQueryFor(deps, target.definition, target.params, op.context).filter, scope);
       }
       const lastEventId = op.headers[HEADERS.lastEventId];
       const from = lastEventId === undefined ? undefined : parsePosition(lastEventId);

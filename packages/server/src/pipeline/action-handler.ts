@@ -1,5 +1,6 @@
 import { SynclineError, type FieldError } from '@syncline/protocol';
 import type { ActionDefinition, ActionRecord, RequestContext } from '@syncline/schema';
+import { z } from 'zod';
 import type { Operation, Outcome } from '../operation.js';
 import type { ResolvedAction } from '../resource-registry.js';
 import type { Change } from '../storage/storage.js';
@@ -26,9 +27,24 @@ function internalContext(context: RequestContext): RequestContext {
   };
 }
 
-/** The request body checked by the action's input schema: 422 with every field's error. */
+const strictInputs = new WeakMap<z.ZodType, z.ZodType>();
+
+/**
+ * The action's input schema, strict as record writes are: an object schema that says
+ * nothing of unknown keys (Zod's default strips them) refuses them, so a misspelled input
+ * is a 422 instead of silently lost. One declared `z.looseObject` or with a `catchall`
+ * keeps its choice.
+ */
+function strictInput(schema: z.ZodType): z.ZodType {
+  if (!(schema instanceof z.ZodObject) || schema.def.catchall !== undefined) return schema;
+  let strict = strictInputs.get(schema);
+  if (strict === undefined) strictInputs.set(schema, (strict = schema.strict()));
+  return strict;
+}
+
+/** The request body checked by the action's input schema: 422 with every field's error, unknown fields included. */
 function validateInput(target: ResolvedAction, body: unknown): unknown {
-  const result = target.action.input.safeParse(body === undefined ? {} : body);
+  const result = strictInput(target.action.input).safeParse(body === undefined ? {} : body);
   if (result.success) return result.data;
   throw new SynclineError('validation-failed', {
     detail: `The input of ${target.definition.name}.${target.name} is not valid.`,

@@ -48,11 +48,20 @@ export function mayWriteField(definition: ResourceDefinition, field: string, con
 }
 
 /**
- * Takes out of a write body the fields the caller may not write. One the caller cannot
- * see is refused whenever it is sent (403 with its path: accepting an equal value would
- * let a caller test guesses of a hidden one); one it sees is refused when it changes the
- * value. Otherwise the current value (or nothing, on create) is kept, so a client may PUT
- * back what it read.
+ * The fields that do not exist for a caller's writes: those it cannot see. The server's own
+ * operations see every field, hidden ones included (sign-up writes the password hash).
+ */
+export function unseenByWriter(definition: ResourceDefinition, context: RequestContext): ReadonlySet<string> {
+  return context.transport === 'internal' ? new Set() : fieldView(definition, context).withheld;
+}
+
+/**
+ * Takes out of a write body the fields the caller may not write. One it sees but may not
+ * write is refused when the write changes its value (403 with its path), and otherwise
+ * keeps the current value (or nothing, on create), so a client may PUT back what it read.
+ * One it cannot see is left for the schema to refuse as an unknown field: for this caller
+ * it does not exist, and any other answer would let it test guesses of the field or its
+ * value ({@link withUnseenFields} puts the current values back after validation).
  */
 export function protectFields(
   definition: ResourceDefinition,
@@ -62,17 +71,17 @@ export function protectFields(
 ): Record<string, unknown> {
   const refused: FieldError[] = [];
   const result: Record<string, unknown> = { ...body };
-  const unseen = fieldView(definition, context).withheld;
+  const unseen = unseenByWriter(definition, context);
+  const withheld = fieldView(definition, context).withheld;
   for (const field of Object.keys(definition.fieldRules)) {
+    if (unseen.has(field)) continue;
     if (mayWriteField(definition, field, context, { current, value: body[field] })) {
-      // A writer that cannot see the field (the server's own PATCH of a record with a hidden one) keeps it unless it sets it.
-      if (unseen.has(field) && !(field in body) && current?.[field] !== undefined) result[field] = current[field];
+      // The server's own write keeps a hidden field it does not name (a PATCH of what it read).
+      if (withheld.has(field) && !(field in body) && current?.[field] !== undefined) result[field] = current[field];
       continue;
     }
     const changes = current === undefined || !sameValue(body[field], current[field]);
-    if (field in body && (unseen.has(field) || changes)) {
-      refused.push({ path: [field], message: `"${field}" cannot be written by this caller` });
-    }
+    if (field in body && changes) refused.push({ path: [field], message: `"${field}" cannot be written by this caller` });
     if (current !== undefined && current[field] !== undefined) result[field] = current[field];
     else delete result[field];
   }
@@ -80,11 +89,22 @@ export function protectFields(
   return result;
 }
 
-/** Fields a caller may not see cannot be filtered or sorted by either (that would reveal them). */
-export function assertQueryable(view: FieldView, fields: Iterable<string>): void {
-  for (const field of fields) {
-    if (view.withheld.has(field)) throw new SynclineError('invalid-query', { detail: `Unknown field "${field}".` });
+/**
+ * A validated write with the current values of the fields its caller cannot see put back:
+ * a caller never names them ({@link protectFields}) and never loses them either.
+ */
+export function withUnseenFields(
+  definition: ResourceDefinition,
+  fields: Record<string, unknown>,
+  current: Readonly<Record<string, unknown>> | undefined,
+  context: RequestContext,
+): Record<string, unknown> {
+  if (current === undefined) return fields;
+  const result = { ...fields };
+  for (const field of unseenByWriter(definition, context)) {
+    if (current[field] !== undefined) result[field] = current[field];
   }
+  return result;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -7,6 +7,8 @@ export interface PipelineLimits {
   readonly defaultPageSize: number;
   /** Largest `limit` a collection query may ask for. */
   readonly maxPageSize: number;
+  /** Conditions a collection query may hold, each value of an `in` list counting as one (400 beyond). */
+  readonly maxQueryConditions: number;
   /** Refuse PUT/PATCH/DELETE of an existing record without `If-Match` (428). */
   readonly requireIfMatch: boolean;
 }

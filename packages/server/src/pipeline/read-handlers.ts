@@ -1,12 +1,13 @@
 import { HEADERS, SynclineError } from '@syncline/protocol';
-import { and, cursorValues, filterFields, formatCollectionQuery, matchesFilter, parseCollectionQuery, type CollectionQuery } from '@syncline/schema';
+import { and, cursorValues, formatCollectionQuery, matchesFilter, type CollectionQuery } from '@syncline/schema';
 import type { Operation, Outcome } from '../operation.js';
 import type { ResourceTarget } from '../resource-registry.js';
 import type { StoredRecord } from '../storage/storage.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { evaluatePreconditions } from './preconditions.js';
 import { readScope } from './read-scope.js';
-import { assertQueryable, fieldView } from './field-access.js';
+import { parseQueryFor } from './collection-query.js';
+import { fieldView } from './field-access.js';
 import { collectionEtag, recordEtag, representRecord } from './representation.js';
 
 export const JSON_TYPE = 'application/json';
@@ -37,8 +38,7 @@ export interface CollectionPage {
 /** Reads one page of a collection: the query's filter and the read rule's, both in SQL. */
 export async function readCollection(deps: PipelineDeps, op: Pick<Operation, 'context'>, target: ResourceTarget): Promise<CollectionPage> {
   const { definition } = target;
-  const query = parseCollectionQuery(definition, target.params, { defaultLimit: deps.limits.defaultPageSize, maxLimit: deps.limits.maxPageSize });
-  assertQueryable(fieldView(definition, op.context), [...filterFields(query.filter), ...query.order.map((term) => term.field)]);
+  const query = parseQueryFor(deps, definition, target.params, op.context);
   const scoped: CollectionQuery = { ...query, filter: and(query.filter, readScope(definition, op.context)), limit: query.limit + 1 };
   const { rows, seq } = await deps.storage.read(async (tx) => ({ rows: await tx.list(definition.name, scoped), seq: await tx.head() }));
   const items = rows.slice(0, query.limit);

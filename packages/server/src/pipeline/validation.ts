@@ -2,22 +2,32 @@ import { SynclineError, type FieldError } from '@syncline/protocol';
 import { SYSTEM_FIELDS, type AnyObjectSchema, type RequestContext, type ResourceDefinition } from '@syncline/schema';
 import type { z } from 'zod';
 import type { StoredRecord } from '../storage/storage.js';
-import { mayWriteField, protectFields } from './field-access.js';
+import { mayWriteField, protectFields, unseenByWriter, withUnseenFields } from './field-access.js';
 
 const strictSchemas = new WeakMap<ResourceDefinition, Map<string, z.ZodType>>();
+
+/** The fields a caller's write is checked against: some left optional, some taken out. */
+interface WriteShape {
+  /** Fields the server sets for this caller: they may be absent. */
+  readonly optional: readonly string[];
+  /** Fields this caller cannot see: for it they do not exist, so naming one is an unknown field. */
+  readonly absent: readonly string[];
+}
 
 /**
  * Unknown fields are refused (422), never silently dropped: a typo must not lose data.
  * Fields the server sets (`optional`) may be absent here; the write is validated again,
  * whole, once hooks and inheritance have set them.
  */
-function strictSchemaOf(definition: ResourceDefinition, optional: readonly string[]): z.ZodType {
+function strictSchemaOf(definition: ResourceDefinition, shape: WriteShape): z.ZodType {
   let schemas = strictSchemas.get(definition);
   if (!schemas) strictSchemas.set(definition, (schemas = new Map()));
-  const key = optional.join(',');
+  const key = `${shape.optional.join(',')}|${shape.absent.join(',')}`;
   let schema = schemas.get(key);
   if (!schema) {
-    const base = definition.schema as AnyObjectSchema;
+    let base = definition.schema as AnyObjectSchema;
+    if (shape.absent.length > 0) base = base.omit(Object.fromEntries(shape.absent.map((field) => [field, true as const])));
+    const optional = shape.optional.filter((field) => !shape.absent.includes(field));
     const mask = Object.fromEntries(optional.map((field) => [field, true as const]));
     schema = (optional.length > 0 ? base.partial(mask) : base).strict();
     schemas.set(key, schema);
@@ -57,12 +67,15 @@ export function validateWrite(definition: ResourceDefinition, body: unknown, cur
     throw new SynclineError('read-only-field', { detail: 'Server-owned fields cannot be written.', errors: readOnly });
   }
   let input = own;
-  let serverSet: string[] = [];
+  let shape: WriteShape = { optional: [], absent: [] };
   if (context !== undefined) {
     input = protectFields(definition, own, current, context);
-    serverSet = Object.keys(definition.fieldRules).filter((field) => !mayWriteField(definition, field, context, { current, value: own[field] }));
+    shape = {
+      optional: Object.keys(definition.fieldRules).filter((field) => !mayWriteField(definition, field, context, { current, value: own[field] })),
+      absent: [...unseenByWriter(definition, context)].sort(),
+    };
   }
-  const result = strictSchemaOf(definition, serverSet).safeParse(input);
+  const result = strictSchemaOf(definition, shape).safeParse(input);
   if (!result.success) {
     throw new SynclineError('validation-failed', {
       detail: `The ${definition.name} record is not valid.`,
@@ -74,5 +87,6 @@ export function validateWrite(definition: ResourceDefinition, body: unknown, cur
       }),
     });
   }
-  return result.data as Record<string, unknown>;
+  const fields = result.data as Record<string, unknown>;
+  return context === undefined ? fields : withUnseenFields(definition, fields, current, context);
 }

@@ -1,5 +1,5 @@
 import { SynclineError } from '@syncline/protocol';
-import { applyJsonPatch, applyMergePatch, uuidv7, type AnyObjectSchema, type ActionResource, type Hooks, type ReadRecord, type RecordReader, type RequestContext, type ResourceDefinition, type ResourceFields, type ResourceRecord, type WriteRules } from '@syncline/schema';
+import { uuidv7, type AnyObjectSchema, type ActionResource, type Hooks, type ReadRecord, type RecordReader, type RequestContext, type ResourceDefinition, type ResourceFields, type ResourceRecord, type WriteRules } from '@syncline/schema';
 import type { Operation, Outcome } from '../operation.js';
 import { recordUri, type ResourceTarget } from '../resource-registry.js';
 import type { Change, StorageWriter, StoredRecord } from '../storage/storage.js';
@@ -10,9 +10,9 @@ import { recordEtag, representRecord } from './representation.js';
 import { validateWrite } from './validation.js';
 import { checkReferences, deleteWithReferences, propagateInherited, readTarget, runAfterHook, runWrite } from './write-transaction.js';
 import { fieldView } from './field-access.js';
+import { JSON_PATCH_TYPE, MERGE_PATCH_TYPE, patchRecord } from './record-patch.js';
 
-export const MERGE_PATCH_TYPE = 'application/merge-patch+json';
-export const JSON_PATCH_TYPE = 'application/json-patch+json';
+export { JSON_PATCH_TYPE, MERGE_PATCH_TYPE } from './record-patch.js';
 
 type AnyHooks = Hooks<AnyObjectSchema>;
 type AnyRecord = ResourceRecord<AnyObjectSchema>;
@@ -195,7 +195,7 @@ export async function handlePatch(deps: PipelineDeps, op: Operation, target: Res
     evaluatePreconditions({ method: op.method, headers: op.headers, currentEtag: recordEtag(current.version) });
     requireIfMatch(deps, op);
     const document = representRecord(definition, current, fieldView(definition, op.context));
-    const patched = type === JSON_PATCH_TYPE ? applyJsonPatch(document, op.body) : applyMergePatch(document, op.body);
+    const patched = patchRecord({ definition, document, body: op.body, type, context: op.context });
     return { changes: await updateRecord(deps, tx, definition, op.context, current, patched), status: 200 };
   }));
   await afterWrite(deps, definition, op.context, result.changes);

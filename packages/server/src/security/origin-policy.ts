@@ -1,4 +1,5 @@
 import { SynclineError } from '@syncline/protocol';
+import { cookieAuthenticates } from './request-credentials.js';
 
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443' };
 
@@ -93,8 +94,9 @@ export function isOriginAllowed(origin: string | undefined, host: string | undef
  * unsafe method (POST, PUT, PATCH, DELETE) that carries a `Cookie` and no `Authorization`,
  * whose `Origin` is not allowed by {@link isOriginAllowed}, or, without an `Origin`, whose
  * `Sec-Fetch-Site` is `cross-site` or `same-site`. Throws `forbidden` (403); returns
- * otherwise. Safe methods, requests without a cookie and bearer-authenticated requests
- * pass: a cross-site page cannot set their credentials.
+ * otherwise. Safe methods, requests without a cookie and requests with an `Authorization`
+ * header pass: a cross-site page cannot set that header, and with it the cookie does not
+ * authenticate the request (`cookieAuthenticates`: only a valid bearer token does).
  *
  * Host applications that answer form posts themselves call it before acting on one.
  *
@@ -104,7 +106,7 @@ export function isOriginAllowed(origin: string | undefined, host: string | undef
  */
 export function checkCrossSiteRequest(method: string, headers: Readonly<Record<string, string | undefined>>, allowedOrigins: readonly string[] | undefined, secureHint?: boolean): void {
   if (!UNSAFE_METHODS.has(method.toUpperCase())) return;
-  if (headers['cookie'] === undefined || headers['authorization'] !== undefined) return;
+  if (headers['cookie'] === undefined || !cookieAuthenticates(headers)) return;
   const origin = headers['origin'];
   if (origin !== undefined) {
     if (isOriginAllowed(origin, headers['host'], allowedOrigins, secureHint)) return;

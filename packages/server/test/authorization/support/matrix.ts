@@ -4,8 +4,8 @@
  * resumes them). A model holds what each user may see. After every step `runScenario`
  * checks that:
  * - every answer has the status the model expects (404 for what the caller may not read,
- *   403 for a forbidden change or a server-set field, 422 for a reference to an unreadable
- *   list), and every record served equals the model's, with exactly its visible fields;
+ *   403 for a forbidden change of a server-set field, 422 for a hidden field (unknown to the
+ *   caller) and for a reference to an unreadable list), and every record served equals the model's, with exactly its visible fields;
  * - every pushed event concerns a record the user could see when that change was made
  *   (leave/delete only for records the subscription held), in increasing seq;
  * - no hidden field (`owner`/`members` on todos, `secret`) and no secret value appears in
@@ -210,7 +210,8 @@ async function apply(servers: MatrixServers, model: Model, session: Session, cmd
       const patch =
         cmd.field === 'todoSecret' ? { secret: 'guess' } : cmd.field === 'todoOwner' ? { owner: `${me}-not-the-owner` } : { members: [`${me}-not-a-member`] };
       const answer = await call(servers, session, cmd.via, 'PATCH', `/todos/${id}`, patch);
-      expectStatus(`PATCH /todos/${id} ${JSON.stringify(patch)}`, answer, model.canSeeTodo(me, id) ? 403 : 404);
+      // Hidden fields do not exist for callers: naming one is an unknown field (422), as for any name.
+      expectStatus(`PATCH /todos/${id} ${JSON.stringify(patch)}`, answer, model.canSeeTodo(me, id) ? 422 : 404);
       return;
     }
     case 'action': {

@@ -72,9 +72,10 @@ describe('subscription flood from one address', () => {
       }
       const attackMs = Date.now() - started;
       const rssAfter = (await server.rss()) ?? 0;
-      const held = (await fetchStats(server.base)).subscriptions;
+      // The victim's probe subscribes and unsubscribes in turn: stop it first, so the count is the attacker's alone.
       attacking = false;
       await probing;
+      const held = (await fetchStats(server.base)).subscriptions;
 
       // Closing the attacker's connections frees its whole share.
       for (const socket of attackers) socket.close();

@@ -143,8 +143,17 @@ export function send(res: ServerResponse, status: number, type: string, body: st
   const security = type.startsWith('text/html') ? PAGE_SECURITY_HEADERS : SECURITY_HEADERS;
   // A signed-in user's answer is theirs: `private` (secureResponse), as the API's are.
   const answer = secureResponse(res.req, { status, headers: { ...security, 'content-type': type, 'content-length': String(Buffer.byteLength(body)), ...headers } });
+  // Answered before the body it came with was read (a 405, a cross-site form): discard the rest
+  // before closing, or a client still sending gets a reset instead of this answer.
+  if (hasUnreadBody(res.req)) return answerUnreadBody(res.req, res, { status, headers: answer.headers, body });
   res.writeHead(status, answer.headers);
   res.end(body);
+}
+
+/** Whether a request declares a body (a length or chunks) that has not been read to its end. */
+function hasUnreadBody(req: IncomingMessage): boolean {
+  if (req.complete || req.readableEnded) return false;
+  return Number(req.headers['content-length'] ?? '0') > 0 || req.headers['transfer-encoding'] !== undefined;
 }
 
 /**

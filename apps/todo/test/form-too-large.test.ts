@@ -33,4 +33,9 @@ describe('a form too large', () => {
     expect(await uploads('declared', '/session')).toEqual(Array(10).fill('413 - close'));
     expect(await uploads('chunked', '/session')).toEqual(Array(10).fill('413 - close'));
   }, 60_000);
+
+  it('a page that refuses a post without reading it (405 on the sign-in page) is read too, not a reset', async () => {
+    expect(await uploads('declared', '/sign-in')).toEqual(Array(10).fill('405 - close'));
+    expect(await uploads('chunked', '/sign-in')).toEqual(Array(10).fill('405 - close'));
+  }, 60_000);
 });

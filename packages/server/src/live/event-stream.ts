@@ -5,7 +5,7 @@ import type { ContextFactory } from '../context-factory.js';
 import { negotiate } from '../http/content-negotiation.js';
 import { normalizeHeaders } from '../http/http-handler.js';
 import { clientOf } from '../http/request-entry.js';
-import { SECURITY_HEADERS } from '../http/security-headers.js';
+import { secureResponse } from '../http/security-headers.js';
 import type { Outcome } from '../operation.js';
 import { errorOutcome } from '../pipeline/error-outcome.js';
 import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
@@ -125,11 +125,12 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
   }, limits.heartbeatMs);
   timer.unref();
 
-  function problem(res: ServerResponse, error: unknown, instance: string): void {
+  function problem(req: IncomingMessage, res: ServerResponse, error: unknown, instance: string): void {
     if (res.headersSent || res.destroyed) return;
     const outcome = errorOutcome(error, instance, deps.reportError);
     const body = JSON.stringify(outcome.body);
-    res.writeHead(outcome.status, { ...SECURITY_HEADERS, ...outcome.headers, 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': String(Buffer.byteLength(body)) });
+    const answer = secureResponse(req, { status: outcome.status, headers: { ...outcome.headers, 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': String(Buffer.byteLength(body)) } });
+    res.writeHead(answer.status, answer.headers);
     res.end(body);
   }
 
@@ -312,13 +313,9 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
     function start(): void {
       if (started || failed || ended) return;
       started = true;
-      res.writeHead(200, {
-        ...SECURITY_HEADERS,
-        'content-type': EVENT_STREAM_TYPE,
-        'cache-control': 'no-cache',
-        'x-accel-buffering': 'no',
-        vary: 'Accept',
-      });
+      // Private when it carries credentials: no shared cache keeps one user's events for another.
+      const answer = secureResponse(req, { status: 200, headers: { 'content-type': EVENT_STREAM_TYPE, 'cache-control': 'no-cache', 'x-accel-buffering': 'no', vary: 'Accept' } });
+      res.writeHead(answer.status, answer.headers);
       res.flushHeaders();
       flush();
     }
@@ -341,7 +338,7 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
       ended = true;
       closeSubscriptions();
       release();
-      problem(res, failure.reason, path);
+      problem(req, res, failure.reason, path);
       return;
     }
     deps.reportError(failure.reason, 'event stream');
@@ -358,7 +355,7 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
     serve(req, res) {
       res.on('error', (error) => deps.reportError(error, 'event stream response'));
       const path = (req.url ?? '/').split('?')[0] ?? '/';
-      open(req, res).catch((error: unknown) => problem(res, error, path));
+      open(req, res).catch((error: unknown) => problem(req, res, error, path));
     },
     get size() {
       return streams.size;

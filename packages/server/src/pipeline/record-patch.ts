@@ -31,13 +31,28 @@ export function patchRecord(options: {
   readonly context: RequestContext;
 }): unknown {
   const { definition, document, body } = options;
-  if (options.type === JSON_PATCH_TYPE) return applyJsonPatch(document, body);
+  if (options.type === JSON_PATCH_TYPE) return markRemoved(definition, document, applyJsonPatch(document, body));
   const patched = applyMergePatch(document, body);
   if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof patched !== 'object' || patched === null) return patched;
   const unseen = unseenByWriter(definition, options.context);
-  const kept: Record<string, unknown> = { ...(patched as Record<string, unknown>) };
+  const kept: Record<string, unknown> = markRemoved(definition, document, patched) as Record<string, unknown>;
   for (const [member, value] of Object.entries(body)) {
     if (value === null && !isNameable(definition, member, unseen)) kept[member] = null;
   }
   return kept;
+}
+
+/**
+ * The patched record with each field the patch removed present and `undefined`: the write
+ * names it, so the field rules see a change of it (403 when the caller may not make it)
+ * instead of an omitted field, whose current value a write keeps; validation then gives it
+ * its default, or refuses it when it has none.
+ */
+function markRemoved(definition: ResourceDefinition, document: Record<string, unknown>, patched: unknown): unknown {
+  if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) return patched;
+  const result: Record<string, unknown> = { ...(patched as Record<string, unknown>) };
+  for (const field of Object.keys(document)) {
+    if (Object.hasOwn(definition.fields, field) && !Object.hasOwn(result, field)) result[field] = undefined;
+  }
+  return result;
 }

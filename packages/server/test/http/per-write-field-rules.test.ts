@@ -80,6 +80,29 @@ describe('field write rules that see the write', () => {
     expect((await request(app, 'PATCH', uri, { headers: patching('cy'), body: { watchers: ['bob'] } })).status).toBe(200);
     expect((await request(app, 'GET', uri)).body.watchers).toEqual(['bob']);
   });
+
+  it('a patch that removes a field (merge patch null, JSON Patch remove) changes it: refused like any other change, never dropped', async () => {
+    const { app, uri } = await boardApp();
+    await using _ = app;
+    const before = (await request(app, 'GET', uri)).body;
+    const removals = [
+      { user: 'cy', field: 'watchers', headers: patching('cy'), body: { watchers: null } },
+      { user: 'bob', field: 'title', headers: patching('bob'), body: { title: null, notes: 'x' } },
+      { user: 'ana', field: 'owner', headers: patching('ana'), body: { owner: null } },
+      { user: 'ana', field: 'owner', headers: { ...as('ana'), 'content-type': 'application/json-patch+json' }, body: [{ op: 'remove', path: '/owner' }] },
+      { user: 'cy', field: 'watchers', headers: { ...as('cy'), 'content-type': 'application/json-patch+json' }, body: [{ op: 'move', from: '/watchers', path: '/notes' }] },
+    ];
+    for (const { user, field, headers, body } of removals) {
+      const refused = await request(app, 'PATCH', uri, { headers, body });
+      expect(refused.status, `${user} ${JSON.stringify(body)}`).toBe(403);
+      expect(refused.body.errors).toEqual([{ path: [field], message: expect.any(String) }]);
+    }
+    expect((await request(app, 'GET', uri)).body).toEqual(before);
+    // The owner may remove the watchers: the field takes its default.
+    const cleared = await request(app, 'PATCH', uri, { headers: patching('ana'), body: { watchers: null } });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.watchers).toEqual([]);
+  });
 });
 
 describe('before-hooks read other records in the write’s transaction', () => {

@@ -53,6 +53,28 @@ describe('security headers', () => {
     }
   });
 
+  it('an event stream opened with a cookie or a bearer token is private too, and so is its refusal', async () => {
+    await using app = await createTestSyncline();
+    const { port } = await app.listen(0, '127.0.0.1');
+    for (const credentials of [{ cookie: 'syncline_session=abc' }, { authorization: 'Bearer abc' }]) {
+      for (const path of ['/live/events?subscribe=%2Flists', '/lists']) {
+        const controller = new AbortController();
+        const stream = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { ...credentials, accept: 'text/event-stream' }, signal: controller.signal });
+        expect(stream.status).toBe(200);
+        expect(stream.headers.get('cache-control'), `${path} ${JSON.stringify(credentials)}`).toBe('private, no-cache');
+        expect(stream.headers.get('x-content-type-options')).toBe('nosniff');
+        controller.abort();
+      }
+      const refused = await fetch(`http://127.0.0.1:${port}/lists/nowhere`, { headers: { ...credentials, accept: 'text/event-stream' } });
+      expect(refused.status).toBe(404);
+      expect(refused.headers.get('cache-control')).toBe('private, no-cache');
+    }
+    const anonymous = new AbortController();
+    const open = await fetch(`http://127.0.0.1:${port}/lists`, { headers: { accept: 'text/event-stream' }, signal: anonymous.signal });
+    expect(open.headers.get('cache-control')).toBe('no-cache');
+    anonymous.abort();
+  });
+
   it('a stricter policy already set is kept (no-store on sign-in)', async () => {
     await using app = await createSignedInSyncline();
     const body = new TextEncoder().encode('{"username":"bob","password":"correct horse"}');

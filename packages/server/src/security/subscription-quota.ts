@@ -1,5 +1,5 @@
 import { SynclineError } from '@syncline/protocol';
-import { addressKey } from './address-counter.js';
+import { addressGroup } from './address-group.js';
 
 /** The bounds on what subscriptions may hold, across every connection and stream of one process. */
 export interface SubscriptionQuotaLimits {
@@ -82,7 +82,7 @@ export function createSubscriptionQuota(limits: SubscriptionQuotaLimits): Subscr
 
   return {
     open(holder) {
-      const addressTally = `a ${addressKey(holder.address)}`;
+      const addressTally = `a ${addressGroup(holder.address)}`;
       const userTally = holder.user === undefined ? undefined : `u ${holder.user}`;
       const held = new Map<string, number>();
       const release = (key: string): void => {
@@ -119,7 +119,7 @@ export function createSubscriptionQuota(limits: SubscriptionQuotaLimits): Subscr
       };
     },
     usage(of) {
-      const key = 'address' in of ? `a ${addressKey(of.address)}` : `u ${of.user}`;
+      const key = 'address' in of ? `a ${addressGroup(of.address)}` : `u ${of.user}`;
       const tally = tallies.get(key) ?? NONE;
       return { count: tally.count, bytes: tally.bytes };
     },

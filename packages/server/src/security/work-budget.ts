@@ -1,4 +1,4 @@
-import { addressKey } from './address-counter.js';
+import { addressGroup } from './address-group.js';
 import { createTokenBucket, type TokenBucket } from './token-bucket.js';
 
 /**
@@ -89,8 +89,8 @@ export function createWorkBudget(options: WorkBudgetOptions): WorkBudget {
   function metersFor(holder: { readonly address: string | undefined; readonly user: string | undefined }): WorkMeter[] {
     // Looked up at each charge, not kept: a bucket forgotten while full is made afresh (full) when needed.
     const addressMeter: WorkMeter = {
-      waitMs: (units) => bucketOf(`a ${addressKey(holder.address)}`, options.perSecond * factor, options.burst * factor).waitMs(units),
-      take: (units) => void bucketOf(`a ${addressKey(holder.address)}`, options.perSecond * factor, options.burst * factor).take(units),
+      waitMs: (units) => bucketOf(`a ${addressGroup(holder.address)}`, options.perSecond * factor, options.burst * factor).waitMs(units),
+      take: (units) => void bucketOf(`a ${addressGroup(holder.address)}`, options.perSecond * factor, options.burst * factor).take(units),
     };
     if (holder.user === undefined) return [addressMeter];
     const user = holder.user;

@@ -114,4 +114,13 @@ describe('address counter', () => {
     counter.release('10.0.0.1');
     expect(counter.count('10.0.0.1')).toBe(0);
   });
+
+  it('counts IPv6 connections by their /64, as every per-address limit does: a host cannot take a fresh address per connection', () => {
+    const counter = createAddressCounter(2);
+    expect(counter.acquire('2001:db8:1:2::a')).toBe(true);
+    expect(counter.acquire('2001:DB8:1:2:ffff::1')).toBe(true);
+    expect(counter.acquire('2001:db8:1:2:1:2:3:4')).toBe(false);
+    expect(counter.acquire('2001:db8:1:3::a')).toBe(true);
+    expect(counter.count('2001:db8:1:2::1')).toBe(2);
+  });
 });

@@ -14,7 +14,7 @@ const START = '<!-- faults-table:start -->';
 const END = '<!-- faults-table:end -->';
 
 /** The order of scenarios (by how much each proves), by the start of their names. */
-const ORDER = ['SIGKILL', 'Redis killed', 'Redis paused', 'PostgreSQL', 'Slow consumer', 'Half-open', 'Connection flood', 'Subscription flood', 'Reconcile flood', 'Sign-in and sign-up flood', 'Graceful shutdown', 'Protocol fuzzing'];
+const ORDER = ['SIGKILL', 'Redis killed', 'Redis paused', 'PostgreSQL', 'Slow consumer', 'Half-open', 'Connection flood', 'Subscription flood', 'Reconcile flood', 'Query flood', 'Sign-in and sign-up flood', 'Graceful shutdown', 'Protocol fuzzing'];
 const rank = (result: ScenarioResult): number => {
   const index = ORDER.findIndex((prefix) => result.scenario.startsWith(prefix));
   return index < 0 ? ORDER.length : index;

@@ -82,8 +82,12 @@ describe.skipIf(browser === undefined)('the TODO app where the WebSocket cannot 
     await page.getByLabel('New todo').fill('Sent over HTTP');
     await page.getByLabel('New todo').press('Enter');
     await waitForTitles(page, ['Loaded', 'Pushed over a stream', 'Sent over HTTP']);
-    const stored = await fetch(`${base}/todos?list=${list.id}&order=order`, { headers: ana.auth });
-    expect(((await stored.json()) as { items: { title: string }[] }).items.map((item) => item.title)).toContain('Sent over HTTP');
+    // The page shows its own write at once (optimistic); the server has it once the POST is answered.
+    const storedTitles = async (): Promise<string[]> => {
+      const stored = await fetch(`${base}/todos?list=${list.id}&order=order`, { headers: ana.auth });
+      return ((await stored.json()) as { items: { title: string }[] }).items.map((item) => item.title);
+    };
+    await expect.poll(storedTitles, { timeout: 5_000 }).toContain('Sent over HTTP');
     expect(opened).toEqual([]);
 
     // The socket can be opened again: the page moves back to it and ends its streams.

@@ -75,7 +75,7 @@ export interface ClientEvents {
 }
 
 /**
- * A Syncline client: a clone of the resources it uses (DESIGN §1).
+ * A Syncline client: a clone of the resources it uses (docs/design-notes.md, "Every client is a clone").
  *
  * @example
  * const client = createClient({ url: 'http://localhost:3000' });

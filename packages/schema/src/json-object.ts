@@ -1,6 +1,6 @@
 import { SynclineError } from '@syncline/protocol';
 
-/** Keys that reach an object's prototype through a naive assignment or merge (DESIGN §7). */
+/** Keys that reach an object's prototype through a naive assignment or merge (docs/design-notes.md, "Untrusted JSON: depth and prototype keys"). */
 export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**

@@ -1,7 +1,7 @@
 /**
- * Where the connection stands. A discriminated union handled with exhaustive switches
- * (STYLE 7): `connecting` covers both the backoff wait and the handshake, `open` starts at
- * the server's `hello`, and `closed` is final (the client was closed, or the server said
+ * Where the connection stands. A discriminated union handled with exhaustive switches:
+ * `connecting` covers both the backoff wait and the handshake, `open` starts at the
+ * server's `hello`, and `closed` is final (the client was closed, or the server said
  * the client itself is at fault).
  *
  * @example

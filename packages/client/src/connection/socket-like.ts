@@ -1,6 +1,6 @@
 /**
  * The slice of the WebSocket API the client calls, so a browser's `WebSocket`, the `ws`
- * package and a test double all fit (STYLE 5: type drivers structurally).
+ * package and a test double all fit (the driver is typed structurally).
  */
 export interface SocketLike {
   readonly readyState: number;

@@ -22,7 +22,7 @@ export interface PolicyOutcome {
 const POLICY_NAMES: ReadonlySet<string> = new Set(['server-wins', 'client-wins', 'merge']);
 
 /**
- * Applies a conflict policy to a conflict (DESIGN §1: dirty, and the server's ETag differs).
+ * Applies a conflict policy to a conflict (dirty, and the server's ETag differs: docs/design-notes.md, "The reconcile table").
  *
  * - `server-wins` → `{ use: 'server' }`: drop the local edit, keep the server's version.
  * - `client-wins` → `{ use: 'record', record: local }`: write the local version back with

@@ -99,7 +99,7 @@ export interface ReplicaPersistence {
   destroy(): Promise<void>;
 }
 
-/** The built-in conflict policies (DESIGN §1: dirty, and the server's ETag differs). */
+/** The built-in conflict policies (dirty, and the server's ETag differs: docs/design-notes.md, "The reconcile table"). */
 export type ConflictPolicyName = 'server-wins' | 'client-wins' | 'merge';
 
 /** What a custom policy decides: a record to write back (with `If-Match` on `server`'s ETag), the server's version, or to hold the conflict for the user. */
@@ -107,5 +107,5 @@ export type ConflictResolution = { readonly use: 'server' } | { readonly use: 'r
 
 export type ConflictPolicy = ConflictPolicyName | ((conflict: Omit<HeldConflict, 'heldAt' | 'fields'>) => ConflictResolution | Promise<ConflictResolution>);
 
-/** The five outcomes of reconciliation (DESIGN §1). */
+/** The five outcomes of reconciliation (docs/design-notes.md, "The reconcile table"). */
 export type ReconcileOutcome = 'create' | 'ok' | 'conflict' | 'noop' | 'redownload';

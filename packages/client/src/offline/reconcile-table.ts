@@ -12,7 +12,7 @@ export interface ReconcileInput {
 
 /**
  * Reconciliation of one replica entry against the server's current ETag (null: the server
- * has no such record), exactly the table of DESIGN §1:
+ * has no such record), exactly the table of docs/design-notes.md, "The reconcile table":
  *
  * | entry | server's ETag equal to the entry's? | outcome |
  * |---|---|---|

@@ -23,7 +23,7 @@ export type ReconcileAnswer =
 
 /**
  * Reconciles every replica entry, dirty or not, with one `POST /_reconcile` per 1,000
- * entries, then applies DESIGN §1's table to each (`classify`): `create` and `ok` are left
+ * entries, then applies the reconcile table (docs/design-notes.md) to each (`classify`): `create` and `ok` are left
  * to the sender; `noop` does nothing; `redownload` takes the answer's version (a 404 removes
  * the entry); `conflict` goes to the policy with the answer's version, except when the
  * URI's first write may already have been applied (it was sent and its answer lost): its

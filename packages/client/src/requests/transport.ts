@@ -7,7 +7,8 @@ export type IncomingResponse = Omit<ResponseMessage, 'id'>;
 
 /**
  * Sends one request and answers its response, whatever the status; the socket and HTTP
- * implement it alike, so everything above works over both (STYLE 3, from the client side).
+ * implement it alike, so everything above works over both (one operation pipeline for
+ * every transport, seen from the client side).
  *
  * @example
  * const answer = await transport.request({ method: 'GET', resource: '/todos/42' });

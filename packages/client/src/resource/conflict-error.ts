@@ -2,7 +2,7 @@ import { SynclineError } from '@syncline/protocol';
 
 /**
  * A write refused with 412 because the record changed on the server since the local copy
- * was taken (DESIGN §1: dirty, remote etag differs → CONFLICT). It carries both sides, so
+ * was taken (dirty, remote etag differs → CONFLICT: docs/design-notes.md, "The reconcile table"). It carries both sides, so
  * the application (or, later, a conflict policy) can resolve it; it is never dropped.
  *
  * @example

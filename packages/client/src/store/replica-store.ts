@@ -1,7 +1,7 @@
 import type { JsonRecord } from '../requests/answers.js';
 
 /**
- * The client's copy of one resource (DESIGN §1: every local copy is `(uri, etag, dirty)`).
+ * The client's copy of one resource (every local copy is `(uri, etag, dirty)`: docs/design-notes.md, "Every client is a clone").
  * `data` is what the application sees (null: absent or deleted); `base` and `etag` are
  * the last server version known, which a local edit started from and which a three-way
  * merge will need later; `dirty` is true while a local edit is not yet confirmed.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classify, etagsMatch } from '../../src/index.js';
 
-describe('the reconcile table (DESIGN §1)', () => {
+describe('the reconcile table (docs/design-notes.md)', () => {
   it.each([
     ['a never-acknowledged create', { etag: null, dirty: true, created: true }, null, 'create'],
     ['a create whose answer was lost (the server has it)', { etag: null, dirty: true, created: true }, '"1"', 'create'],

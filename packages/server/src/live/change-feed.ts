@@ -24,7 +24,7 @@ const FILL_BATCH = 1000;
 
 /**
  * Turns backplane messages into a gapless, ordered stream of changes. The backplane is a
- * hint (DESIGN §7): a message ahead of `head + 1` means one was lost or is late, so the
+ * hint (docs/design-notes.md, "The change log is the truth"): a message ahead of `head + 1` means one was lost or is late, so the
  * gap is read from the change log; a periodic look at the log's head heals a backplane
  * that went silent.
  */

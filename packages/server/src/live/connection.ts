@@ -96,7 +96,7 @@ const PROBLEM_ERRORS = (issues: ReadonlyArray<{ path: PropertyKey[]; message: st
 /**
  * One WebSocket connection: frames in, operations through the shared executor, responses
  * and pushed events out. Every failure of one frame is answered on that connection and
- * never escapes it (DESIGN §7).
+ * never escapes it (docs/design-notes.md, "One socket's failure stays on that socket").
  */
 export function openConnection(options: ConnectionOptions): Connection {
   const { socket, limits } = options;

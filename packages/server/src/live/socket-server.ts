@@ -62,7 +62,7 @@ function refuse(socket: Duplex, status: number, reason: string): void {
 
 /**
  * The WebSocket surface, on the same port as HTTP. `ws` defaults are not limits
- * (DESIGN §7): the frame size is capped (`maxPayload`, close 1009), compression is off
+ * (docs/design-notes.md, "`ws` defaults are not limits"): the frame size is capped (`maxPayload`, close 1009), compression is off
  * (it costs memory per socket and invites compression-bomb frames).
  */
 export function createSocketServer(options: SocketServerOptions): SocketServer {

@@ -11,7 +11,7 @@ const MAX_ATTEMPTS = 3;
 
 /**
  * Runs a write transaction, then publishes its changes (after commit, never inside the
- * write: DESIGN §7). A write that lost a race is re-run from a fresh read unless the
+ * write: docs/design-notes.md, "Publish after commit, whole versioned records"). A write that lost a race is re-run from a fresh read unless the
  * client pinned a version with `If-Match`, in which case it is a 412. A body that returns
  * its `outcome` (the answer it will give) has it saved under the request's Idempotency-Key
  * in the same transaction; under a key, a body must return one.

@@ -88,7 +88,7 @@ describe.skipIf(!reachable)('postgres', () => {
     expect(() => createPostgresStorage({ connectionString: POSTGRES_URL, schema: 'Bad"Name' })).toThrow(TypeError);
   });
 
-  // DESIGN §7: a BIGSERIAL hands out n, then n+1 commits first and a reader passes n for good.
+  // docs/design-notes.md, "Positions never pass an uncommitted write": a BIGSERIAL hands out n, then n+1 commits first and a reader passes n for good.
   it('a stalled transaction holding seq n keeps another client from committing n+1 before it', async () => {
     const schema = uniqueSchema();
     const storage = open(schema);

@@ -10,8 +10,8 @@ export interface RedisBackplaneOptions {
   /** The pub/sub channel every server of one app shares. Default `syncline:changes`. */
   readonly channel?: string;
   /**
-   * How often to send a probe through the channel and expect it back (DESIGN §7: a
-   * subscriber can answer PING yet receive nothing). A probe not back by the next one
+   * How often to send a probe through the channel and expect it back (a subscriber can
+   * answer PING yet receive nothing: docs/design-notes.md, "The change log is the truth"). A probe not back by the next one
    * reconnects the subscriber. Default 10000; 0 turns probing off.
    */
   readonly probeIntervalMs?: number;

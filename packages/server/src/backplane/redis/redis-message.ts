@@ -10,7 +10,7 @@ export type RedisMessage =
   | { readonly type: 'topic'; readonly topic: string; readonly message: Readonly<Record<string, unknown>> };
 
 /**
- * The wire form of a change: the whole, versioned record before and after (DESIGN §7),
+ * The wire form of a change: the whole, versioned record before and after (docs/design-notes.md, "Publish after commit, whole versioned records"),
  * JSON with every field, nulls included.
  *
  * @example

@@ -25,7 +25,7 @@ const COLUMN_TYPES: Readonly<Record<FieldKind, ColumnDataType>> = {
  * in READ COMMITTED and begin by locking the `syncline_seq` row, held until commit: write
  * transactions run one at a time, as on SQLite, so what a write reads (a reference's
  * target, the children it inherits to) cannot change under it, and seq order is commit
- * order: no reader ever sees n+1 without n — the trap a BIGSERIAL falls into (DESIGN §7).
+ * order: no reader ever sees n+1 without n — the trap a BIGSERIAL falls into (docs/design-notes.md, "Positions never pass an uncommitted write").
  *
  * @example
  * const storage = createSqlStorage({ db, dialect: postgresDialect });

@@ -31,6 +31,8 @@ export const ERROR_STATUS = {
   'precondition-required': 428,
   'rate-limited': 429,
   'internal': 500,
+  // Never on the wire: `createSyncline` rejects with it when a resource definition names what does not exist.
+  'invalid-definition': 500,
   'unavailable': 503,
 } as const satisfies Record<string, number>;
 

@@ -37,6 +37,7 @@ const TITLES: Record<ErrorCode, string> = {
   'precondition-required': 'Precondition required',
   'rate-limited': 'Too many requests',
   'internal': 'Internal server error',
+  'invalid-definition': 'The resource definitions are not valid',
   'unavailable': 'Service unavailable',
 };
 

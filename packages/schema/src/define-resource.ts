@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { RequestContext } from './context.js';
 import { ACTION_NAME_PATTERN, type ActionDefinition, type ActionScope } from './define-action.js';
+import { closestName } from './closest-name.js';
 import { describeFields, type FieldInfo } from './field-kinds.js';
 import type { Filter } from './filter.js';
 import type { RecordReader } from './record-reader.js';
@@ -183,6 +184,12 @@ export interface ResourceDefinition<
 }
 
 const NAME_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/;
+
+/** `"titel" (did you mean "title"?)`: an unknown field as the errors below name it. */
+function unknownName(name: string, known: Iterable<string>): string {
+  const suggestion = closestName(name, known);
+  return suggestion === undefined ? `"${name}"` : `"${name}" (did you mean "${suggestion}"?)`;
+}
 const RESERVED_FIELDS = new Set<string>([...SYSTEM_FIELDS, '__proto__', 'constructor', 'prototype']);
 
 /**
@@ -216,24 +223,24 @@ export function defineResource<
   const known = new Set<string>([...Object.keys(fields), ...SYSTEM_FIELDS]);
   const indexes = (options.indexes ?? []).map((index) => {
     for (const field of index) {
-      if (!known.has(field)) throw new TypeError(`Resource "${options.name}": index on unknown field "${field}"`);
+      if (!known.has(field)) throw new TypeError(`Resource "${options.name}": index on unknown field ${unknownName(field, known)}`);
     }
     return [...index];
   });
   const references: Record<string, Reference> = {};
   for (const [field, value] of Object.entries(options.references ?? {}) as Array<[string, ReferenceOption<S> | undefined]>) {
     if (value === undefined) continue;
-    if (!(field in fields)) throw new TypeError(`Resource "${options.name}": reference on unknown field "${field}"`);
+    if (!(field in fields)) throw new TypeError(`Resource "${options.name}": reference on unknown field ${unknownName(field, Object.keys(fields))}`);
     const inherit = typeof value === 'string' ? [] : [...(value.inherit ?? [])];
     for (const name of inherit) {
-      if (!(name in fields)) throw new TypeError(`Resource "${options.name}": reference "${field}" inherits unknown field "${name}"`);
+      if (!(name in fields)) throw new TypeError(`Resource "${options.name}": reference "${field}" inherits unknown field ${unknownName(name, Object.keys(fields))}`);
     }
     references[field] = typeof value === 'string' ? { resource: value, onDelete: 'restrict', inherit } : { resource: value.resource, onDelete: value.onDelete ?? 'restrict', inherit };
   }
   const fieldRules: Record<string, FieldRule> = {};
   for (const [field, rule] of Object.entries(options.fieldRules ?? {}) as Array<[string, FieldRule | undefined]>) {
     if (rule === undefined) continue;
-    if (!(field in fields)) throw new TypeError(`Resource "${options.name}": field rule on unknown field "${field}"`);
+    if (!(field in fields)) throw new TypeError(`Resource "${options.name}": field rule on unknown field ${unknownName(field, Object.keys(fields))}`);
     fieldRules[field] = rule;
   }
   for (const name of Object.keys(options.actions ?? {})) {

@@ -3,6 +3,8 @@ export * from './define-resource.js';
 export * from './define-action.js';
 export * from './record-reader.js';
 export * from './field-kinds.js';
+export * from './closest-name.js';
+export { queryFieldInfo } from './query-values.js';
 export * from './filter.js';
 export * from './filter-match.js';
 export * from './order.js';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ResourceDefinition } from '@syncline/schema';
+import type { Principal, ResourceDefinition } from '@syncline/schema';
 import type { Authenticator } from './auth/password-auth.js';
 import type { Backplane } from './backplane/backplane.js';
 import { createMemoryBackplane } from './backplane/memory-backplane.js';
@@ -27,6 +27,7 @@ import { createDrain } from './shutdown-drain.js';
 import { createIdempotency, type IdempotencyClock } from './pipeline/idempotency.js';
 import { isReconcileUri } from './pipeline/reconcile.js';
 import type { PipelineDeps } from './pipeline/pipeline-deps.js';
+import { assertDefinitions } from './definitions/check-definitions.js';
 import { createResourceRegistry } from './resource-registry.js';
 import type { PresenceClock } from './presence/presence-clock.js';
 import { createPresenceService } from './presence/presence-service.js';
@@ -71,6 +72,12 @@ export interface SynclineOptions {
   readonly idempotencyClock?: IdempotencyClock;
   /** The clock presence refreshes and times out on. Default the system's; tests pass a manual one. */
   readonly presenceClock?: PresenceClock;
+  /**
+   * The signed-in caller each read rule is tried with at start (with an anonymous one and
+   * the server's own), to check the filters it returns. Default `{ id: 'syncline-start-up-probe' }`;
+   * give one carrying the fields your `Principal` adds when your rules read them.
+   */
+  readonly probePrincipal?: Principal;
 }
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -116,8 +123,9 @@ export interface Syncline {
 }
 
 /**
- * Creates a Syncline server: migrates storage, starts the change feed, and returns the
- * HTTP and WebSocket surfaces over one pipeline.
+ * Creates a Syncline server: checks the resource definitions (rejecting with one
+ * `invalid-definition` error that lists every mistake), migrates storage, starts the
+ * change feed, and returns the HTTP and WebSocket surfaces over one pipeline.
  *
  * @example
  * const syncline = await createSyncline({ resources: [lists, todos], storage: createSqliteStorage({ filename: 'app.db' }) });
@@ -128,6 +136,8 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   const reportError = options.onError ?? ((error: unknown, where: string) => console.error(`[syncline] ${where}:`, error));
   const auth = options.auth;
   const resources = [...options.resources, ...(auth?.resources ?? [])];
+  // Before anything is opened or migrated: a misspelt field in a rule stops the start, with every mistake listed.
+  assertDefinitions(resources, { probePrincipal: options.probePrincipal });
   const registry = createResourceRegistry(resources);
   const storage = options.storage;
   const backplane = options.backplane ?? createMemoryBackplane();

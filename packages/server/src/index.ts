@@ -1,4 +1,6 @@
 export { createSyncline, type ListenOptions, type Syncline, type SynclineOptions } from './create-syncline.js';
+export { checkDefinitions, type DefinitionCheckOptions } from './definitions/check-definitions.js';
+export type { DefinitionProblem } from './definitions/definition-problem.js';
 export { closeOnSignals, type Closable } from './shutdown-signals.js';
 export { loadConfig, ENVIRONMENT, type ServerConfig } from './config.js';
 export { DEFAULT_LIMITS, type SynclineLimits } from './limits.js';

@@ -109,6 +109,18 @@ describe('client.auth', () => {
     expect((await request(app, 'GET', '/session', { headers: { authorization: `Bearer ${bob}` } })).status).toBe(200);
   });
 
+  it('signs out after destroy (the replica first, then the session)', async () => {
+    await using app = await authServer();
+    const { port } = await app.listen(0, '127.0.0.1');
+    await tokenOf(app, 'ana');
+    const client = connectClient(port);
+    await client.auth.signIn('ana', 'correct horse');
+    await client.destroy();
+    await client.auth.signOut();
+    expect(client.auth.session()).toBeNull();
+    expect(client.state().kind).toBe('closed');
+  });
+
   it('a live view follows a change of user: the new user\'s records, none of the old one\'s', async () => {
     await using app = await authServer();
     const { port } = await app.listen(0, '127.0.0.1');

@@ -1,5 +1,6 @@
 import { SynclineError, type Downstream } from '@syncline/protocol';
 import type { ResourceDefinition } from '@syncline/schema';
+import { createClientAuth, type ClientAuth } from './auth/client-auth.js';
 import { createConnection, type Connection } from './connection/connection.js';
 import type { BackoffOptions, ConnectionState, ConnectionStateListener } from './connection/connection-state.js';
 import type { SocketConstructor } from './connection/socket-like.js';
@@ -47,13 +48,17 @@ export interface ClientOptions extends BackoffOptions {
   /**
    * A bearer token from `POST /session`, asked for before each request and each new socket
    * (so a renewed one is used at once). Browsers on the server's origin need none: the
-   * session cookie goes with every request and the socket's upgrade.
+   * session cookie goes with every request and the socket's upgrade. A sign-in through
+   * `client.auth` wins over it while it lasts; after `client.auth.signOut()` it is not asked
+   * again until the next sign-in.
    */
   readonly token?: () => string | undefined | Promise<string | undefined>;
   /**
    * The server ended the session (signed out elsewhere, or expired; close code 4401). Sign
    * in again (the client waits for the returned promise) and return the new token from
-   * `token`: the client reconnects and its live views resume where they were.
+   * `token`, or call `client.auth.signIn`: the client reconnects and its live views resume
+   * where they were (from a fresh snapshot when `client.auth`'s session was the one that ended).
+   * Not called for the client's own `client.auth.signOut()`.
    */
   readonly onSessionEnded?: () => void | Promise<void>;
   /**
@@ -84,6 +89,14 @@ export interface ClientEvents {
  */
 export interface SynclineClient extends AsyncDisposable {
   readonly store: ReplicaStore;
+  /**
+   * Sign-up, sign-in and sign-out with the built-in password sign-in, and the session's user.
+   *
+   * @example
+   * await client.auth.signIn('ana', 'correct horse');
+   * client.auth.user(); // { id: 'ana', username: 'ana' }
+   */
+  readonly auth: ClientAuth;
   resource<D extends ResourceDefinition>(definition: D): ResourceClient<D>;
   /** A raw request over the chosen transport; the answer whatever its status. */
   request(request: OutgoingRequest): Promise<IncomingResponse>;
@@ -134,7 +147,13 @@ export function createClient(options: ClientOptions): SynclineClient {
   let streams: StreamSubscriptions | undefined;
   let switching: SwitchingSubscriptions | undefined;
   let presence: PresencePool | undefined;
-  const http = createHttpTransport({ baseUrl: options.url, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.token ? { token: options.token } : {}), ...timeout(options) });
+  // Defined below: the sign-in routes go over this transport, whose token comes from them.
+  let signIn: ReturnType<typeof createClientAuth> | undefined;
+  const token = (): Promise<string | undefined> => signIn?.token() ?? Promise.resolve(undefined);
+  const onSessionEnded = async (): Promise<void> => {
+    if ((await signIn?.sessionEnded()) !== false) await options.onSessionEnded?.();
+  };
+  const http = createHttpTransport({ baseUrl: options.url, ...(options.fetch ? { fetch: options.fetch } : {}), token, ...timeout(options) });
   let transport: Transport = http;
   const stateListeners = new Set<ConnectionStateListener>();
   let ownState: ConnectionState = { kind: 'open' };
@@ -144,7 +163,10 @@ export function createClient(options: ClientOptions): SynclineClient {
   if (chosen === 'sse' || chosen === 'auto') {
     streams = createStreamSubscriptions({
       baseUrl: options.url,
-      ...pick(options, ['fetch', 'token', 'onSessionEnded', 'onError', 'minDelayMs', 'maxDelayMs', 'random']),
+      ...pick(options, ['fetch', 'onError', 'minDelayMs', 'maxDelayMs', 'random']),
+      token,
+      // Only when the app handles it: without, a stream answered 401 ends with that error.
+      ...(options.onSessionEnded ? { onSessionEnded } : {}),
     });
     subscriptions = streams;
   }
@@ -152,7 +174,7 @@ export function createClient(options: ClientOptions): SynclineClient {
     const url = new URL(options.livePath ?? '/live', options.url);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const route = (frame: Downstream): void => void (tracker.receive(frame) || presence?.receive(frame) || subscriptions?.receive(frame));
-    const socket = createConnection({ ...options, url: url.href, onFrame: (frame) => route(frame) });
+    const socket = createConnection({ ...options, url: url.href, token, onSessionEnded, onFrame: (frame) => route(frame) });
     connection = socket;
     const tracker = createRequestTracker({ connection: socket, ...timeout(options) });
     presence = createPresencePool({ connection: socket, tracker, onError: options.onError });
@@ -220,6 +242,17 @@ export function createClient(options: ClientOptions): SynclineClient {
     replica.online();
     stateListeners.add((state) => (state.kind === 'open' ? replica.online() : state.kind === 'connecting' ? replica.offline() : undefined));
   }
+  const internals = createClientAuth({
+    http,
+    appToken: options.token,
+    // The caller changed: what it may see did too, so live views start from fresh snapshots.
+    onCallerChanged: () => {
+      subscriptions?.forgetPositions();
+      connection?.renew();
+      streams?.reconnect();
+    },
+  });
+  signIn = internals;
   const store = replica?.core.store ?? createReplicaStore();
   const pool = createViewPool<unknown>();
   const context = { store, transport, subscriptions: chosen === 'http' ? undefined : subscriptions, pool, onConflict, offline: replica };
@@ -227,6 +260,7 @@ export function createClient(options: ClientOptions): SynclineClient {
   const current = (): 'socket' | 'sse' | 'http' => (chosen === 'http' ? 'http' : (switching?.current ?? (connection ? 'socket' : 'sse')));
   const client: SynclineClient = {
     store,
+    auth: internals.auth,
     resource: (definition) => createResourceClient(definition, context),
     request: (request) => transport.request(request),
     presence: (uri) => (presence ?? unavailable('Presence needs the socket transport.')).open(uri),

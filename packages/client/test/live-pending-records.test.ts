@@ -14,6 +14,7 @@ function fakeSubscriptions(): { subscriptions: Subscriptions; handlers: () => Su
       return { id: '1', resource, lastSeq: () => undefined, close: () => {} };
     },
     receive: () => false,
+    forgetPositions: () => {},
   };
   return { subscriptions, handlers: () => opened ?? expect.fail('no subscription opened') };
 }

@@ -17,3 +17,4 @@ export * from './downstream.js';
 export * from './safe-json.js';
 export * from './idempotency-key.js';
 export * from './reconcile.js';
+export * from './session.js';

@@ -33,6 +33,12 @@ export interface Connection {
   send(text: string): boolean;
   /** Drops the current socket, as if the network failed, and reconnects (tests, "retry now" buttons). */
   drop(): void;
+  /**
+   * The credentials changed (sign-in, sign-out): a socket opened or opening with the old ones
+   * is replaced at once, without counting as a failed attempt; one not yet created asks
+   * `token()` again.
+   */
+  renew(): void;
   close(): void;
 }
 
@@ -56,6 +62,8 @@ export function createConnection(options: ConnectionOptions): Connection {
   let lastHello: HelloEvent | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let renewing: Promise<void> | undefined;
+  // Bumped by renew(): a token read before the bump is stale.
+  let credentials = 0;
   const listeners = new Set<ConnectionStateListener>();
 
   const setState = (next: ConnectionState): void => {
@@ -68,7 +76,7 @@ export function createConnection(options: ConnectionOptions): Connection {
   };
 
   /** Forgets the socket (its late events are ignored) and schedules the next attempt. */
-  const lose = (reason: string, fatal = false): void => {
+  const lose = (reason: string, fatal = false, fresh = false): void => {
     const wasOpen = current.kind === 'open';
     const dead = socket;
     socket = undefined;
@@ -83,9 +91,10 @@ export function createConnection(options: ConnectionOptions): Connection {
     if (wasOpen) options.onDrop?.();
     if (current.kind === 'closed') return;
     if (fatal) return setState({ kind: 'closed', reason });
-    const attempt = current.kind === 'connecting' ? current.attempt + 1 : 2;
+    // A fresh start is no failure: it neither grows the backoff nor moves towards a fallback.
+    const attempt = fresh ? (current.kind === 'connecting' ? current.attempt : 1) : current.kind === 'connecting' ? current.attempt + 1 : 2;
     setState({ kind: 'connecting', attempt });
-    setTimer(backoffDelay(attempt, options), () => void connect(attempt));
+    setTimer(fresh ? 0 : backoffDelay(attempt, options), () => void connect(attempt));
   };
 
   const onMessage = (data: unknown): void => {
@@ -129,7 +138,11 @@ export function createConnection(options: ConnectionOptions): Connection {
     try {
       await renewing;
       renewing = undefined;
-      token = await options.token?.();
+      let read: number;
+      do {
+        read = credentials;
+        token = await options.token?.();
+      } while (read !== credentials);
     } catch (error) {
       options.onError?.(error);
     }
@@ -170,6 +183,11 @@ export function createConnection(options: ConnectionOptions): Connection {
     },
     drop: () => {
       if (current.kind !== 'closed') lose('dropped by the client');
+    },
+    renew() {
+      credentials++;
+      if (current.kind === 'closed' || (current.kind === 'connecting' && socket === undefined)) return;
+      lose('new credentials', false, true);
     },
     close() {
       if (current.kind === 'closed') return;

@@ -198,6 +198,9 @@ export function createStreamSubscriptions(options: StreamSubscriptionsOptions): 
       return entry.subscription;
     },
     receive: () => false,
+    forgetPositions() {
+      for (const entry of entries) entry.seq = undefined;
+    },
     reconnect() {
       for (const entry of entries) {
         entry.controller?.abort();

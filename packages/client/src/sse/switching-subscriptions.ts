@@ -81,5 +81,10 @@ export function createSwitchingSubscriptions(targets: Record<LiveTransport, Subs
       };
     },
     receive: (frame) => targets.socket.receive(frame),
+    forgetPositions() {
+      for (const entry of entries) entry.seq = undefined;
+      targets.socket.forgetPositions();
+      targets.sse.forgetPositions();
+    },
   };
 }

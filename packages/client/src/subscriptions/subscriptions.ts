@@ -32,6 +32,12 @@ export interface Subscriptions {
   open(resource: string, handlers: SubscriptionHandlers, options?: OpenOptions): Subscription;
   /** Hands a change event in; answers whether a subscription took it. */
   receive(frame: Downstream): boolean;
+  /**
+   * Forgets every subscription's position, so each asks for a fresh snapshot when it next
+   * subscribes: the caller changed (sign-in, sign-out), and a resume would replay only the
+   * changes since, leaving what the new caller may see and the old one might not unsettled.
+   */
+  forgetPositions(): void;
 }
 
 interface Entry {
@@ -137,6 +143,9 @@ export function createSubscriptions(connection: Connection, tracker: RequestTrac
       entry.seq = frame.seq;
       entry.handlers.onChange(frame);
       return true;
+    },
+    forgetPositions() {
+      for (const entry of entries.values()) entry.seq = undefined;
     },
   };
 }

@@ -59,7 +59,7 @@ const PROBLEM_ERRORS = (issues: ReadonlyArray<{ path: PropertyKey[]; message: st
 export function openPresenceSession(core: PresenceCore, context: RequestContext, send: (frame: string) => void): PresenceSession {
   const connection = randomUUID();
   // A revoked subscription keeps its id (UNSUBSCRIBE still answers 204) but hears nothing more.
-  const subscriptions = new Map<string, { readonly id: RequestId; readonly uri: string; stop: () => void }>();
+  const subscriptions = new Map<string, { readonly id: RequestId; readonly uri: string; stop: () => void; revoked?: true }>();
   const watches = createSessionWatches({ watchers: core.watchers, resources: core.resources, context, revoke: (uri) => revoke(uri) });
   const { watch, unwatch } = watches;
   const unwatchIfIdle = (uri: string): void => {
@@ -73,7 +73,9 @@ export function openPresenceSession(core: PresenceCore, context: RequestContext,
       core.cluster.withdraw(connection, uri);
     }
     for (const subscription of subscriptions.values()) {
-      if (subscription.uri !== uri) continue;
+      // Revoked once is revoked for good: a later revocation (the caller joined again, lost sight again) tells it nothing.
+      if (subscription.uri !== uri || subscription.revoked) continue;
+      subscription.revoked = true;
       subscription.stop();
       subscription.stop = () => {};
       for (const member of core.registry.members(uri)) {

@@ -100,4 +100,32 @@ describe("presence of a list's todos", () => {
     await ana.waitFor(() => presenceEvents(ana, 'a').at(-1)?.['op'] === 'leave');
     expect((await ana.request('GET', uri)).status).toBe(404);
   });
+
+  it('a revoked subscription stays silent when its caller is shared again, joins and is taken off again', async () => {
+    const syncline = await sharingServer();
+    await using _server = syncline;
+    const { port } = await syncline.listen(0, '127.0.0.1');
+    const list = (await call(syncline, 'ana', 'POST', '/lists', { title: 'Trip' })).body.id as string;
+    const share = async (members: string[]) => {
+      expect((await call(syncline, 'ana', 'PATCH', `/lists/${list}`, { members })).status).toBe(200);
+      await syncline.flush();
+    };
+    await share(['bob']);
+    const uri = `/todos/presence?list=${list}`;
+    await using ana = await LiveClient.connect(port, as('ana'));
+    await using bob = await LiveClient.connect(port, as('bob'));
+    await bob.request('SUBSCRIBE', uri, { id: 'b' });
+    await ana.request('PUT', uri, { body: { state: 'viewing' } });
+    await bob.waitFor(() => presenceEvents(bob, 'b').length === 1);
+
+    await share([]);
+    await bob.waitFor(() => presenceEvents(bob, 'b').length === 2);
+    // Shared again, bob joins (a new right to the target); taken off again, his old subscription hears nothing.
+    await share(['bob']);
+    expect((await bob.request('PUT', uri, { body: { state: 'viewing' } })).status).toBe(204);
+    await share([]);
+    await bob.request('OPTIONS', '/lists');
+    expect(presenceEvents(bob, 'b').map((event: Frame) => [event['op'], event['member']['user']])).toEqual([['join', 'ana'], ['leave', 'ana']]);
+    expect((await bob.request('GET', uri)).status).toBe(404);
+  });
 });

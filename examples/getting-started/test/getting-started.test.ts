@@ -51,6 +51,6 @@ describe('Getting started', () => {
     const { port } = await syncline.listen(0, '127.0.0.1');
     const url = `http://127.0.0.1:${port}`;
     await signUp(url, 'ana', 'correct horse');
-    await expect(signIn(url, 'ana', 'wrong horse')).rejects.toThrow('Sign-in refused: 401');
+    await expect(signIn(url, 'ana', 'wrong horse')).rejects.toMatchObject({ code: 'unauthenticated', status: 401 });
   });
 });

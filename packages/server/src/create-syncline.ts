@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Principal, ResourceDefinition } from '@syncline/schema';
+import type { Principal, RequestContext, ResourceDefinition } from '@syncline/schema';
 import type { Authenticator } from './auth/password-auth.js';
 import type { Backplane } from './backplane/backplane.js';
 import { createMemoryBackplane } from './backplane/memory-backplane.js';
@@ -82,6 +82,14 @@ export interface SynclineOptions {
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
+/** A host application's request, as {@link Syncline.authenticate} reads it. */
+export interface AuthenticateRequest {
+  /** The request's headers as Node gives them (`req.headers`): names in lower case, repeated ones as arrays. */
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /** The client's address, for the sign-in's per-address limits. */
+  readonly remoteAddress?: string | undefined;
+}
+
 /** How a server made by {@link Syncline.listen} answers HTTP requests. */
 export interface ListenOptions {
   /** For paths that are not resources (the host application's pages). */
@@ -95,6 +103,20 @@ export interface Syncline {
   handle(request: HttpRequest): Promise<HttpResponse>;
   /** Runs an operation through the pipeline, as both transports do. */
   execute(op: Operation): Promise<Outcome>;
+  /**
+   * Finds who is calling, for a host application's own routes: the same context Syncline's
+   * HTTP surface builds for a request with these headers (the `auth` session cookie or bearer
+   * token, or the `context` option's factory), under the same rule that a request carrying
+   * `Authorization` is never signed in by its cookie. Pass the client's address as the
+   * server's `trustProxy` sees it (`clientOf(req).address`).
+   *
+   * @example
+   * app.get('/api/hello', async (req, res) => {
+   *   const { principal } = await syncline.authenticate({ headers: req.headers, remoteAddress: clientOf(req).address });
+   *   res.json({ hello: principal?.id ?? 'stranger' });
+   * });
+   */
+  authenticate(request: AuthenticateRequest): Promise<RequestContext>;
   /** A Node `http` listener; paths that are not resources go to `fallback` (the host app) or get 404. */
   listener(fallback?: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void;
   /**
@@ -233,6 +255,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   const syncline: Syncline = {
     handle,
     execute: (op) => executor.execute(op),
+    authenticate: async (request) => createContext({ transport: 'http', headers: joinedHeaders(request.headers), remoteAddress: request.remoteAddress }),
     listener: (fallback) => createNodeListener({ handle, maxBodyBytes: limits.maxBodyBytes, lingering: limits, owns, fallback, events: streams, reportError, admit }),
     attach(server) {
       sockets.attach(server);
@@ -277,4 +300,13 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     },
   };
   return syncline;
+}
+
+/** Headers as a context factory takes them: one string each, repeated ones joined as HTTP joins them. */
+function joinedHeaders(headers: AuthenticateRequest['headers']): Record<string, string> {
+  const joined: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) joined[name.toLowerCase()] = typeof value === 'string' ? value : value.join(', ');
+  }
+  return joined;
 }

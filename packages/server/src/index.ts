@@ -1,4 +1,4 @@
-export { createSyncline, type ListenOptions, type Syncline, type SynclineOptions } from './create-syncline.js';
+export { createSyncline, type AuthenticateRequest, type ListenOptions, type Syncline, type SynclineOptions } from './create-syncline.js';
 export { checkDefinitions, type DefinitionCheckOptions } from './definitions/check-definitions.js';
 export type { DefinitionProblem } from './definitions/definition-problem.js';
 export { closeOnSignals, type Closable } from './shutdown-signals.js';

@@ -5,7 +5,7 @@ import { items } from './resources.js';
 /** The live list: every browser and program writing to `/items` shows here at once. */
 export function Items() {
   const { data, status, error } = useCollection(items, { order: 'createdAt' });
-  const { patch, remove } = useMutation(items);
+  const { patch, delete: remove } = useMutation(items);
   if (status === 'error') return <p role="alert">Could not load the items: {error?.message}</p>;
   if (status === 'loading') return <p role="status">Loading…</p>;
   return (

@@ -107,6 +107,8 @@ export interface SynclineClient extends AsyncDisposable {
   on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void;
   /** Settles once the persisted replica, outbox and held conflicts are in the store (at once without `offline`). */
   readonly ready: Promise<void>;
+  /** True when the client was created with `offline`: a persisted replica, an outbox and held conflicts. */
+  readonly offline: boolean;
   /** The writes waiting for the server (always empty without `offline`): "offline, 3 changes waiting". */
   readonly outbox: OutboxView;
   /** The conflicts held for the user, until {@link SynclineClient.resolve}. */
@@ -277,6 +279,7 @@ export function createClient(options: ClientOptions): SynclineClient {
       return () => void set.delete(listener);
     },
     ready: replica?.ready ?? Promise.resolve(),
+    offline: replica !== undefined,
     outbox: replica?.outbox ?? { size: () => 0, reachable: () => true, subscribe: () => () => {} },
     conflicts: () => replica?.conflicts() ?? [],
     resolve: (uri, choice) => replica?.resolve(uri, choice) ?? Promise.reject(new SynclineError('bad-request', { detail: 'Conflicts are held only with the offline option.' })),

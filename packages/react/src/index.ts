@@ -1,6 +1,7 @@
 /**
- * `@syncline/react`: a provider and hooks over `@syncline/client`'s live views, built on
- * `useSyncExternalStore`, with types inferred from the shared resource definitions.
+ * `@syncline/react`: a provider and hooks over `@syncline/client`'s live views, actions,
+ * presence, connection state, outbox and session, built on `useSyncExternalStore`, with
+ * types inferred from the shared resource definitions.
  *
  * @example
  * function OpenTodos({ list }: { list: string }) {
@@ -15,4 +16,9 @@
 export { SynclineProvider, useSynclineClient, type SynclineProviderProps } from './provider.js';
 export { useCollection, useRecord, type CollectionState, type RecordState } from './use-live.js';
 export { useMutation, type Mutation } from './use-mutation.js';
+export { useAction, type ActionRun, type ActionState, type AnyActionNameOf } from './use-action.js';
+export { usePresence, type PresenceState } from './use-presence.js';
+export { useConnectionState } from './use-connection-state.js';
+export { useOutbox, type OutboxState } from './use-outbox.js';
+export { useSession } from './use-session.js';
 export type { LiveState, LiveStatus } from './live-state.js';

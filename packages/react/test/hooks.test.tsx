@@ -104,7 +104,7 @@ describe('useCollection and useRecord on a real server', () => {
 describe('useMutation', () => {
   function Editor({ id }: { id: string }) {
     const { data } = useRecord(todos, id);
-    const { patch, remove, pending, error } = useMutation(todos);
+    const { patch, delete: remove, pending, error } = useMutation(todos);
     seen.push(data?.title);
     return (
       <div>

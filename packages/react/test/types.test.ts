@@ -36,7 +36,7 @@ describe('hook types inferred from the shared definition', () => {
     expectTypeOf<M['update']>().parameter(1).toEqualTypeOf<InputOf<typeof todos>>();
     expectTypeOf<M['patch']>().parameter(1).toEqualTypeOf<MergePatchOf<typeof todos>>();
     expectTypeOf<{ done: 'yes' }>().not.toExtend<Parameters<M['patch']>[1]>();
-    expectTypeOf<M['remove']>().returns.resolves.toEqualTypeOf<boolean>();
+    expectTypeOf<M['delete']>().returns.resolves.toEqualTypeOf<boolean>();
     expectTypeOf<M['pending']>().toEqualTypeOf<boolean>();
     expectTypeOf<M['error']>().toEqualTypeOf<SynclineError | undefined>();
   });

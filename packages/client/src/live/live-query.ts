@@ -1,4 +1,5 @@
 import { compareRecords, matchesFilter, parseCollectionQuery, type CollectionQuery, type ResourceDefinition } from '@syncline/schema';
+import type { SynclineError } from '@syncline/protocol';
 import { asSynclineError, expectSuccess, pageOf, type JsonRecord } from '../requests/answers.js';
 import type { Transport } from '../requests/transport.js';
 import type { ReplicaStore } from '../store/replica-store.js';
@@ -36,8 +37,15 @@ export interface LiveQueryOptions {
  */
 export function createLiveQuery<T>(options: LiveQueryOptions): { view: LiveView<readonly T[]>; dispose: () => void } {
   const { definition, store } = options;
-  // The page size is irrelevant here: the live set holds every match.
-  const query: CollectionQuery = parseCollectionQuery(definition, new URLSearchParams(options.query), { defaultLimit: 50, maxLimit: Number.MAX_SAFE_INTEGER });
+  let query: CollectionQuery;
+  try {
+    // The page size is irrelevant here: the live set holds every match.
+    query = parseCollectionQuery(definition, new URLSearchParams(options.query), { defaultLimit: 50, maxLimit: Number.MAX_SAFE_INTEGER });
+  } catch (error) {
+    // An invalid query (an unknown field, a bad value) fails the view as the server would
+    // refuse its SUBSCRIBE: `ready` rejects and `error()` tells, nothing throws at the caller.
+    return refusedQuery<T>(asSynclineError(error));
+  }
   const prefix = `/${definition.name}/`;
   const core = createViewCore();
   let members = new Set<string>();
@@ -45,9 +53,13 @@ export function createLiveQuery<T>(options: LiveQueryOptions): { view: LiveView<
   let stale = true;
   let epoch = 0;
 
+  // Listeners hear of a new snapshot only: an event that moves the base of a record with a
+  // pending local edit, or a write answered and then pushed, leaves the same array.
   const changed = (): void => {
     stale = true;
-    core.notify();
+    if (core.listeners.size === 0) return;
+    const before = snapshot;
+    if (view.getSnapshot() !== before) core.notify();
   };
   const uriOf = (record: JsonRecord): string => prefix + encodeURIComponent(String(record['id']));
   const take = (items: readonly JsonRecord[]): void => {
@@ -96,7 +108,8 @@ export function createLiveQuery<T>(options: LiveQueryOptions): { view: LiveView<
     },
     onError(error) {
       core.settle(error);
-      changed();
+      stale = true;
+      core.notify();
     },
   }, from);
   const stopStore = store.subscribe((uri) => {
@@ -145,4 +158,22 @@ export function createLiveQuery<T>(options: LiveQueryOptions): { view: LiveView<
     core.listeners.clear();
   };
   return { view, dispose };
+}
+
+/** A view of a query refused before it was sent: empty, its `ready` rejected with the reason. */
+function refusedQuery<T>(error: SynclineError): { view: LiveView<readonly T[]>; dispose: () => void } {
+  const core = createViewCore();
+  core.settle(error);
+  const empty: readonly T[] = Object.freeze([]);
+  const view: LiveView<readonly T[]> = {
+    subscribe(listener) {
+      core.listeners.add(listener);
+      return () => void core.listeners.delete(listener);
+    },
+    getSnapshot: () => empty,
+    ready: core.ready,
+    error: core.error,
+    close: () => core.listeners.clear(),
+  };
+  return { view, dispose: () => core.listeners.clear() };
 }

@@ -52,8 +52,15 @@ export function createLiveRecord<T>(options: LiveRecordOptions): { view: LiveVie
       core.notify();
     },
   }, start === undefined ? {} : { from: start.from });
+  // Listeners hear of a new snapshot only: an event for a record with a pending local edit
+  // moves its base, not what the view shows.
+  let shown: unknown = store.get(uri)?.data;
   const stopStore = store.subscribe((changed) => {
-    if (changed === uri) core.notify();
+    if (changed !== uri) return;
+    const data = store.get(uri)?.data;
+    if (data === shown) return;
+    shown = data;
+    core.notify();
   });
   const view: LiveView<T | undefined> = {
     subscribe(listener) {

@@ -82,6 +82,10 @@ export function createReplicaStore(options: ReplicaStoreOptions = {}): ReplicaSt
       if (heldVersion !== undefined && newVersion !== undefined && newVersion < heldVersion) return;
       if (held && held.etag !== etag) options.onServerMove?.(uri, held, etag);
       const overlaid = options.overlay?.(uri, data);
+      // The same strong ETag is the same version: the client's own write, answered and then
+      // pushed, or a snapshot after a resume. Storing it again would give live views a new
+      // snapshot of the same content.
+      if (overlaid === undefined && held && !held.dirty && etag !== null && held.etag === etag) return;
       if (overlaid !== undefined) set({ uri, etag, dirty: true, data: overlaid, base: data });
       else if (held?.dirty && !options.overlay) set({ ...held, etag, base: data });
       else set({ uri, etag, dirty: false, data, base: data });

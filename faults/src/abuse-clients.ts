@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { SUBPROTOCOL } from '@syncline/protocol';
+import { uuidv7 } from '@syncline/schema';
 import WebSocket from 'ws';
 
 /** A response frame: its request id, status and body. */
@@ -81,4 +82,38 @@ export function timedGet(port: number, path: string, localAddress: string): Prom
     req.once('error', reject);
     req.end();
   });
+}
+
+/**
+ * Creates `count` entries written by `seed` (with `text` of that many characters), one PUT each,
+ * and answers their URIs: what the victim of an abuse scenario reads.
+ *
+ * @example
+ * const uris = await seedEntries(server.base, 1000, 200);
+ */
+export async function seedEntries(base: string, count: number, textLength = 0): Promise<string[]> {
+  const uris: string[] = [];
+  for (let n = 0; n < count; n++) {
+    const uri = `/entries/${uuidv7()}`;
+    uris.push(uri);
+    const body = textLength === 0 ? { writer: 'seed', n } : { writer: 'seed', n, text: 'x'.repeat(textLength) };
+    await fetch(`${base}${uri}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  }
+  return uris;
+}
+
+/**
+ * The victim's probe: `GET /entries?limit=50` from 127.0.0.2, one after another, while `until()`
+ * holds and for at most `rounds`; answers the times of those answered 200, in milliseconds.
+ *
+ * @example
+ * const alone = await probeEntries(server.port, () => true, 50);
+ */
+export async function probeEntries(port: number, until: () => boolean, rounds: number): Promise<number[]> {
+  const ms: number[] = [];
+  for (let round = 0; until() && round < rounds; round++) {
+    const get = await timedGet(port, '/entries?limit=50', '127.0.0.2');
+    if (get.status === 200) ms.push(get.ms);
+  }
+  return ms;
 }

@@ -1,6 +1,5 @@
-import { uuidv7 } from '@syncline/schema';
 import { describe, expect, it } from 'vitest';
-import { timedGet } from '../src/abuse-clients.js';
+import { probeEntries, seedEntries, timedGet } from '../src/abuse-clients.js';
 import { freePort } from '../src/free-port.js';
 import { recordResult } from '../src/results.js';
 import { ServerProcess } from '../src/server-process.js';
@@ -26,17 +25,8 @@ describe('query flood from one address', () => {
   it('oversized queries are refused before SQL, and another user\'s GET stays quick', async () => {
     const server = await ServerProcess.start({ DATABASE_URL: 'sqlite::memory:', PORT: String(await freePort()) });
     try {
-      for (let n = 0; n < RECORDS; n++) {
-        await fetch(`${server.base}/entries/${uuidv7()}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ writer: 'seed', n, text: 'x'.repeat(200) }) });
-      }
-      const probe = async (until: () => boolean, rounds: number): Promise<number[]> => {
-        const ms: number[] = [];
-        for (let round = 0; until() && round < rounds; round++) {
-          const get = await timedGet(server.port, '/entries?limit=50', '127.0.0.2');
-          if (get.status === 200) ms.push(get.ms);
-        }
-        return ms;
-      };
+      await seedEntries(server.base, RECORDS, 200);
+      const probe = (until: () => boolean, rounds: number): Promise<number[]> => probeEntries(server.port, until, rounds);
       const alone = await probe(() => true, 50);
 
       const largest = `/entries?limit=50&${conditions(ALLOWED)}`;

@@ -1,6 +1,5 @@
-import { uuidv7 } from '@syncline/schema';
 import { describe, expect, it } from 'vitest';
-import { AnswerSocket, timedGet } from '../src/abuse-clients.js';
+import { AnswerSocket, probeEntries, seedEntries } from '../src/abuse-clients.js';
 import { freePort } from '../src/free-port.js';
 import { recordResult } from '../src/results.js';
 import { ServerProcess } from '../src/server-process.js';
@@ -20,20 +19,8 @@ describe('reconcile flood from one socket', () => {
     const server = await ServerProcess.start({ DATABASE_URL: 'sqlite::memory:', PORT: String(await freePort()) });
     const sockets: AnswerSocket[] = [];
     try {
-      const uris: string[] = [];
-      for (let n = 0; n < RECORDS; n++) {
-        const uri = `/entries/${uuidv7()}`;
-        uris.push(uri);
-        await fetch(`${server.base}${uri}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ writer: 'seed', n, text: 'x'.repeat(200) }) });
-      }
-      const probe = async (until: () => boolean, rounds: number): Promise<number[]> => {
-        const ms: number[] = [];
-        for (let round = 0; until() && round < rounds; round++) {
-          const get = await timedGet(server.port, '/entries?limit=50', '127.0.0.2');
-          if (get.status === 200) ms.push(get.ms);
-        }
-        return ms;
-      };
+      const uris = await seedEntries(server.base, RECORDS, 200);
+      const probe = (until: () => boolean, rounds: number): Promise<number[]> => probeEntries(server.port, until, rounds);
       const alone = await probe(() => true, 50);
 
       const statuses = new Map<number, number>();

@@ -1,6 +1,5 @@
-import { uuidv7 } from '@syncline/schema';
 import { describe, expect, it } from 'vitest';
-import { AnswerSocket, timedGet } from '../src/abuse-clients.js';
+import { AnswerSocket, seedEntries, timedGet } from '../src/abuse-clients.js';
 import { freePort, waitUntil } from '../src/free-port.js';
 import { recordResult } from '../src/results.js';
 import { ServerProcess } from '../src/server-process.js';
@@ -31,9 +30,7 @@ describe('subscription flood from one address', () => {
     const server = await ServerProcess.start({ DATABASE_URL: 'sqlite::memory:', PORT: String(await freePort()) });
     const sockets: AnswerSocket[] = [];
     try {
-      for (let n = 0; n < 50; n++) {
-        await fetch(`${server.base}/entries/${uuidv7()}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ writer: 'seed', n }) });
-      }
+      await seedEntries(server.base, 50);
       const victim = await AnswerSocket.open(server.port, '127.0.0.2');
       sockets.push(victim);
       const rssBefore = (await server.rss()) ?? 0;

@@ -1,4 +1,4 @@
-import { defaultClientConditions, defaultServerConditions } from 'vite';
+import { defaultServerConditions } from 'vite';
 
 /**
  * Inside this repository, `@syncline/*` resolve to their TypeScript sources, not to `dist/`:
@@ -8,8 +8,12 @@ import { defaultClientConditions, defaultServerConditions } from 'vite';
  */
 export const SOURCE_CONDITION = '@syncline/source';
 
-/** The `resolve` part of a Vitest config that follows {@link SOURCE_CONDITION}, for Node and browser-like environments. */
+/**
+ * The `resolve` part of a Vitest config that follows {@link SOURCE_CONDITION}. Every test runs in
+ * Node, the DOM-emulating ones (happy-dom) too, so both environments resolve as Node does: with
+ * `browser` they would get `ws`'s browser stub and no server.
+ */
 export const sourceResolve = {
-  resolve: { conditions: [SOURCE_CONDITION, ...defaultClientConditions] },
+  resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions] },
   ssr: { resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions], externalConditions: [SOURCE_CONDITION] } },
 };

@@ -4,7 +4,7 @@
 # `node16` and `bundler` resolution; ESM only, so the CommonJS and node10 rows are not judged).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-npx tsc -b tsconfig.build.json
+node node_modules/typescript/bin/tsc -b tsconfig.build.json
 for dir in packages/*/; do
   if node -e "process.exit(require('./${dir}package.json').private ? 0 : 1)"; then continue; fi
   echo "== $(node -p "require('./${dir}package.json').name")"

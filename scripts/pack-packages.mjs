@@ -13,9 +13,11 @@ const packages = readdirSync(join(root, 'packages'))
   .map((name) => join(root, 'packages', name))
   .filter((dir) => !JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).private);
 
+// Builds every package first (TypeScript 5.9 by path: the repository also holds TypeScript 7, whose binary is also named `tsc`).
+execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+
 const tarballs = {};
 for (const dir of packages) {
-  // `npm pack` runs each package's `prepack` (its build) first.
   const output = execFileSync('npm', ['pack', '--json', '--pack-destination', destination], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const [packed] = JSON.parse(output);
   tarballs[packed.name] = join(destination, packed.filename);

@@ -15,7 +15,7 @@ export class Child<Command, Reply extends { type: string }> {
 
   constructor(readonly name: string, script: string, args: string[], options: { env?: NodeJS.ProcessEnv; execArgv?: string[] } = {}) {
     this.process = fork(fileURLToPath(new URL(script, import.meta.url)), args, {
-      execArgv: ['--import', 'tsx', '--expose-gc', ...(options.execArgv ?? [])],
+      execArgv: ['--conditions=@syncline/source', '--import', 'tsx', '--expose-gc', ...(options.execArgv ?? [])],
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

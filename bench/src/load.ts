@@ -1,5 +1,5 @@
 /**
- * A bench load process: `node --import tsx src/load.ts`. Opens the subscribers the
+ * A bench load process: `node --conditions=@syncline/source --import tsx src/load.ts`. Opens the subscribers the
  * orchestrator asks for, counts the pushed events and their latency (receive time minus
  * the write time each event carries), and runs the HTTP write loops. Exits on `exit`,
  * when the orchestrator goes away, or after a hard time limit.

@@ -1,5 +1,5 @@
 /**
- * `node --import tsx src/profile-summary.ts <file.cpuprofile> [top]`: the functions with the
+ * `node --conditions=@syncline/source --import tsx src/profile-summary.ts <file.cpuprofile> [top]`: the functions with the
  * most self time in a V8 CPU profile (from `npm run bench -- --profile`), and the same
  * time summed by source file, so that what dominates a run can be written down.
  */

@@ -1,5 +1,5 @@
 /**
- * A bench server process: `node --import tsx src/server.ts <system> <records> <dir>`.
+ * A bench server process: `node --conditions=@syncline/source --import tsx src/server.ts <system> <records> <dir>`.
  * Starts the system's server on 127.0.0.1 (a free port), reports the port over IPC, then
  * runs the orchestrator's commands: measure memory, write at a fixed rate or as a burst,
  * report the process's CPU time since the last mark. Exits on `exit`, when the

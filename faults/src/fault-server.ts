@@ -9,7 +9,7 @@
  * sockets close with 1001) and exit 0; a failed close exits 1.
  *
  * @example
- * DATABASE_URL=sqlite:/tmp/faults.db PORT=0 node --import tsx faults/src/fault-server.ts
+ * DATABASE_URL=sqlite:/tmp/faults.db PORT=0 node --conditions=@syncline/source --import tsx faults/src/fault-server.ts
  */
 import { closeOnSignals, createPasswordAuth, createSyncline, loadConfig, type Backplane, type ServerConfig, type Storage } from '@syncline/server';
 import { faultResources } from './fault-resources.js';

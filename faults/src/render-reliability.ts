@@ -3,7 +3,7 @@
  * in docs/reliability.md, between its `faults-table` markers.
  *
  * @example
- * npm run test:faults && node --import tsx faults/src/render-reliability.ts
+ * npm run test:faults && node --conditions=@syncline/source --import tsx faults/src/render-reliability.ts
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -52,7 +52,7 @@ export class ServerProcess {
 
   private async launch(): Promise<void> {
     this.expectingExit = false;
-    const child = spawn(process.execPath, ['--import', 'tsx', SERVER_SCRIPT], {
+    const child = spawn(process.execPath, ['--conditions=@syncline/source', '--import', 'tsx', SERVER_SCRIPT], {
       env: { ...process.env, HOST: '127.0.0.1', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

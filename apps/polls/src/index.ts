@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import { siblingModule } from '@syncline/demo-kit/module-path';
 
 /**
  * The polls app: its resources (for `createSyncline`), its HTTP surface (pages and forms at
@@ -15,4 +15,4 @@ export { POLLS_PATH, POLLS_SCRIPT_PATH, POLLS_STYLESHEET_PATH } from './pages/po
  * @example
  * const script = await bundleBrowserScript(POLLS_BROWSER_ENTRY);
  */
-export const POLLS_BROWSER_ENTRY = fileURLToPath(new URL('./browser/polls-page.ts', import.meta.url));
+export const POLLS_BROWSER_ENTRY = siblingModule(import.meta.url, './browser/polls-page');

@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 async function uploads(mode: 'declared' | 'chunked', path: string): Promise<string[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLIENT, String(port), mode, '10', String(8 * 1024 * 1024), path, 'application/x-www-form-urlencoded'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--conditions=@syncline/source', '--import', 'tsx', CLIENT, String(port), mode, '10', String(8 * 1024 * 1024), path, 'application/x-www-form-urlencoded'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk: string) => (out += chunk));

@@ -10,7 +10,7 @@ const appDir = fileURLToPath(new URL('..', import.meta.url));
 describe('npm start (the demo on the embedded default)', () => {
   it('serves sign-up, lists and todos on a SQLite file, needs no other service, and stops cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'syncline-demo-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, ['--conditions=@syncline/source', '--import', 'tsx', 'src/main.ts'], {
       cwd: appDir,
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'demo.db')}` },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -38,7 +38,7 @@ afterAll(async () => {
 
 /** Starts one server process and waits for the port it prints. */
 async function startNode(schema: string, channel: string): Promise<Node> {
-  const child = spawn(process.execPath, ['--import', 'tsx', NODE_SCRIPT], {
+  const child = spawn(process.execPath, ['--conditions=@syncline/source', '--import', 'tsx', NODE_SCRIPT], {
     env: { ...process.env, SYNCLINE_SCHEMA: schema, SYNCLINE_CHANNEL: channel, DATABASE_URL_POSTGRES: POSTGRES_URL, REDIS_URL },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -17,7 +17,7 @@ const CLIENT = fileURLToPath(new URL('../support/upload-client.ts', import.meta.
 
 /** Runs `count` uploads of `bytes` in a client process of its own; answers what each read. */
 async function uploads(port: number, mode: 'declared' | 'chunked', count: number, bytes: number): Promise<string[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLIENT, String(port), mode, String(count), String(bytes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--conditions=@syncline/source', '--import', 'tsx', CLIENT, String(port), mode, String(count), String(bytes)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk: string) => (out += chunk));

@@ -4,7 +4,7 @@
  * It listens on a free port, prints `{"port":…}` on one stdout line, and closes on SIGTERM.
  *
  * @example
- * node --import tsx packages/server/test/support/cluster-node.ts   # with the env below
+ * node --conditions=@syncline/source --import tsx packages/server/test/support/cluster-node.ts   # with the env below
  */
 import { closeOnSignals } from '../../src/shutdown-signals.js';
 import { createRedisBackplane } from '../../src/backplane/redis/index.js';

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# `npm run check:packages`: every publishable package, packed as npm would publish it, passes
+# publint (package.json, exports, files) and Are the Types Wrong (its types resolve under
+# `node16` and `bundler` resolution; ESM only, so the CommonJS and node10 rows are not judged).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+node node_modules/typescript/bin/tsc -b tsconfig.build.json
+for dir in packages/*/; do
+  if node -e "process.exit(require('./${dir}package.json').private ? 0 : 1)"; then continue; fi
+  echo "== $(node -p "require('./${dir}package.json').name")"
+  (cd "$dir" && npx publint --strict && npx attw --pack . --profile esm-only --format table-flipped)
+done

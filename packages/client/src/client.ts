@@ -162,7 +162,10 @@ export function createClient(options: ClientOptions): SynclineClient {
   const state = createClientState(chosen === 'socket' || chosen === 'auto' ? { kind: 'connecting', attempt: 1 } : { kind: 'open' });
   const publishStreams = (): void => {
     const next = streams && stateOfStreams(streams.reachability());
-    if (next) state.publish(next);
+    const now = state.current();
+    // The attempts go on counting from the socket's at a fallback during an outage.
+    if (next?.kind === 'connecting' && now.kind === 'connecting') state.publish({ kind: 'connecting', attempt: Math.max(now.attempt, next.attempt) });
+    else if (next) state.publish(next);
   };
   if (chosen === 'sse' || chosen === 'auto') {
     streams = createStreamSubscriptions({

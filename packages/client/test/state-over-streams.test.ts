@@ -28,8 +28,8 @@ describe('client.state() while event streams carry the live views', () => {
     const seen = record(client);
     await first.app.close();
     // The stream ends with the server; the backoff (at most 50 ms here) retries and fails.
-    await expect.poll(() => client.state().kind, { timeout: 1000 }).toBe('connecting');
-    await expect.poll(() => seen.length, { timeout: 1000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => client.state().kind, { timeout: 2000 }).toBe('connecting');
+    await expect.poll(() => seen.length, { timeout: 2000 }).toBeGreaterThanOrEqual(2);
     expect(seen.every((kind) => kind.startsWith('connecting '))).toBe(true);
     expect(client.state()).toEqual({ kind: 'connecting', attempt: expect.any(Number) });
 
@@ -56,7 +56,7 @@ describe('client.state() while event streams carry the live views', () => {
     await live.ready;
     const seen = record(client);
     await first.app.close();
-    await expect.poll(() => client.state().kind, { timeout: 1000 }).toBe('connecting');
+    await expect.poll(() => client.state().kind, { timeout: 2000 }).toBe('connecting');
 
     const second = await fileServer(file.filename, port);
     await using _second = second.app;
@@ -102,7 +102,7 @@ describe('client.state() while event streams carry the live views', () => {
     await expect.poll(() => client.state().kind).toBe('open');
     const seen = record(client);
     await first.app.close();
-    await expect.poll(() => client.state().kind, { timeout: 1000 }).toBe('connecting');
+    await expect.poll(() => client.state().kind, { timeout: 2000 }).toBe('connecting');
 
     blocked.value = false;
     const second = await fileServer(file.filename, port);
@@ -115,6 +115,30 @@ describe('client.state() while event streams carry the live views', () => {
     await until(open, (items) => items.map((l) => l.title).join() === 'a,b');
     expect(opens(seen)).toBe(1);
     expect(seen.at(-1)).toBe('open');
+  });
+
+  it('a fallback while the server is down counts on from the socket\'s attempts, and is open once when it starts', async () => {
+    await using file = await tempFile();
+    const first = await fileServer(file.filename, 0, { livePath: '/not-here' });
+    const { port } = await first.listen();
+    await first.app.close();
+    // The socket's attempts 2 to 4 are heard before the fallback at the fifth.
+    await using client = connectClient(port, { fallbackAfterFailures: 4 });
+    const attempts: number[] = [];
+    client.onStateChange((state) => void (state.kind === 'connecting' ? attempts.push(state.attempt) : attempts.push(0)));
+    const open = client.resource(lists).liveQuery();
+    await expect.poll(() => client.transport()).toBe('sse');
+    await expect.poll(() => attempts.length, { timeout: 2000 }).toBeGreaterThanOrEqual(6);
+    expect(client.state().kind).toBe('connecting');
+    // Never back down at the fallback: each attempt higher than the one before.
+    expect(attempts.every((attempt, i) => i === 0 || attempt > (attempts[i - 1] ?? 0))).toBe(true);
+
+    const second = await fileServer(file.filename, port, { livePath: '/not-here' });
+    await using _second = second.app;
+    await second.listen();
+    await open.ready;
+    await expect.poll(() => client.state().kind).toBe('open');
+    expect(attempts.filter((attempt) => attempt === 0)).toHaveLength(1);
   });
 
   it('with no live view, a fallback is open at once: requests over HTTP say for themselves whether the server answers', async () => {
@@ -137,7 +161,7 @@ describe('client.state() while event streams carry the live views', () => {
     await open.ready;
     const seen = record(client);
     await first.app.close();
-    await expect.poll(() => client.state().kind, { timeout: 1000 }).toBe('connecting');
+    await expect.poll(() => client.state().kind, { timeout: 2000 }).toBe('connecting');
     client.close();
     expect(seen.at(-1)).toBe('closed');
     expect(opens(seen)).toBe(0);

@@ -2,6 +2,7 @@ import { SynclineError, type Downstream } from '@syncline/protocol';
 import type { ResourceDefinition } from '@syncline/schema';
 import { createClientAuth, type ClientAuth } from './auth/client-auth.js';
 import { createConnection, type Connection } from './connection/connection.js';
+import { createClientState, stateOfStreams } from './connection/client-state.js';
 import type { BackoffOptions, ConnectionState, ConnectionStateListener } from './connection/connection-state.js';
 import type { SocketConstructor } from './connection/socket-like.js';
 import { createViewPool } from './live/live-view.js';
@@ -157,10 +158,14 @@ export function createClient(options: ClientOptions): SynclineClient {
   };
   const http = createHttpTransport({ baseUrl: options.url, ...(options.fetch ? { fetch: options.fetch } : {}), token, ...timeout(options) });
   let transport: Transport = http;
-  const stateListeners = new Set<ConnectionStateListener>();
-  let ownState: ConnectionState = { kind: 'open' };
-  const emit = (state: ConnectionState): void => {
-    for (const listener of [...stateListeners]) listener(state);
+  // Over the socket, its state; over event streams, what the streams show of the server (client-state.ts).
+  const state = createClientState(chosen === 'socket' || chosen === 'auto' ? { kind: 'connecting', attempt: 1 } : { kind: 'open' });
+  const publishStreams = (): void => {
+    const next = streams && stateOfStreams(streams.reachability());
+    const now = state.current();
+    // The attempts go on counting from the socket's at a fallback during an outage.
+    if (next?.kind === 'connecting' && now.kind === 'connecting') state.publish({ kind: 'connecting', attempt: Math.max(now.attempt, next.attempt) });
+    else if (next) state.publish(next);
   };
   if (chosen === 'sse' || chosen === 'auto') {
     streams = createStreamSubscriptions({
@@ -171,6 +176,7 @@ export function createClient(options: ClientOptions): SynclineClient {
       ...(options.onSessionEnded ? { onSessionEnded } : {}),
     });
     subscriptions = streams;
+    if (chosen === 'sse') streams.onReachabilityChange(publishStreams);
   }
   if (chosen === 'socket' || chosen === 'auto') {
     const url = new URL(options.livePath ?? '/live', options.url);
@@ -210,18 +216,20 @@ export function createClient(options: ClientOptions): SynclineClient {
       };
       transport = { request: route };
       const fallbackAfter = options.fallbackAfterFailures ?? 2;
-      socket.onStateChange((state) => {
-        if (state.kind === 'open' && live.current === 'sse') live.switchTo('socket');
-        else if (state.kind === 'connecting' && state.attempt > fallbackAfter && live.current === 'socket') {
+      streams.onReachabilityChange(() => live.current === 'sse' && publishStreams());
+      socket.onStateChange((next) => {
+        if (next.kind === 'open' && live.current === 'sse') live.switchTo('socket');
+        else if (next.kind === 'connecting' && next.attempt > fallbackAfter && live.current === 'socket') {
           live.switchTo('sse');
           release();
-          return emit(ownState);
+          // Still `connecting` until a stream connects, or `open` at once when no view needs one.
+          return publishStreams();
         }
-        if (state.kind !== 'connecting') release();
-        if (live.current === 'socket' || state.kind === 'closed') emit(state);
+        if (next.kind !== 'connecting') release();
+        if (live.current === 'socket' || next.kind === 'closed') state.publish(next);
       });
     } else {
-      socket.onStateChange(emit);
+      socket.onStateChange(state.publish);
     }
   }
   const onConflict = (conflict: ConflictError): void => conflictListeners.forEach((listener) => listener(conflict));
@@ -242,7 +250,7 @@ export function createClient(options: ClientOptions): SynclineClient {
   if (replica) {
     // Reconcile on start and on every reconnect; the sender waits while the connection is down.
     replica.online();
-    stateListeners.add((state) => (state.kind === 'open' ? replica.online() : state.kind === 'connecting' ? replica.offline() : undefined));
+    state.onChange((next) => (next.kind === 'open' ? replica.online() : next.kind === 'connecting' ? replica.offline() : undefined));
   }
   const internals = createClientAuth({
     http,
@@ -266,11 +274,8 @@ export function createClient(options: ClientOptions): SynclineClient {
     resource: (definition) => createResourceClient(definition, context),
     request: (request) => transport.request(request),
     presence: (uri) => (presence ?? unavailable('Presence needs the socket transport.')).open(uri),
-    state: () => (connection && current() === 'socket' ? connection.state() : connection?.state().kind === 'closed' ? connection.state() : ownState),
-    onStateChange(listener) {
-      stateListeners.add(listener);
-      return () => void stateListeners.delete(listener);
-    },
+    state: () => state.current(),
+    onStateChange: (listener) => state.onChange(listener),
     transport: current,
     on(event, listener) {
       // The listener's type follows the event's name.
@@ -288,11 +293,11 @@ export function createClient(options: ClientOptions): SynclineClient {
       streams?.reconnect();
     },
     close() {
-      ownState = closed;
+      // First, so that the streams closing below do not read as a change of reachability.
+      state.publish(closed);
       replica?.close();
       streams?.close();
-      if (connection) connection.close();
-      else emit(closed);
+      connection?.close();
     },
     async destroy(destroyOptions) {
       // Refused (writes that cannot be sent): the client goes on as before.

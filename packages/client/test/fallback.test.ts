@@ -1,17 +1,7 @@
 import type { ChangeEvent } from '@syncline/protocol';
 import { describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { createStreamSubscriptions, type SocketConstructor } from '../src/index.js';
-import { connectClient, createTestSyncline, lists, request, todos, until } from './support.js';
-
-/** A WebSocket that a "proxy" refuses while `blocked.value` is true (it dials a path the server does not serve). */
-function blockable(blocked: { value: boolean }): SocketConstructor {
-  return class extends WebSocket {
-    constructor(url: string, protocols?: string | string[]) {
-      super(blocked.value ? url.replace(/\/live$/, '/blocked') : url, protocols);
-    }
-  } as unknown as SocketConstructor;
-}
+import { createStreamSubscriptions } from '../src/index.js';
+import { blockable, connectClient, createTestSyncline, lists, request, todos, until } from './support.js';
 
 describe('event streams in the client', () => {
   it("transport 'sse': live views over event streams and requests over HTTP, with the same API", async () => {

@@ -1,23 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ChangeEvent } from '@syncline/protocol';
 import { describe, expect, it } from 'vitest';
-import { createSqliteStorage } from '../../server/src/storage/sqlite/index.js';
 import { createConnection, createRequestTracker, createSubscriptions } from '../src/index.js';
-import { connectClient, createTestSyncline, lists, request, todos, until, whenOpen } from './support.js';
-
-/** A server on a database file, so a second server can take over the same data and port. */
-async function fileServer(filename: string, port = 0) {
-  const storage = createSqliteStorage({ filename });
-  const app = await createTestSyncline({ storage });
-  return { app, storage, listen: () => app.listen(port, '127.0.0.1') };
-}
-
-async function tempFile(): Promise<{ filename: string } & AsyncDisposable> {
-  const dir = await mkdtemp(join(tmpdir(), 'syncline-client-'));
-  return { filename: join(dir, 'db.sqlite'), [Symbol.asyncDispose]: () => rm(dir, { recursive: true, force: true }) };
-}
+import { connectClient, createTestSyncline, fileServer, lists, request, tempFile, todos, until, whenOpen } from './support.js';
 
 describe('subscriptions across reconnects', () => {
   it('resume after the client socket drops: every missed change once, in order, then live ones', async () => {

@@ -1,6 +1,35 @@
-import { createClient, type ClientOptions, type LiveView, type SynclineClient } from '../src/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SynclineOptions } from '../../server/src/index.js';
+import { createSqliteStorage } from '../../server/src/storage/sqlite/index.js';
+import { createTestSyncline } from '../../server/test/support/fixtures.js';
+import WebSocket from 'ws';
+import { createClient, type ClientOptions, type LiveView, type SocketConstructor, type SynclineClient } from '../src/index.js';
 
 export { createTestSyncline, lists, request, todos } from '../../server/test/support/fixtures.js';
+
+/** A WebSocket that a "proxy" refuses while `blocked.value` is true (it dials a path the server does not serve). */
+export function blockable(blocked: { value: boolean }): SocketConstructor {
+  return class extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(blocked.value ? url.replace(/\/live$/, '/blocked') : url, protocols);
+    }
+  } as unknown as SocketConstructor;
+}
+
+/** A server on a database file, so a second server can take over the same data and port (a restart). */
+export async function fileServer(filename: string, port = 0, options: Partial<SynclineOptions> = {}) {
+  const storage = createSqliteStorage({ filename });
+  const app = await createTestSyncline({ storage, ...options });
+  return { app, storage, listen: () => app.listen(port, '127.0.0.1') };
+}
+
+/** A temporary database file, deleted by `await using`. */
+export async function tempFile(): Promise<{ filename: string } & AsyncDisposable> {
+  const dir = await mkdtemp(join(tmpdir(), 'syncline-client-'));
+  return { filename: join(dir, 'db.sqlite'), [Symbol.asyncDispose]: () => rm(dir, { recursive: true, force: true }) };
+}
 
 /** A client on a test server, closed by `await using`. */
 export function connectClient(port: number, options: Partial<ClientOptions> = {}): SynclineClient {

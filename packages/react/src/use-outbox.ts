@@ -29,11 +29,8 @@ export function useOutbox(): OutboxState | null {
   const client = useSynclineClient();
   const last = useRef<OutboxState | null>(null);
   const subscribe = useCallback(
-    (listener: () => void) => {
-      if (!client.offline) return () => {};
-      const stops = [client.outbox.subscribe(listener), client.on('conflict', listener)];
-      return () => stops.forEach((stop) => stop());
-    },
+    // The outbox tells of its size, of reachability and of the held conflicts alike.
+    (listener: () => void) => (client.offline ? client.outbox.subscribe(listener) : () => {}),
     [client],
   );
   const getSnapshot = useCallback((): OutboxState | null => {

@@ -40,8 +40,8 @@ export interface Reachability {
 
 /**
  * Tracks reachability from both ways the client talks to the server. The connection state
- * alone does not tell: once the client falls back to event streams it reports `open` while
- * those streams and HTTP requests keep failing; their `fetch` does tell.
+ * alone does not tell: on event streams with no live view open, the client reports `open`
+ * (no stream shows otherwise) while its HTTP requests fail; their `fetch` does tell.
  *
  * @example
  * const reach = createReachability();
@@ -121,8 +121,8 @@ export function showOutbox(client: SynclineClient, reach: Reachability): void {
 
 /**
  * The client as the header's connection status should see it: while the server is out of
- * reach, `reconnecting`, even where the client itself says `open` (after falling back to
- * event streams it reports `open` whether or not they connect).
+ * reach, `reconnecting`, even where the client itself says `open` (on event streams with no
+ * live view open, only HTTP requests show whether the server answers).
  *
  * @example
  * showConnectionState(withReachability(client, reach));

@@ -80,6 +80,7 @@ export async function settleConflict(core: ReplicaCore, input: ConflictInput): P
     case 'hold': {
       const held: HeldConflict = { ...conflict, fields: outcome.fields, heldAt: Date.now() };
       core.conflicts.set(uri, held);
+      core.outbox.conflictsChanged();
       batch.putConflicts.push(held);
       const error = conflictErrorOf(held);
       for (const write of writes) core.settle(write, { error });

@@ -238,6 +238,7 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
       if (!held) throw new SynclineError('not-found', { detail: `No conflict is held for ${uri}.` });
       if (choice !== null && choice !== 'server' && !isRecord(choice)) throw new SynclineError('bad-request', { detail: "Resolve a conflict with a record, null (deleted) or 'server'." });
       core.conflicts.delete(uri);
+      outbox.conflictsChanged();
       if (choice === 'server' || sameRecord(choice, held.server)) {
         core.show(uri);
         await core.serial(() => core.commit({ deleteConflicts: [uri] }, [uri]));

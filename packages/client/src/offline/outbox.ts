@@ -10,7 +10,10 @@ export interface OutboxView {
    * true again at the next answer: "Offline, 3 changes waiting" against "Sending 3 changes…".
    */
   reachable(): boolean;
-  /** Calls `listener` with the size after every change of the size or of `reachable()`; returns the unsubscribe function. */
+  /**
+   * Calls `listener` with the size after every change of the size, of `reachable()` or of the
+   * conflicts held for the user (`client.conflicts()`); returns the unsubscribe function.
+   */
   subscribe(listener: (size: number) => void): () => void;
 }
 
@@ -41,6 +44,8 @@ export interface Outbox extends OutboxView {
   handOn(from: readonly string[], to: string): void;
   /** The sender's finding: whether the server answered its last request. */
   setReachable(reachable: boolean): void;
+  /** Tells the listeners that the held conflicts changed (one held, resolved, or read from another tab). */
+  conflictsChanged(): void;
   /** Rejects every caller still waiting (the client closed; the writes stay persisted). */
   abandon(error: Error): void;
 }
@@ -80,6 +85,7 @@ export function createOutbox(): Outbox {
       reachable = value;
       notify();
     },
+    conflictsChanged: notify,
     subscribe(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);

@@ -22,6 +22,7 @@ export async function refreshFromPersistence(core: ReplicaCore, announce = true,
   core.outbox.replace([...state.outbox, ...core.outbox.all().filter((write) => uncommitted.has(write.key) && !persistedKeys.has(write.key))]);
   core.conflicts.clear();
   for (const held of state.conflicts) core.conflicts.set(held.uri, held);
+  core.outbox.conflictsChanged();
   const persisted = new Set<string>();
   for (const entry of state.entries) {
     persisted.add(entry.uri);

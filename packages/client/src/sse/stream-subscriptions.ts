@@ -3,6 +3,7 @@ import { backoffDelay, type BackoffOptions } from '../connection/connection-stat
 import { isRecord } from '../requests/answers.js';
 import type { Subscription, SubscriptionHandlers, Subscriptions } from '../subscriptions/subscriptions.js';
 import { createSseParser } from './sse-parser.js';
+import { createReachabilityTracker, type StreamReachability } from './stream-reachability.js';
 
 export interface StreamSubscriptionsOptions extends BackoffOptions {
   /** The server's origin, e.g. `http://localhost:3000`. */
@@ -25,6 +26,10 @@ export interface StreamSubscriptions extends Subscriptions {
   reconnect(): void;
   /** Ends every stream. */
   close(): void;
+  /** Whether the server is reachable as the streams show it (stream-reachability.ts). */
+  reachability(): StreamReachability;
+  /** Calls `listener` after every change of {@link StreamSubscriptions.reachability}; returns the unsubscribe function. */
+  onReachabilityChange(listener: (state: StreamReachability) => void): () => void;
 }
 
 interface Entry {
@@ -56,6 +61,7 @@ export function createStreamSubscriptions(options: StreamSubscriptionsOptions): 
   const entries = new Set<Entry>();
   let nextId = 1;
   let renewing: Promise<void> | undefined;
+  const reachability = createReachabilityTracker();
 
   const report = (error: unknown): void => options.onError?.(error);
 
@@ -155,12 +161,14 @@ export function createStreamSubscriptions(options: StreamSubscriptionsOptions): 
           } else if (FINAL_STATUS(response.status)) {
             entry.closed = true;
             entries.delete(entry);
+            reachability.remove(entry);
             entry.handlers.onError(error);
             return;
           }
           throw error;
         }
         attempt = 1;
+        reachability.update(entry, { connected: true, attempt });
         await read(entry, response.body, controller);
       } catch (error) {
         if (!entry.closed && !controller.signal.aborted) report(error);
@@ -168,6 +176,7 @@ export function createStreamSubscriptions(options: StreamSubscriptionsOptions): 
         entry.controller = undefined;
       }
       attempt++;
+      if (!entry.closed) reachability.update(entry, { connected: false, attempt });
     }
   };
 
@@ -188,12 +197,14 @@ export function createStreamSubscriptions(options: StreamSubscriptionsOptions): 
             if (entry.closed) return;
             entry.closed = true;
             entries.delete(entry);
+            reachability.remove(entry);
             entry.controller?.abort();
             entry.wake?.();
           },
         },
       };
       entries.add(entry);
+      reachability.update(entry, { connected: false, attempt: 1 });
       void run(entry);
       return entry.subscription;
     },
@@ -210,5 +221,7 @@ export function createStreamSubscriptions(options: StreamSubscriptionsOptions): 
     close() {
       for (const entry of [...entries]) entry.subscription.close();
     },
+    reachability: () => reachability.current(),
+    onReachabilityChange: (listener) => reachability.onChange(listener),
   };
 }

@@ -10,7 +10,7 @@ import { connectClient, createTestSyncline, lists, request, subscriptionFrames, 
 afterEach(() => cleanup());
 
 function OpenTodos({ list }: { list: string }) {
-  const { data, status, error } = useCollection(todos, { list, done: false, order: 'order' });
+  const { data, status, error } = useCollection(todos, { where: { list, done: false }, order: 'order' });
   if (status === 'error') return <p role="alert">{error?.code}</p>;
   if (status === 'loading') return <p>Loading…</p>;
   return (

@@ -119,6 +119,9 @@ type ShapeConditions<S> = {
  */
 export type WhereFilter<S> = string extends keyof S ? Filter : ShapeConditions<S> | { readonly and: readonly ShapeConditions<S>[] };
 
+/** -0 as 0, as a query string reads it: the two compare equal everywhere, and one filter then has one form. */
+const unsigned = (value: Scalar): Scalar => (value === 0 ? 0 : value);
+
 const WHERE_OPS: ReadonlySet<string> = new Set<ComparisonOp>(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'contains']);
 
 /**
@@ -135,7 +138,7 @@ export function where<const S extends WhereShape>(shape: S): WhereFilter<S> {
   const conditions: Condition[] = [];
   for (const [field, spec] of Object.entries(shape)) {
     if (spec === null || typeof spec !== 'object') {
-      conditions.push({ field, op: 'eq', value: spec });
+      conditions.push({ field, op: 'eq', value: unsigned(spec) });
       continue;
     }
     if (Array.isArray(spec)) throw new TypeError(`where(): "${field}" is an array; write { in: [...] }`);
@@ -145,7 +148,7 @@ export function where<const S extends WhereShape>(shape: S): WhereFilter<S> {
       if ((op === 'in') !== Array.isArray(value)) {
         throw new TypeError(`where(): "${field}.${op}" takes ${op === 'in' ? 'an array' : 'a scalar'}`);
       }
-      conditions.push({ field, op: op as ComparisonOp, value });
+      conditions.push({ field, op: op as ComparisonOp, value: Array.isArray(value) ? value.map(unsigned) : unsigned(value as Scalar) });
     }
   }
   // The conditions are the shape's, one per field and operator.

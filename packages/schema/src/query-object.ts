@@ -1,4 +1,4 @@
-import type { ResourceDefinition } from './define-resource.js';
+import type { RecordOf, ResourceDefinition } from './define-resource.js';
 import type { ElementOf, IsLooseRecord, KindOfValue, PresentValue, SortableField } from './field-types.js';
 import type { Scalar } from './filter.js';
 import { where, type WhereShape } from './filter-build.js';
@@ -93,24 +93,25 @@ function readsAsNull(definition: ResourceDefinition, field: string, value: Scala
  * string gives the filter `where(query.where)` gives, so the object and the string are one
  * query. Throws a TypeError for what a query string cannot say: a key other than `where`,
  * `order`, `limit` and `after`, an unknown operator, a comma inside an `in` value, or (with
- * the definition) the text "null" compared with a nullable field.
+ * the definition) the text "null" compared with a nullable field. With the definition, the
+ * query's type is checked against its fields.
  *
  * @example
  * formatQueryObject({ where: { done: false, order: { gte: 2 } }, order: '-createdAt', limit: 20 });
  * // 'done=false&order[gte]=2&order=-createdAt&limit=20'
  */
-export function formatQueryObject(query: QueryObject<Record<string, unknown>>, definition?: ResourceDefinition): string {
+export function formatQueryObject<D extends ResourceDefinition = ResourceDefinition>(query: QueryObject<RecordOf<NoInfer<D>>>, definition?: D): string {
   for (const key of Object.keys(query)) {
     if (!QUERY_KEYS.has(key)) throw new TypeError(`A query object holds where, order, limit and after, not "${key}" (conditions go under where: { where: { ${key}: … } })`);
   }
-  const conditions = formatConditions(where(query.where ?? {}), (condition) => {
+  const conditions = formatConditions(where((query.where ?? {}) as WhereShape), (condition) => {
     if (definition !== undefined && readsAsNull(definition, condition.field, condition.value)) {
       throw new TypeError(`The text "null" compared with "${condition.field}" would be read as null; a query string cannot say it`);
     }
   });
   const parts = [...conditions];
   if (query.order !== undefined) {
-    const terms: readonly string[] = typeof query.order === 'string' ? [query.order] : query.order;
+    const terms: readonly string[] = typeof query.order === 'string' ? [query.order] : (query.order as readonly string[]);
     parts.push(`order=${terms.map((term) => (term.startsWith('-') ? `-${encodeURIComponent(term.slice(1))}` : encodeURIComponent(term))).join(',')}`);
   }
   if (query.limit !== undefined) parts.push(`limit=${encodeURIComponent(String(query.limit))}`);

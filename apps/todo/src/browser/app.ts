@@ -126,7 +126,7 @@ follow(allLists, (all) => {
   if (list === undefined) listPresence?.stop();
 });
 
-const listTodos = listId === undefined ? undefined : todosApi.liveQuery({ list: listId, order: 'order' }, from(loaded?.records.todos));
+const listTodos = listId === undefined ? undefined : todosApi.liveQuery({ where: { list: listId }, order: 'order' }, from(loaded?.records.todos));
 if (listTodos) {
   follow(listTodos, (items) => {
     titleEditor?.render(renderTodoItems(sortByOrder(items), viewer).value);

@@ -258,7 +258,7 @@ describe('subscriptions follow the components', () => {
     await screen.findByRole('heading', { name: 'L' });
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(app.stats().subscriptions).toBe(2);
-    expect(subscriptionFrames(sent)).toEqual([`SUBSCRIBE /todos?list=${list.id}&done=false&order=order`, `SUBSCRIBE /lists/${list.id}`]);
+    expect(subscriptionFrames(sent)).toEqual([`SUBSCRIBE /todos?done=false&list=${list.id}&order=order`, `SUBSCRIBE /lists/${list.id}`]);
     cleanup();
     await expect.poll(() => app.stats().subscriptions).toBe(0);
     expect(subscriptionFrames(sent).filter((frame) => frame.startsWith('UNSUBSCRIBE'))).toHaveLength(2);

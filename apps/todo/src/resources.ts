@@ -1,4 +1,4 @@
-import { defineResource, or, where, type Filter, type RequestContext } from '@syncline/schema';
+import { defineResource, or, where, type RecordFilter, type RequestContext } from '@syncline/schema';
 import { z } from 'zod';
 import { addedMembers, checkNewMembers, leavesList, ownsList, type ListOptions } from './list-sharing.js';
 
@@ -17,8 +17,11 @@ export { sameArray } from './list-sharing.js';
 /** Usernames as the built-in sign-in accepts them (the server's `USERNAME_PATTERN`). */
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{2,31}$/;
 
+/** The fields both resources share: who owns the list, and who it is shared with. */
+type SharedRecord = { owner: string; members: string[] };
+
 /** The records a caller may read: those it owns or is a member of (nothing when anonymous). */
-export function ownerOrMember(ctx: RequestContext): boolean | Filter {
+export function ownerOrMember(ctx: RequestContext): boolean | RecordFilter<SharedRecord> {
   const id = ctx.principal?.id;
   if (id === undefined) return false;
   return or(where({ owner: id }), { field: 'members', op: 'contains', value: id });

@@ -24,7 +24,7 @@ describe('Getting started', () => {
     await signUp(url, 'ben', 'battery staple');
     const ana = await signIn(url, 'ana', 'correct horse');
     const ben = await signIn(url, 'ben', 'battery staple');
-    const mine = ana.resource(notes).liveQuery({});
+    const mine = ana.resource(notes).liveQuery({ order: '-createdAt' }); // newest first
     mine.subscribe(() => render(mine.getSnapshot()));
     await mine.ready;
     await ben.resource(notes).create({ text: 'Just for me' });                        // never reaches Ana

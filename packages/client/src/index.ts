@@ -6,7 +6,7 @@
  * @example
  * import { createClient } from '@syncline/client';
  * const client = createClient({ url: 'http://localhost:3000' });
- * const open = client.resource(todos).liveQuery({ list: listId, done: false, order: 'order' });
+ * const open = client.resource(todos).liveQuery({ where: { list: listId, done: false }, order: 'order' });
  * open.subscribe(() => render(open.getSnapshot()));
  */
 export { createClient, type ClientOptions, type ClientEvents, type SynclineClient } from './client.js';

@@ -15,7 +15,7 @@ describe.each(['socket', 'http'] as const)('typed CRUD over %s', (transport) => 
     expect(await api.get(milk.id)).toEqual(milk);
     const bread = await api.create({ title: 'Bread', list: list.id, order: 1 });
 
-    const page = await api.list({ list: list.id, order: 'order' });
+    const page = await api.list({ where: { list: list.id }, order: 'order' });
     expect(page.items.map((t) => t.title)).toEqual(['Milk', 'Bread']);
     expect(page.next).toBeNull();
     expect((await api.list(`list=${list.id}&order=-order&limit=1`)).next).toEqual(expect.stringContaining('after='));

@@ -10,7 +10,7 @@ describe('event streams in the client', () => {
     await using client = connectClient(port, { transport: 'sse' });
     expect(client.transport()).toBe('sse');
     const list = await client.resource(lists).create({ title: 'L' });
-    const open = client.resource(todos).liveQuery({ list: list.id, done: false });
+    const open = client.resource(todos).liveQuery({ where: { list: list.id, done: false } });
     await open.ready;
     const todo = await client.resource(todos).create({ title: 'a', list: list.id });
     await until(open, (items) => items.length === 1);
@@ -72,7 +72,7 @@ describe("transport 'auto': falling back when the socket cannot be opened", () =
     const started = Date.now();
     const list = await client.resource(lists).create({ title: 'L' });
     expect(Date.now() - started).toBeLessThan(2000);
-    const open = client.resource(todos).liveQuery({ list: list.id });
+    const open = client.resource(todos).liveQuery({ where: { list: list.id } });
     await open.ready;
     expect(client.transport()).toBe('sse');
     expect(client.state().kind).toBe('open');
@@ -89,7 +89,7 @@ describe("transport 'auto': falling back when the socket cannot be opened", () =
     const blocked = { value: true };
     await using client = connectClient(port, { WebSocket: blockable(blocked), maxDelayMs: 100 });
     const list = await request(app, 'POST', '/lists', { body: { title: 'L' } });
-    const open = client.resource(todos).liveQuery({ list: list.body.id, order: 'order' });
+    const open = client.resource(todos).liveQuery({ where: { list: list.body.id }, order: 'order' });
     await expect.poll(() => client.transport()).toBe('sse');
     await open.ready;
     const seen: string[] = [];

@@ -6,7 +6,7 @@ describe('an invalid live query', () => {
     await using app = await createTestSyncline();
     const { port } = await app.listen(0, '127.0.0.1');
     await using client = connectClient(port);
-    const open = client.resource(todos).liveQuery({ colour: 'red' });
+    const open = client.resource(todos).liveQuery('colour=red');
     await expect(open.ready).rejects.toMatchObject({ code: 'invalid-query' });
     expect(open.error()).toMatchObject({ code: 'invalid-query' });
     expect(open.getSnapshot()).toEqual([]);
@@ -22,7 +22,7 @@ describe('live views and the client\'s own writes', () => {
     const todo = (await request(app, 'POST', '/todos', { body: { title: 'Milk', list: list.id } })).body;
     await using client = connectClient(port);
     const live = client.resource(todos).live(todo.id);
-    const open = client.resource(todos).liveQuery({ list: list.id });
+    const open = client.resource(todos).liveQuery({ where: { list: list.id } });
     await Promise.all([live.ready, open.ready]);
     const record: unknown[] = [];
     const query: unknown[] = [];

@@ -11,7 +11,7 @@ describe('live collection', () => {
     const list = (await request(app, 'POST', '/lists', { body: { title: 'L' } })).body;
     const seed = (await request(app, 'POST', '/todos', { body: { title: 'seed', list: list.id, order: 5 } })).body;
     await using client = connectClient(port);
-    const open = client.resource(todos).liveQuery({ list: list.id, done: false, order: 'order' });
+    const open = client.resource(todos).liveQuery({ where: { list: list.id, done: false }, order: 'order' });
     await open.ready;
     expect(open.getSnapshot().map((t) => t.title)).toEqual(['seed']);
 

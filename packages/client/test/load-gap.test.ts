@@ -93,7 +93,7 @@ describe('no gap between a GET and a subscription from its Syncline-Seq', () => 
 
       await using client = connectClient(port, { transport });
       const api = client.resource(todos);
-      const open = api.liveQuery({ list: list.id, order: 'title' }, { from: loaded.seq, initial: loaded.body.items as never });
+      const open = api.liveQuery({ where: { list: list.id }, order: 'title' }, { from: loaded.seq, initial: loaded.body.items as never });
       const record = client.resource(lists).live(list.id, { from: oneSeq, initial: listRecord });
       // The loaded data shows at once, before any answer from the server.
       expect(open.getSnapshot().map((item) => item.title)).toEqual(['before']);

@@ -42,7 +42,7 @@ describe('the offline outbox', () => {
     await using _proxy = proxy;
     await using client = offlineClient(proxy.port, {}, { transport: 'socket' });
     await client.ready;
-    const open = client.resource(todos).liveQuery({ list: list.id, done: false });
+    const open = client.resource(todos).liveQuery({ where: { list: list.id, done: false } });
     await until(open, (items) => items.length === 1);
     await whenOpen(client);
     proxy.cut();

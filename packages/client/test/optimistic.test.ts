@@ -18,7 +18,7 @@ describe('optimistic writes', () => {
     const { app, port, list, todo } = await setUp();
     await using _app = app;
     await using client = connectClient(port);
-    const open = client.resource(todos).liveQuery({ list: list.id, done: false });
+    const open = client.resource(todos).liveQuery({ where: { list: list.id, done: false } });
     await open.ready;
     const uri = `/todos/${todo.id}`;
 
@@ -75,7 +75,7 @@ describe('optimistic writes', () => {
     const { app, port, list, todo } = await setUp();
     await using _app = app;
     await using client = connectClient(port);
-    const open = client.resource(todos).liveQuery({ list: list.id });
+    const open = client.resource(todos).liveQuery({ where: { list: list.id } });
     await until(open, (items) => items.length === 1);
     const pending = client.resource(todos).delete(todo.id);
     expect(open.getSnapshot()).toEqual([]);

@@ -45,7 +45,7 @@ describe('subscriptions across reconnects', () => {
     const list = (await request(first.app, 'POST', '/lists', { body: { title: 'L' } })).body;
     const milk = (await request(first.app, 'POST', '/todos', { body: { title: 'Milk', list: list.id } })).body;
     await using client = connectClient(port);
-    const open = client.resource(todos).liveQuery({ list: list.id, order: 'title' });
+    const open = client.resource(todos).liveQuery({ where: { list: list.id }, order: 'title' });
     await until(open, (items) => items.length === 1);
     await first.app.close();
 
@@ -68,7 +68,7 @@ describe('subscriptions across reconnects', () => {
     const list = (await request(first.app, 'POST', '/lists', { body: { title: 'L' } })).body;
     const milk = (await request(first.app, 'POST', '/todos', { body: { title: 'Milk', list: list.id } })).body;
     await using client = connectClient(port);
-    const open = client.resource(todos).liveQuery({ list: list.id, order: 'title' });
+    const open = client.resource(todos).liveQuery({ where: { list: list.id }, order: 'title' });
     await until(open, (items) => items.length === 1);
     // Beside the live query, a bare subscription shows which answer came.
     const connection = createConnection({ url: `ws://127.0.0.1:${port}/live`, minDelayMs: 10, maxDelayMs: 50, onFrame: (frame) => void (tracker.receive(frame) || subscriptions.receive(frame)) });

@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { defineResource, type InputOf, type RecordOf } from '@syncline/schema';
 import { z } from 'zod';
-import { createClient, type ConnectionState, type LiveView, type Page } from '../src/index.js';
+import { createClient, type ConnectionState, type ListQuery, type LiveView, type Page } from '../src/index.js';
 import { todos } from './support.js';
 
 type Todo = RecordOf<typeof todos>;
@@ -50,7 +50,8 @@ describe('types inferred from the shared definition', () => {
   it('live views hold records', () => {
     expectTypeOf(api().live).returns.toEqualTypeOf<LiveView<Todo | undefined>>();
     expectTypeOf(api().liveQuery).returns.toEqualTypeOf<LiveView<readonly Todo[]>>();
-    expectTypeOf(api().liveQuery).parameter(0).toEqualTypeOf<string | Readonly<Record<string, string | number | boolean | null>> | undefined>();
+    expectTypeOf(api().liveQuery).parameter(0).toEqualTypeOf<ListQuery<typeof todos> | undefined>();
+    expectTypeOf(api().list).parameter(0).toEqualTypeOf<ListQuery<typeof todos> | undefined>();
   });
 
   it('connection states are a discriminated union', () => {

@@ -5,7 +5,7 @@
  *
  * @example
  * function OpenTodos({ list }: { list: string }) {
- *   const { data, status } = useCollection(todos, { list, done: false, order: 'order' });
+ *   const { data, status } = useCollection(todos, { where: { list, done: false }, order: 'order' });
  *   const { patch } = useMutation(todos);
  *   if (status === 'loading') return <p>Loading…</p>;
  *   return <ul>{data.map((todo) => (

@@ -38,18 +38,19 @@ export function useRecord<D extends ResourceDefinition>(definition: D, id: strin
 }
 
 /**
- * Follows a collection query live (`{ list: id, done: false, order: 'order' }` or a query
- * string). The query may be a new object on every render: views are keyed by its URI.
+ * Follows a collection query live: a query object checked against the resource's fields
+ * (`{ where: { list: id, done: false }, order: 'order' }`) or a query string (checked at
+ * run time only). The query may be a new object on every render: views are keyed by its URI.
  *
  * @example
  * function Open({ list }: { list: string }) {
- *   const { data } = useCollection(todos, { list, done: false, order: 'order' });
+ *   const { data } = useCollection(todos, { where: { list, done: false }, order: 'order' });
  *   return <ul>{data.map((todo) => <li key={todo.id}>{todo.title}</li>)}</ul>;
  * }
  */
-export function useCollection<D extends ResourceDefinition>(definition: D, query?: ListQuery): CollectionState<D> {
+export function useCollection<D extends ResourceDefinition>(definition: D, query?: ListQuery<D>): CollectionState<D> {
   const client = useSynclineClient();
-  const qs = queryString(query);
+  const qs = queryString(query, definition);
   const key = `/${definition.name}?${qs}`;
   const subscribe = useCallback(
     (listener: () => void) => subscribeShared<readonly RecordOf<D>[]>(client, key, LOADING_COLLECTION, () => client.resource(definition).liveQuery(qs), listener),

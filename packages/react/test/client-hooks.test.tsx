@@ -64,7 +64,7 @@ describe('useCollection with an invalid query', () => {
     const { port } = await app.listen(0, '127.0.0.1');
     await using client = connectClient(port);
     function Bad() {
-      const { status, error, data } = useCollection(todos, { colour: 'red' });
+      const { status, error, data } = useCollection(todos, 'colour=red');
       return <p role="status">{`${status} ${error?.code ?? ''} ${data.length}`}</p>;
     }
     render(<SynclineProvider client={client}><Bad /></SynclineProvider>);

@@ -17,7 +17,7 @@ const notes = defineResource({
 });
 
 function PinnedNotes() {
-  const { data, status, error } = useCollection(notes, { pinned: true, order: 'createdAt' });
+  const { data, status, error } = useCollection(notes, { where: { pinned: true }, order: 'createdAt' });
   const { patch } = useMutation(notes);
   if (status === 'error') return <p role="alert">{error?.message}</p>;
   if (status === 'loading') return <p>Loading…</p>;
@@ -49,6 +49,6 @@ describe("the README's React component", () => {
     await screen.findByText('Call Ann');
     screen.getByText('Buy milk').click();
     await waitFor(() => expect(screen.getAllByRole('listitem').map((item) => item.textContent)).toEqual(['Call Ann']));
-    await expect.poll(async () => (await other.resource(notes).list({ pinned: true })).items.map((note) => note.text)).toEqual(['Call Ann']);
+    await expect.poll(async () => (await other.resource(notes).list({ where: { pinned: true } })).items.map((note) => note.text)).toEqual(['Call Ann']);
   });
 });

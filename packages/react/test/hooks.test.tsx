@@ -10,7 +10,7 @@ import { connectClient, createTestSyncline, lists, request, subscriptionFrames, 
 afterEach(() => cleanup());
 
 function OpenTodos({ list }: { list: string }) {
-  const { data, status, error } = useCollection(todos, { list, done: false, order: 'order' });
+  const { data, status, error } = useCollection(todos, { where: { list, done: false }, order: 'order' });
   if (status === 'error') return <p role="alert">{error?.code}</p>;
   if (status === 'loading') return <p>Loading…</p>;
   return (
@@ -258,7 +258,7 @@ describe('subscriptions follow the components', () => {
     await screen.findByRole('heading', { name: 'L' });
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(app.stats().subscriptions).toBe(2);
-    expect(subscriptionFrames(sent)).toEqual([`SUBSCRIBE /todos?list=${list.id}&done=false&order=order`, `SUBSCRIBE /lists/${list.id}`]);
+    expect(subscriptionFrames(sent)).toEqual([`SUBSCRIBE /todos?done=false&list=${list.id}&order=order`, `SUBSCRIBE /lists/${list.id}`]);
     cleanup();
     await expect.poll(() => app.stats().subscriptions).toBe(0);
     expect(subscriptionFrames(sent).filter((frame) => frame.startsWith('UNSUBSCRIBE'))).toHaveLength(2);

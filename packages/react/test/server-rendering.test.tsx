@@ -6,7 +6,7 @@ import { connectClient, createTestSyncline, lists, request, todos } from './supp
 
 function Page({ list }: { list: string }) {
   const title = useRecord(lists, list);
-  const open = useCollection(todos, { list, done: false });
+  const open = useCollection(todos, { where: { list, done: false } });
   const { pending } = useMutation(todos);
   return (
     <main>

@@ -1,4 +1,4 @@
-import type { MergePatchOf, SynclineClient } from '@syncline/client';
+import type { ListQuery, MergePatchOf, SynclineClient } from '@syncline/client';
 import type { SynclineError } from '@syncline/protocol';
 import type { InputOf, RecordOf } from '@syncline/schema';
 import { describe, expectTypeOf, it } from 'vitest';
@@ -24,7 +24,10 @@ describe('hook types inferred from the shared definition', () => {
     type State = ReturnType<typeof useCollection<typeof todos>>;
     expectTypeOf<State['data']>().toEqualTypeOf<readonly Todo[]>();
     expectTypeOf<State['data'][number]['list']>().toEqualTypeOf<string>();
-    expectTypeOf<Parameters<typeof useCollection<typeof todos>>[1]>().toEqualTypeOf<string | Readonly<Record<string, string | number | boolean | null>> | undefined>();
+    expectTypeOf<Parameters<typeof useCollection<typeof todos>>[1]>().toEqualTypeOf<ListQuery<typeof todos> | undefined>();
+    // The object form is checked against the resource's fields.
+    expectTypeOf<{ where: { list: string; done: boolean }; order: '-order' }>().toExtend<ListQuery<typeof todos>>();
+    expectTypeOf<{ where: { lits: string } }>().not.toExtend<ListQuery<typeof todos>>();
   });
 
   it('useMutation takes the input types and answers records', () => {

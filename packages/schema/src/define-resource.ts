@@ -3,7 +3,7 @@ import type { RequestContext } from './context.js';
 import { ACTION_NAME_PATTERN, type ActionDefinition, type ActionScope } from './define-action.js';
 import { closestName } from './closest-name.js';
 import { describeFields, type FieldInfo } from './field-kinds.js';
-import type { Filter } from './filter.js';
+import type { RecordFilter } from './record-filter.js';
 import type { RecordReader } from './record-reader.js';
 
 /** Fields every record has; the server owns them and clients can never set them. */
@@ -34,9 +34,15 @@ export type ResourceRecord<S extends AnyObjectSchema> = SystemFields & z.output<
  * A read rule: which records the caller may see. `true` (all), `false` (none) or a
  * {@link Filter} over the record's fields — the same filter narrows collection queries in
  * SQL and decides which pushed events reach a subscriber, so it is evaluated once per
- * request or subscription, never per record.
+ * request or subscription, never per record. In `defineResource`, `R` is the stored record
+ * (system fields and every field, hidden ones too), so the filter a rule returns is checked
+ * at compile time ({@link RecordFilter}): an unknown field, an operator that does not suit
+ * a field or a value of the wrong type is a type error.
+ *
+ * @example
+ * rules: { read: (ctx) => (ctx.principal ? where({ owner: ctx.principal.id }) : false) }
  */
-export type ReadRule = (ctx: RequestContext) => boolean | Filter;
+export type ReadRule<R = Record<string, unknown>> = (ctx: RequestContext) => boolean | RecordFilter<R>;
 
 /** Write rules decide per record; a `false` answers 403 (404 if the caller may not read it). */
 export interface WriteRules<S extends AnyObjectSchema> {
@@ -46,7 +52,7 @@ export interface WriteRules<S extends AnyObjectSchema> {
 }
 
 export interface Rules<S extends AnyObjectSchema> extends WriteRules<S> {
-  read?: ReadRule;
+  read?: ReadRule<ResourceRecord<S>>;
 }
 
 /**

@@ -2,7 +2,7 @@ import { isCondition, type Condition, type Filter, type Scalar } from './filter.
 import { compareScalars } from './order.js';
 import { isScalar, readField } from './record-value.js';
 
-export { and, or, not, where, isMatchAll, isMatchNone, type WhereShape, type WhereOperators } from './filter-build.js';
+export { and, or, not, where, isMatchAll, isMatchNone, type WhereShape, type WhereOperators, type WhereFilter, type Combined, type Negated } from './filter-build.js';
 export { filterKey, filterFields } from './filter-key.js';
 
 /** SQL's three truth values: `null` is UNKNOWN. */

@@ -27,9 +27,9 @@ export type Filter =
   | { readonly not: Filter };
 
 /** Matches everything. */
-export const MATCH_ALL: Filter = { and: [] };
+export const MATCH_ALL: { readonly and: readonly never[] } = { and: [] };
 /** Matches nothing. */
-export const MATCH_NONE: Filter = { or: [] };
+export const MATCH_NONE: { readonly or: readonly never[] } = { or: [] };
 
 export function isCondition(filter: Filter): filter is Condition {
   return 'field' in filter;

@@ -211,6 +211,20 @@ function conditionsOf(filter: Filter): readonly Condition[] {
   throw new TypeError('formatCollectionQuery(): only a conjunction of conditions has a query string');
 }
 
+/**
+ * The `field[op]=value` parameters of a conjunction of conditions, sorted and without
+ * repeats as {@link parseCollectionQuery} makes them; `check` sees each condition first
+ * (and may throw). Throws a TypeError for a filter a query string cannot express.
+ *
+ * @example
+ * formatConditions(where({ done: false, rank: { gte: 3 } })); // ['done=false', 'rank[gte]=3']
+ */
+export function formatConditions(filter: Filter, check?: (condition: Condition) => void): string[] {
+  const conditions = canonicalConditions(conditionsOf(filter));
+  if (check) conditions.forEach(check);
+  return conditions.map(formatCondition);
+}
+
 /** `order=…` without the `id` that parsing would append anyway; empty for the default order. */
 function formatOrder(order: readonly OrderTerm[]): string {
   const last = order.at(-1);
@@ -232,7 +246,7 @@ function formatOrder(order: readonly OrderTerm[]): string {
  * // 'done=false&limit=20'
  */
 export function formatCollectionQuery(query: CollectionQuery): string {
-  const parts = canonicalConditions(conditionsOf(query.filter)).map(formatCondition);
+  const parts = formatConditions(query.filter);
   const order = formatOrder(query.order);
   if (order !== '') parts.push(`order=${order}`);
   parts.push(`limit=${query.limit}`);

@@ -5,6 +5,7 @@ import { showConnectionState, showNotice } from '@syncline/demo-kit/browser';
 import { PAGE_DATA_ID, type PageRecords } from '../pages/layout.js';
 import { formMethod, listPath, parseFormAction, signInPath } from '../pages/routes.js';
 import { renderDeletedList, renderListHeader, renderListLinks, renderTodoItems, type Viewer } from '../pages/views.js';
+import { ALL_LISTS, todosOfList } from '../list-queries.js';
 import { lists, todos } from '../resources.js';
 import { sortByOrder } from '../todo-order.js';
 import { startConflictPrompt } from './conflict-prompt.js';
@@ -113,7 +114,7 @@ const titleEditor = todosBox === null ? undefined : createTitleEditor({
   onError: (error) => (unauthenticated(error) ? signInAgain() : error instanceof ConflictError ? undefined : showNotice(error instanceof Error ? error.message : String(error))),
 });
 
-const allLists = listsApi.liveQuery({ order: 'createdAt' }, from(loaded?.records.lists));
+const allLists = listsApi.liveQuery(ALL_LISTS, from(loaded?.records.lists));
 follow(allLists, (all) => {
   const linksBox = element('lists');
   if (linksBox) patchHtml(linksBox, renderListLinks(all, listId, viewer.user).value);
@@ -126,7 +127,7 @@ follow(allLists, (all) => {
   if (list === undefined) listPresence?.stop();
 });
 
-const listTodos = listId === undefined ? undefined : todosApi.liveQuery({ list: listId, order: 'order' }, from(loaded?.records.todos));
+const listTodos = listId === undefined ? undefined : todosApi.liveQuery(todosOfList(listId), from(loaded?.records.todos));
 if (listTodos) {
   follow(listTodos, (items) => {
     titleEditor?.render(renderTodoItems(sortByOrder(items), viewer).value);

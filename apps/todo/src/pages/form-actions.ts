@@ -1,7 +1,7 @@
 import type { Outcome } from '@syncline/server';
 import { USERNAME } from '../resources.js';
 import { movePatches, nextOrder } from '../todo-order.js';
-import { readAll, readOne, run, type Caller } from './page-data.js';
+import { listTodosUri, readAll, readOne, run, type Caller } from './page-data.js';
 import { listPath, type FormAction } from './routes.js';
 import type { FormValues, ListItem, TodoItem } from './views.js';
 
@@ -63,7 +63,7 @@ export async function performAction(caller: Caller, action: FormAction, form: UR
       return result(await run(caller, 'DELETE', listUri(action.listId), etag(form)), '/', listPath(action.listId));
     case 'create-todo': {
       const page = listPath(action.listId);
-      const { items } = await readAll<TodoItem>(caller, `/todos?list=${encodeURIComponent(action.listId)}&order=order`);
+      const { items } = await readAll<TodoItem>(caller, listTodosUri(action.listId));
       const outcome = await run(caller, 'POST', '/todos', { body: { title, list: action.listId, order: nextOrder(items) } });
       return result(outcome, page, page, { 'new-todo': title });
     }
@@ -130,7 +130,7 @@ async function todoAction(caller: Caller, action: Extract<FormAction, { todoId: 
     case 'delete-todo':
       return result(await run(caller, 'DELETE', uri, etag(form)), page, page);
     case 'move-todo': {
-      const { items } = await readAll<TodoItem>(caller, `/todos?list=${encodeURIComponent(todo.list)}&order=order`);
+      const { items } = await readAll<TodoItem>(caller, listTodosUri(todo.list));
       for (const patch of movePatches(items, todo.id, action.direction)) {
         const outcome = await run(caller, 'PATCH', todoUri(patch.id), { body: { order: patch.order } });
         if (!ok(outcome)) return result(outcome, page, page);

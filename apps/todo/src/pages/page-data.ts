@@ -1,5 +1,7 @@
-import type { RequestContext } from '@syncline/schema';
+import { formatQueryObject, type RequestContext } from '@syncline/schema';
 import type { Outcome, Syncline } from '@syncline/server';
+import { ALL_LISTS, todosOfList } from '../list-queries.js';
+import { lists, todos } from '../resources.js';
 import type { ListItem, TodoItem } from './views.js';
 
 /**
@@ -49,6 +51,11 @@ export async function readOne<T>(caller: Caller, uri: string): Promise<{ record:
   return { record: outcome.status === 200 ? (outcome.body as T) : undefined, seq: seqOf(outcome) };
 }
 
+/** The URI of a list's todos in list order: the query the list page reads and its browser script follows. */
+export function listTodosUri(listId: string): string {
+  return `/todos?${formatQueryObject(todosOfList(listId), todos)}`;
+}
+
 /** What the list page shows. */
 export interface ListPageData {
   readonly list: ListItem;
@@ -59,14 +66,14 @@ export interface ListPageData {
 
 /** Reads the home page's lists, oldest first. */
 export function readLists(caller: Caller): Promise<{ items: ListItem[]; seq: number }> {
-  return readAll<ListItem>(caller, '/lists?order=createdAt');
+  return readAll<ListItem>(caller, `/lists?${formatQueryObject(ALL_LISTS, lists)}`);
 }
 
 /** Reads a list with its todos and the other lists; undefined when the list does not exist. */
 export async function readListPage(caller: Caller, listId: string): Promise<ListPageData | undefined> {
   const one = await readOne<ListItem>(caller, `/lists/${encodeURIComponent(listId)}`);
   if (one.record === undefined) return undefined;
-  const todos = await readAll<TodoItem>(caller, `/todos?list=${encodeURIComponent(listId)}&order=order`);
-  const lists = await readLists(caller);
-  return { list: one.record, todos: todos.items, lists: lists.items, seq: Math.min(one.seq, todos.seq, lists.seq) };
+  const listTodos = await readAll<TodoItem>(caller, listTodosUri(listId));
+  const allLists = await readLists(caller);
+  return { list: one.record, todos: listTodos.items, lists: allLists.items, seq: Math.min(one.seq, listTodos.seq, allLists.seq) };
 }

@@ -1,5 +1,5 @@
 import { SynclineError } from '@syncline/protocol';
-import { applyMergePatch, SYSTEM_FIELDS, uuidv7, type InputOf, type RecordOf, type ResourceDefinition } from '@syncline/schema';
+import { applyMergePatch, formatQueryObject, SYSTEM_FIELDS, uuidv7, type InputOf, type QueryObject, type RecordOf, type ResourceDefinition } from '@syncline/schema';
 import { createLiveQuery } from '../live/live-query.js';
 import { createLiveRecord, etagOfVersion } from '../live/live-record.js';
 import { createViewPool, type LiveView } from '../live/live-view.js';
@@ -10,8 +10,13 @@ import type { Subscriptions } from '../subscriptions/subscriptions.js';
 import { createActionMethods, type ActionMethods } from './action-call.js';
 import { optimisticWrite, type WriteContext } from './optimistic-write.js';
 
-/** A collection query: a query string (`done=false&order=-createdAt`) or simple equality params. */
-export type ListQuery = string | Readonly<Record<string, string | number | boolean | null>>;
+/**
+ * A collection query: a query object checked against the resource's fields at compile time
+ * (`{ where: { done: false }, order: '-createdAt', limit: 20 }`, see {@link QueryObject}),
+ * or a query string (`done=false&order=-createdAt`), checked by the server at run time only.
+ * Both give the same query: the object is written as its query string.
+ */
+export type ListQuery<D extends ResourceDefinition = ResourceDefinition> = string | QueryObject<RecordOf<D>>;
 
 /** A merge patch of a resource's fields (RFC 7396: `null` removes an optional field). */
 export type MergePatchOf<D> = { [K in keyof InputOf<D>]?: InputOf<D>[K] | null };
@@ -37,11 +42,12 @@ export interface Page<T> {
  * const api = client.resource(todos);
  * const todo = await api.create({ title: 'Milk', list: listId });
  * await api.patch(todo.id, { done: true });
- * const open = api.liveQuery({ list: listId, done: false, order: 'order' });
+ * const open = api.liveQuery({ where: { list: listId, done: false }, order: 'order' });
  */
 export interface ResourceClient<D extends ResourceDefinition> extends ActionMethods<D> {
   get(id: string): Promise<RecordOf<D>>;
-  list(query?: ListQuery): Promise<Page<RecordOf<D>>>;
+  /** One page of the collection (`next` links the following one). */
+  list(query?: ListQuery<D>): Promise<Page<RecordOf<D>>>;
   /**
    * Creates a record. With `offline`, optimistically: the client picks a UUID and queues
    * `PUT /<resource>/<uuid>` with `If-None-Match: *`; the record shows at once.
@@ -68,7 +74,7 @@ export interface ResourceClient<D extends ResourceDefinition> extends ActionMeth
    * answers), it is ready at once and receives every change made since, none twice.
    * `start` is ignored when a view of the same query is already open (it is newer).
    */
-  liveQuery(query?: ListQuery, start?: LiveStart<readonly RecordOf<D>[]>): LiveView<readonly RecordOf<D>[]>;
+  liveQuery(query?: ListQuery<D>, start?: LiveStart<readonly RecordOf<D>[]>): LiveView<readonly RecordOf<D>[]>;
 }
 
 /**
@@ -78,7 +84,7 @@ export interface ResourceClient<D extends ResourceDefinition> extends ActionMeth
  *
  * @example
  * const page = await fetch('/todos?list=1'); // Syncline-Seq: 12
- * api.liveQuery({ list: '1' }, { from: 12, initial: (await page.json()).items });
+ * api.liveQuery({ where: { list: '1' } }, { from: 12, initial: (await page.json()).items });
  */
 export interface LiveStart<T> {
   readonly from: number;
@@ -93,10 +99,17 @@ export interface ResourceClientContext extends WriteContext {
   readonly offline?: Pick<OfflineReplica, 'write'> | undefined;
 }
 
-/** `list=5&done=false` from either form of {@link ListQuery}. */
-export function queryString(query: ListQuery = ''): string {
+/**
+ * `list=5&done=false` from either form of {@link ListQuery}: a string as it is (without a
+ * leading `?`), an object as its canonical query string. With the definition, the text
+ * "null" compared with a nullable field (which the query string would read as null) throws.
+ *
+ * @example
+ * queryString({ where: { list: '5', done: false }, order: '-createdAt' }); // 'done=false&list=5&order=-createdAt'
+ */
+export function queryString<D extends ResourceDefinition>(query: ListQuery<D> = '', definition?: D): string {
   if (typeof query === 'string') return query.replace(/^\?/, '');
-  return new URLSearchParams(Object.entries(query).map(([key, value]) => [key, String(value)])).toString();
+  return formatQueryObject(query, definition);
 }
 
 export function createResourceClient<D extends ResourceDefinition>(definition: D, context: ResourceClientContext): ResourceClient<D> {
@@ -146,7 +159,7 @@ export function createResourceClient<D extends ResourceDefinition>(definition: D
       return typed(remember(recordOf(response)));
     },
     async list(query) {
-      const qs = queryString(query);
+      const qs = queryString(query, definition);
       const response = expectSuccess(await transport.request({ method: 'GET', resource: `/${definition.name}${qs ? `?${qs}` : ''}` }));
       const page = pageOf(response);
       return { items: page.items.map((item) => typed(remember(item))), next: page.next };
@@ -192,7 +205,7 @@ export function createResourceClient<D extends ResourceDefinition>(definition: D
     },
     liveQuery(query, start) {
       const subscriptions = needsSocket();
-      const qs = queryString(query);
+      const qs = queryString(query, definition);
       const key = `/${definition.name}?${qs}`;
       const from = start === undefined ? undefined : { from: start.from, items: start.initial as readonly JsonRecord[] };
       return context.pool.acquire(key, () => createLiveQuery<unknown>({ definition, query: qs, store, subscriptions, transport, start: from })) as LiveView<readonly R[]>;

@@ -10,7 +10,7 @@
  *
  * `variant` builds deliberately wrong rules, to show that the authorization matrix can fail.
  */
-import { defineAction, defineResource, or, where, type Filter, type RequestContext } from '@syncline/schema';
+import { defineAction, defineResource, or, where, type RecordFilter, type RequestContext } from '@syncline/schema';
 import { z } from 'zod';
 import type { ContextFactory } from '../../../src/index.js';
 
@@ -20,8 +20,11 @@ export const SECRET_MARK = 'S3CRET';
 /** The title the `purge` action gives a todo. */
 export const PURGED_TITLE = 'purged';
 
+/** The fields lists and todos share. */
+type SharedRecord = { owner: string; members: string[] };
+
 /** The read rule of lists and todos: the owner and the members. */
-export function ownerOrMember(ctx: RequestContext): boolean | Filter {
+export function ownerOrMember(ctx: RequestContext): boolean | RecordFilter<SharedRecord> {
   const id = ctx.principal?.id;
   if (id === undefined) return false;
   return or(where({ owner: id }), { field: 'members', op: 'contains', value: id });
@@ -60,7 +63,7 @@ export function sharingResources(variant: RulesVariant = 'correct') {
 
   const todoRead =
     variant === 'todos-owner-only'
-      ? (ctx: RequestContext): boolean | Filter => (ctx.principal ? where({ owner: ctx.principal.id }) : false)
+      ? (ctx: RequestContext): boolean | RecordFilter<SharedRecord> => (ctx.principal ? where({ owner: ctx.principal.id }) : false)
       : variant === 'todos-unguarded'
         ? undefined
         : ownerOrMember;

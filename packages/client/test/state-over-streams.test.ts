@@ -20,7 +20,7 @@ describe('client.state() while event streams carry the live views', () => {
     const { port } = await first.listen();
     const list = (await request(first.app, 'POST', '/lists', { body: { title: 'L' } })).body;
     await using client = connectClient(port);
-    const open = client.resource(todos).liveQuery({ list: list.id, order: 'title' });
+    const open = client.resource(todos).liveQuery({ where: { list: list.id }, order: 'title' });
     await open.ready;
     expect(client.transport()).toBe('sse');
     expect(client.state()).toEqual({ kind: 'open' });

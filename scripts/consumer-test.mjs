@@ -137,6 +137,7 @@ try {
     ['nodenext, strict, skipLibCheck', 'tsconfig.json'],
     ['nodenext, strict, no skipLibCheck', 'tsconfig.libcheck.json'],
     ['bundler, strict, DOM, no skipLibCheck', 'tsconfig.bundler.json'],
+    ['tsc --init of 5.9 (exactOptionalPropertyTypes, noUncheckedIndexedAccess, verbatimModuleSyntax)', 'tsconfig.init.json'],
   ];
   for (const [version, tsc] of typescripts) {
     for (const [label, project] of projects) {

@@ -180,6 +180,10 @@ try {
   log(`   @syncline/client and what it installs: ${human(kilobytes(client))} in ${client.length} folders`);
   log(`   @syncline/server + @syncline/client together: ${human(kilobytes(both))}`);
   log(`   browser bundle, esbuild (minified, with React): ${(esbuildBytes.length / 1024).toFixed(1)} KB, ${(gzipSync(esbuildBytes).length / 1024).toFixed(1)} KB gzipped (${esbuildReport.inputs} input files)`);
+  const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+  const share = Object.entries(esbuildReport.byPackage).sort(([, a], [, b]) => b - a);
+  const ours = share.filter(([name]) => name.startsWith('@syncline/')).reduce((sum, [, bytes]) => sum + bytes, 0);
+  log(`     of which @syncline/* ${kb(ours)}; by package: ${share.map(([name, bytes]) => `${name} ${kb(bytes)}`).join(', ')}`);
   log(`   browser bundle, vite build (minified, with React): ${(viteBytes.length / 1024).toFixed(1)} KB, ${(gzipSync(viteBytes).length / 1024).toFixed(1)} KB gzipped`);
   log('\n== timings');
   for (const [name, ms] of timings) log(`   ${(ms / 1000).toFixed(1).padStart(6)} s  ${name}`);

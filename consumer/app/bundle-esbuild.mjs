@@ -37,5 +37,11 @@ const external = Object.values(result.metafile.inputs)
   .filter((imported) => imported.external)
   .map((imported) => imported.path);
 if (external.length > 0) throw new Error(`the bundle leaves imports to the runtime: ${external.join(', ')}`);
-const bytes = result.metafile.outputs[outfile]?.bytes ?? 0;
-console.log(JSON.stringify({ outfile, bytes, inputs: Object.keys(result.metafile.inputs).length }));
+// What each package brings to the bundle, after minification: `@syncline/*`, `react-dom`, `zod`…
+const output = result.metafile.outputs[outfile];
+const byPackage = {};
+for (const [path, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+  const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? '(the app)';
+  byPackage[name] = (byPackage[name] ?? 0) + bytesInOutput;
+}
+console.log(JSON.stringify({ outfile, bytes: output?.bytes ?? 0, inputs: Object.keys(result.metafile.inputs).length, byPackage }));

@@ -147,7 +147,7 @@ try {
 
   step('compile with TypeScript 5.9 (tsc -p tsconfig.json)', () => run(tsc5, ['-p', 'tsconfig.json']));
   const transcript = step('run the app: node dist/main.js', () => run(process.execPath, ['dist/main.js']));
-  process.stdout.write(transcript.replace(/^/gm, '   | '));
+  log(transcript.trimEnd().replace(/^/gm, '   | '));
   for (const expected of ['ana signed up and in as ana', 'ben signed up, then signed in as ben', 'ana subscribed to /notes: 0 notes', 'ana sees ["ben: hello from ben"]', 'ana saw the shared note arrive live, and not the private one', 'OK']) {
     if (!transcript.includes(expected)) throw new Error(`the transcript lacks "${expected}"`);
   }

@@ -12,6 +12,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { localPrebuildEnv } from './local-prebuilds.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const keep = process.argv.includes('--keep');
@@ -124,7 +125,7 @@ try {
     writeJson(join(ts7, 'package.json'), { name: 'typescript-7', private: true, devDependencies: { typescript: TYPESCRIPT_7 } });
   });
 
-  step('npm install (the tarballs and the registry)', () => run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error']));
+  step('npm install (the tarballs and the registry)', () => run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { env: localPrebuildEnv(join(work, 'prebuilds')) }));
   step(`npm install typescript@${TYPESCRIPT_7}`, () => run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ts7 }));
 
   const tsc5 = join(app, 'node_modules', '.bin', 'tsc');

@@ -51,6 +51,7 @@ export async function createApp({ config, auth }: AppOptions): Promise<App> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'Method Not Allowed');
     if (path === '/') return send(res, 200, 'text/html; charset=utf-8', PAGE_HTML);
     if (path === '/app.js') return send(res, 200, 'text/javascript; charset=utf-8', script);
+    if (path === '/favicon.ico') return send(res, 204, 'image/x-icon', '');
     send(res, 404, 'text/plain', 'Not Found');
   };
   return {

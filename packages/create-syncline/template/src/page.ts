@@ -25,6 +25,7 @@ export const PAGE_HTML = `<!doctype html>
     button { padding: .4rem .8rem; font: inherit; cursor: pointer; }
     ul { list-style: none; padding: 0; }
     li { display: flex; justify-content: space-between; align-items: center; padding: .4rem 0; border-bottom: 1px solid #ddd; }
+    [hidden] { display: none !important; }
     [role=alert] { color: #b00020; }
     .muted { color: #666; }
   </style>

@@ -1,3 +1,4 @@
+import './strict-csp.js';
 import { createClient, type LiveView } from '@syncline/client';
 import type { RecordOf } from '@syncline/schema';
 import { notes } from '../resources.js';

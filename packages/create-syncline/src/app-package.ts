@@ -41,6 +41,8 @@ export function appPackageJson({ name, version, localPackages }: AppPackageOptio
     },
     dependencies: sortKeys({ ...syncline, ...THIRD_PARTY_DEPENDENCIES }),
     devDependencies: { ...THIRD_PARTY_DEV_DEPENDENCIES },
+    // The install scripts npm may run: better-sqlite3 fetches or compiles its binary, esbuild checks its own.
+    allowScripts: { 'better-sqlite3': true, esbuild: true },
     ...(localPackages === undefined ? {} : { overrides: sortKeys(localPackages) }),
   };
 }

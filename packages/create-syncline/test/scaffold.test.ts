@@ -91,6 +91,12 @@ describe('the command line', () => {
 });
 
 describe('the template', () => {
+  it("README gives the two commands: one runs the app, one passes its tests", () => {
+    const readme = readFileSync(join(import.meta.dirname, '../template/README.md'), 'utf8');
+    const commands = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1]?.trim());
+    expect(commands).toEqual(['npm install && npm start', 'npm install && npm test']);
+  });
+
   it('asks for the third-party versions this repository builds and tests with', () => {
     const root = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
     const server = JSON.parse(readFileSync(join(repoRoot, 'packages/server/package.json'), 'utf8'));

@@ -1,8 +1,11 @@
-import { defineResource, or, where, type Filter, type RequestContext } from '@syncline/schema';
+import { defineResource, or, where, type RecordFilter, type RequestContext } from '@syncline/schema';
 import { z } from 'zod';
 
-/** A signed-in caller reads the shared notes and their own; an anonymous one reads nothing. */
-function sharedOrOwn(ctx: RequestContext): boolean | Filter {
+/**
+ * A signed-in caller reads the shared notes and their own; an anonymous one reads nothing.
+ * The return type names the fields the filter reads: a misspelt field would not compile.
+ */
+function sharedOrOwn(ctx: RequestContext): boolean | RecordFilter<{ shared: boolean; author: string }> {
   const id = ctx.principal?.id;
   if (id === undefined) return false;
   return or(where({ shared: true }), where({ author: id }));

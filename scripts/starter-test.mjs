@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { localPrebuildEnv } from './local-prebuilds.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'syncline-starter-'));
@@ -90,7 +91,8 @@ try {
   check('package.json names the app and the packed @syncline/* tarballs', manifest.name === 'my-app' && manifest.dependencies['@syncline/server'] === `file:${tarballs['@syncline/server']}`);
   check(`the tarballs are this version (${version})`, Object.values(tarballs).every((file) => file.endsWith(`-${version}.tgz`)));
 
-  step('install', 'npm', ['install', '--no-audit', '--no-fund'], { cwd: app });
+  // better-sqlite3 from a prebuilt binary, as npm downloads one for users (here, the one this repository compiled).
+  step('install', 'npm', ['install', '--no-audit', '--no-fund'], { cwd: app, env: { ...process.env, ...localPrebuildEnv(join(work, 'prebuilds')) } });
 
   const port = await freePort();
   console.log(`\n== start: npm start (PORT=${port})`);

@@ -19,7 +19,7 @@ const report = (error: unknown, where: string): void => console.error(`[fault-se
 async function openStorage(config: ServerConfig): Promise<Storage> {
   if (config.databaseUrl.startsWith('sqlite:')) {
     const { createSqliteStorage } = await import('@syncline/server/sqlite');
-    return createSqliteStorage({ filename: config.databaseUrl.slice('sqlite:'.length), synchronous: config.sqliteSynchronous });
+    return createSqliteStorage({ filename: config.databaseUrl.slice('sqlite:'.length), synchronous: config.sqliteSynchronous, driver: config.sqliteDriver });
   }
   const { createPostgresStorage } = await import('@syncline/server/postgres');
   const schema = process.env['FAULT_SCHEMA'];

@@ -4,17 +4,18 @@ import type { Backplane, ServerConfig, Storage } from '@syncline/server';
 
 /**
  * The storage the configuration names: a SQLite file (the embedded default) or PostgreSQL.
- * Each driver is imported only when chosen, so SQLite users never load pg.
+ * Each driver is imported only when chosen, so SQLite users never load pg; the SQLite
+ * driver is `SYNCLINE_SQLITE_DRIVER`'s (`auto` by default).
  *
  * @example
  * const storage = await openStorage(loadConfig(process.env));
  */
-export async function openStorage({ databaseUrl, sqliteSynchronous }: Pick<ServerConfig, 'databaseUrl' | 'sqliteSynchronous'>): Promise<Storage> {
+export async function openStorage({ databaseUrl, sqliteSynchronous, sqliteDriver }: Pick<ServerConfig, 'databaseUrl' | 'sqliteSynchronous' | 'sqliteDriver'>): Promise<Storage> {
   if (databaseUrl.startsWith('sqlite:')) {
     const filename = databaseUrl.slice('sqlite:'.length);
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
     const { createSqliteStorage } = await import('@syncline/server/sqlite');
-    return createSqliteStorage({ filename, synchronous: sqliteSynchronous });
+    return createSqliteStorage({ filename, synchronous: sqliteSynchronous, driver: sqliteDriver });
   }
   const { createPostgresStorage } = await import('@syncline/server/postgres');
   return createPostgresStorage({ connectionString: databaseUrl });

@@ -5,12 +5,12 @@ import type { ServerAdapter, ServerOptions } from '../common.js';
 import { openRecordTable } from './sqlite-table.js';
 
 /**
- * The hand-written baseline: node `http` + `ws` + better-sqlite3. A client sends
+ * The hand-written baseline: node `http` + `ws` + SQLite (better-sqlite3 or node:sqlite). A client sends
  * `{"topic":n|null}` once; on each write the server updates the row, serializes the record
  * once into one Buffer and sends that Buffer to every socket of the topic.
  */
 export async function startServer(options: ServerOptions): Promise<ServerAdapter> {
-  const table = openRecordTable(options.dir, 'raw', options.records);
+  const table = await openRecordTable(options.dir, 'raw', options.records);
   const everyone = new Set<WebSocket>();
   const byTopic = table.records.map(() => new Set<WebSocket>());
 

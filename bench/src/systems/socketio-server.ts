@@ -6,7 +6,7 @@ import { openRecordTable } from './sqlite-table.js';
 
 /** Socket.IO 4, websocket transport only: a room per topic (and one for everything); a write updates the row and emits to the room. */
 export async function startServer(options: ServerOptions): Promise<ServerAdapter> {
-  const table = openRecordTable(options.dir, 'socketio', options.records);
+  const table = await openRecordTable(options.dir, 'socketio', options.records);
   const server = createServer();
   const io = new Server(server, { transports: ['websocket'], serveClient: false, perMessageDeflate: false });
   io.on('connection', (socket) => {

@@ -33,6 +33,8 @@ export const ERROR_STATUS = {
   'internal': 500,
   // Never on the wire: `createSyncline` rejects with it when a resource definition names what does not exist.
   'invalid-definition': 500,
+  // Never on the wire: creating a storage or backplane whose driver package is not installed, or cannot load on this Node.
+  'driver-missing': 500,
   'unavailable': 503,
 } as const satisfies Record<string, number>;
 

@@ -38,6 +38,7 @@ const TITLES: Record<ErrorCode, string> = {
   'rate-limited': 'Too many requests',
   'internal': 'Internal server error',
   'invalid-definition': 'The resource definitions are not valid',
+  'driver-missing': 'A database or backplane driver is not installed',
   'unavailable': 'Service unavailable',
 };
 

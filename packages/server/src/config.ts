@@ -3,6 +3,7 @@ import { DEFAULT_AUTH_LIMITS, DEFAULT_LIMITS, type AuthLimits, type SynclineLimi
 import { isValidHostEntry } from './security/host-policy.js';
 import { isValidOriginEntry } from './security/origin-policy.js';
 import { isValidProxyEntry, type TrustProxySetting } from './security/proxy-trust.js';
+import { SQLITE_DRIVER_CHOICES, type SqliteDriverChoice } from './storage/sqlite/sqlite-driver.js';
 
 /** Every environment variable a Syncline server reads, with its limit or option (docs/configuration.md lists them). */
 export const ENVIRONMENT: Record<string, keyof SynclineLimits> = {
@@ -70,6 +71,8 @@ export interface ServerConfig {
   /** `redis://…` (or `rediss://…`): the Redis backplane for several server processes; absent, the in-process one. */
   readonly redisUrl?: string;
   readonly sqliteSynchronous: 'NORMAL' | 'FULL';
+  /** `SYNCLINE_SQLITE_DRIVER`: `auto` (default: better-sqlite3 when it loads, else node:sqlite), `better-sqlite3` or `node:sqlite`. */
+  readonly sqliteDriver: SqliteDriverChoice;
   readonly livePath: string;
   /**
    * Origins besides the server's own that browsers may use it from (`SYNCLINE_ORIGINS`,
@@ -135,6 +138,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     host: read('HOST', z.string(), '0.0.0.0'),
     databaseUrl: read('DATABASE_URL', z.string().regex(/^(sqlite:|postgres:|postgresql:)/, 'must start with sqlite:, postgres: or postgresql:'), 'sqlite:data/syncline.db'),
     sqliteSynchronous: read('SYNCLINE_SQLITE_SYNCHRONOUS', z.enum(['NORMAL', 'FULL']), 'FULL'),
+    sqliteDriver: read<SqliteDriverChoice>('SYNCLINE_SQLITE_DRIVER', z.enum(SQLITE_DRIVER_CHOICES as [SqliteDriverChoice, ...SqliteDriverChoice[]]), 'auto'),
     livePath: read('SYNCLINE_LIVE_PATH', z.string().startsWith('/'), '/live'),
     limits: limits as unknown as SynclineLimits,
     auth: {

@@ -183,6 +183,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
       },
     },
   };
+  await backplane.start?.();
   await storage.migrate(resources);
   const idempotency = createIdempotency({ storage, ttlMs: limits.idempotencyTtlMs, reportError, ...(options.idempotencyClock ? { clock: options.idempotencyClock } : {}) });
   // Every operation, from either transport, is counted, so close() can let the running ones answer.

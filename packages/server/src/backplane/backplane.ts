@@ -31,5 +31,12 @@ export interface Backplane {
   publishTopic?(topic: string, message: TopicMessage): Promise<void>;
   /** Registers a listener for the messages of one topic. Receivers validate them: on Redis anyone can publish. */
   subscribeTopic?(topic: string, listener: (message: TopicMessage) => void): () => void;
+  /**
+   * Optional: called once by `createSyncline` before it migrates storage, to load what the
+   * backplane needs (the Redis backplane imports `ioredis` here). A rejection stops the
+   * start, so a driver that is not installed (`driver-missing`) is found at once. It does
+   * not wait for a connection: an outage at start is the backplane's to ride out.
+   */
+  start?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -7,5 +7,5 @@
  * runStorageConformance('my storage', async () => createMyStorage());
  * runBackplaneConformance('my backplane', async () => [createMyBackplane(), createMyBackplane()]);
  */
-export { runStorageConformance } from './storage-conformance.js';
+export { runStorageConformance, type StorageConformanceOptions } from './storage-conformance.js';
 export { runBackplaneConformance, type MakeBackplanes } from './backplane-conformance.js';

@@ -9,6 +9,11 @@ import { outcomeCases } from './storage-cases/outcome-cases.js';
 import { transactionCases } from './storage-cases/transaction-cases.js';
 import { writeCases } from './storage-cases/write-cases.js';
 
+export interface StorageConformanceOptions {
+  /** Why the suite cannot run here; set, every case is skipped. */
+  readonly skip?: string;
+}
+
 /**
  * The storage conformance suite: declares a Vitest `describe` of named cases that every
  * {@link Storage} adapter must pass — writes and conflicts, gapless seq in commit order,
@@ -17,12 +22,17 @@ import { writeCases } from './storage-cases/write-cases.js';
  * log, and the saved outcomes of idempotent writes. `makeStorage` must answer a new, empty storage on every call; the suite
  * migrates its own resources (named `conformance_*`) and closes each storage after its case.
  *
+ * `options.skip`, a reason, skips the whole suite and shows the reason in its name: for an
+ * adapter whose driver cannot load where the tests run.
+ *
  * @example
  * // test/storage/sqlite-storage.test.ts
  * runStorageConformance('sqlite :memory:', async () => createSqliteStorage({ filename: ':memory:' }));
  */
-export function runStorageConformance(name: string, makeStorage: () => Promise<Storage>): void {
-  describe(`storage conformance: ${name}`, () => {
+export function runStorageConformance(name: string, makeStorage: () => Promise<Storage>, options: StorageConformanceOptions = {}): void {
+  const suite = options.skip === undefined ? describe : describe.skip;
+  const title = options.skip === undefined ? `storage conformance: ${name}` : `storage conformance: ${name} (skipped: ${options.skip})`;
+  suite(title, () => {
     const opened: Storage[] = [];
     const open: OpenStorage = async (options) => {
       const storage = await makeStorage();

@@ -8,10 +8,17 @@ describe('configuration from the environment', () => {
       host: '0.0.0.0',
       databaseUrl: 'sqlite:data/syncline.db',
       sqliteSynchronous: 'FULL',
+      sqliteDriver: 'auto',
       livePath: '/live',
       limits: DEFAULT_LIMITS,
       auth: { sessionTtlMs: 604_800_000, ...DEFAULT_AUTH_LIMITS },
     });
+  });
+
+  it('SYNCLINE_SQLITE_DRIVER chooses the SQLite driver, and refuses others by name', () => {
+    expect(loadConfig({ SYNCLINE_SQLITE_DRIVER: 'node:sqlite' }).sqliteDriver).toBe('node:sqlite');
+    expect(loadConfig({ SYNCLINE_SQLITE_DRIVER: 'better-sqlite3' }).sqliteDriver).toBe('better-sqlite3');
+    expect(() => loadConfig({ SYNCLINE_SQLITE_DRIVER: 'sqlite3' })).toThrow(/SYNCLINE_SQLITE_DRIVER/);
   });
 
   it('the sign-in settings have variables', () => {

@@ -1,12 +1,13 @@
 // The fan-out matches in memory what storage selects in SQL; this checks the two agree by
-// running random filters through SQLite, translated directly (`=`, `<>`, `IN`, `NOT`, …).
-import Database from 'better-sqlite3';
+// running random filters through SQLite, translated directly (`=`, `<>`, `IN`, `NOT`, …), on
+// whichever driver loads here (better-sqlite3, or node:sqlite where the addon cannot load).
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Condition, Filter, Scalar } from '@syncline/schema';
 import { matchesFilter } from '@syncline/schema';
+import { loadSqliteDriver } from '../../src/storage/sqlite/index.js';
 
-const db = new Database(':memory:');
+const db = (await loadSqliteDriver('auto')).open(':memory:');
 db.exec('CREATE TABLE t (id TEXT PRIMARY KEY, s TEXT, n INTEGER, b INTEGER, tags TEXT)');
 afterAll(() => db.close());
 
@@ -70,9 +71,9 @@ describe('matchesFilter agrees with SQLite', () => {
     fc.assert(
       fc.property(filter, fc.array(record, { maxLength: 8 }), (f, records) => {
         db.exec('DELETE FROM t');
-        records.forEach((r, i) => insert.run(String(i), r.s ?? null, r.n ?? null, bind(r.b ?? null), r.tags == null ? null : JSON.stringify(r.tags)));
+        records.forEach((r, i) => insert.run([String(i), r.s ?? null, r.n ?? null, bind(r.b ?? null), r.tags == null ? null : JSON.stringify(r.tags)]));
         const params: Array<string | number | null> = [];
-        const rows = db.prepare(`SELECT id FROM t WHERE ${toSql(f, params)} ORDER BY id`).all(...params) as Array<{ id: string }>;
+        const rows = db.prepare(`SELECT id FROM t WHERE ${toSql(f, params)} ORDER BY id`).all(params) as Array<{ id: string }>;
         const expected = records.flatMap((r, i) => (matchesFilter(f, r) ? [String(i)] : [])).sort();
         expect(rows.map((row) => row.id)).toEqual(expected);
       }),

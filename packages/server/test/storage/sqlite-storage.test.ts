@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineResource } from '@syncline/schema';
-import { createSqliteStorage, type SqliteStorage, type SqliteStorageOptions } from '../../src/storage/sqlite/index.js';
+import { createSqliteStorage, loadSqliteDriver, type SqliteDriverName, type SqliteStorage, type SqliteStorageOptions } from '../../src/storage/sqlite/index.js';
 import { runStorageConformance } from '../../src/testing/index.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'syncline-sqlite-'));
@@ -15,16 +15,56 @@ afterAll(() => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-runStorageConformance('sqlite file', async () => createSqliteStorage({ filename: tempFile() }));
-runStorageConformance('sqlite :memory:', async () => createSqliteStorage({ filename: ':memory:' }));
+const DRIVERS: readonly SqliteDriverName[] = ['better-sqlite3', 'node:sqlite'];
+// Why each driver cannot load on this Node (better-sqlite3 built for another ABI, node:sqlite before Node 22.13).
+const unavailable = new Map<SqliteDriverName, string>();
+for (const driver of DRIVERS) {
+  await loadSqliteDriver(driver).catch(() => unavailable.set(driver, `${driver} cannot load on Node ${process.versions.node}`));
+}
+
+for (const driver of DRIVERS) {
+  const skip = unavailable.get(driver);
+  runStorageConformance(`sqlite file (${driver})`, async () => createSqliteStorage({ filename: tempFile(), driver }), skip === undefined ? {} : { skip });
+  runStorageConformance(`sqlite :memory: (${driver})`, async () => createSqliteStorage({ filename: ':memory:', driver }), skip === undefined ? {} : { skip });
+}
 
 const notes = defineResource({ name: 'notes', schema: z.object({ body: z.string(), done: z.boolean().default(false) }) });
 const at = '2024-05-01T10:00:00.000Z';
 
-describe('sqlite storage', () => {
+describe('sqlite storage drivers', () => {
+  it('auto picks better-sqlite3 when it loads, else node:sqlite', async () => {
+    const storage = createSqliteStorage({ filename: ':memory:' });
+    try {
+      expect((await storage.settings()).driver).toBe(unavailable.has('better-sqlite3') ? 'node:sqlite' : 'better-sqlite3');
+    } finally {
+      await storage.close();
+    }
+  });
+
+  for (const driver of DRIVERS) {
+    it.runIf(unavailable.has(driver))(`${driver}, which cannot load here, fails the first use with driver-missing`, async () => {
+      const storage = createSqliteStorage({ filename: ':memory:', driver });
+      await expect(storage.migrate([notes])).rejects.toMatchObject({ code: 'driver-missing' });
+      await storage.close();
+    });
+  }
+
+  it('refuses an unknown driver at once', () => {
+    expect(() => createSqliteStorage({ filename: ':memory:', driver: 'sqlite3' as 'auto' })).toThrow(TypeError);
+  });
+});
+
+for (const driver of DRIVERS) {
+  const skip = unavailable.get(driver);
+  describe.skipIf(skip !== undefined)(skip === undefined ? `sqlite storage (${driver})` : `sqlite storage (${driver}) (skipped: ${skip})`, () => {
+    storageCases(driver);
+  });
+}
+
+function storageCases(driver: SqliteDriverName): void {
   const opened: SqliteStorage[] = [];
   const open = (options: SqliteStorageOptions) => {
-    const storage = createSqliteStorage(options);
+    const storage = createSqliteStorage({ driver, ...options });
     opened.push(storage);
     return storage;
   };
@@ -36,12 +76,12 @@ describe('sqlite storage', () => {
     const storage = open({ filename: tempFile() });
     await storage.migrate([notes]);
     expect(storage.dialect).toBe('sqlite');
-    expect(await storage.settings()).toEqual({ journalMode: 'wal', synchronous: 'FULL', busyTimeoutMs: 5000 });
+    expect(await storage.settings()).toEqual({ journalMode: 'wal', synchronous: 'FULL', busyTimeoutMs: 5000, driver });
   });
 
   it('honours synchronous=NORMAL and the busy timeout', async () => {
     const storage = open({ filename: tempFile(), synchronous: 'NORMAL', busyTimeoutMs: 1234 });
-    expect(await storage.settings()).toEqual({ journalMode: 'wal', synchronous: 'NORMAL', busyTimeoutMs: 1234 });
+    expect(await storage.settings()).toEqual({ journalMode: 'wal', synchronous: 'NORMAL', busyTimeoutMs: 1234, driver });
   });
 
   it('refuses settings it cannot honour', () => {
@@ -111,4 +151,4 @@ describe('sqlite storage', () => {
     expect(await storage.read((tx) => tx.head())).toBe(0);
     expect(await storage.read((tx) => tx.get('notes', 'n2'))).toBeUndefined();
   });
-});
+}

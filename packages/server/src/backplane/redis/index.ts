@@ -8,3 +8,4 @@
  */
 export { createRedisBackplane, type RedisBackplane, type RedisBackplaneOptions } from './redis-backplane.js';
 export { decodeMessage, encodeChange, encodeTopic, type RedisMessage } from './redis-message.js';
+export { loadRedisDriver, type RedisConnection, type RedisConstructor } from './redis-driver.js';

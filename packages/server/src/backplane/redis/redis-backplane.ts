@@ -1,7 +1,7 @@
-import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { Change } from '../../storage/storage.js';
 import type { Backplane, TopicMessage } from '../backplane.js';
+import { loadRedisDriver, type RedisConnection, type RedisConstructor } from './redis-driver.js';
 import { decodeMessage, encodeChange, encodeProbe, encodeTopic } from './redis-message.js';
 
 export interface RedisBackplaneOptions {
@@ -19,10 +19,14 @@ export interface RedisBackplaneOptions {
   readonly connectionName?: string;
   /** Connection errors, malformed messages, failed probes. Default: console.error. */
   readonly onError?: (error: unknown, where: string) => void;
+  /** Loads the driver; tests pass one that fails. Default: `import('ioredis')`. */
+  readonly loadDriver?: () => Promise<RedisConstructor>;
 }
 
 /** The Redis backplane, with what tests and health checks need. */
 export interface RedisBackplane extends Backplane {
+  /** Resolves once `ioredis` has loaded; rejects with `driver-missing` when it is not installed. */
+  start(): Promise<void>;
   /** Resolves once both connections are up and the channel is subscribed. */
   ready(): Promise<void>;
   stats(): { reconnects: number; probeFailures: number; malformed: number };
@@ -35,6 +39,10 @@ export interface RedisBackplane extends Backplane {
  * the change feed heals gaps from the log. What it must not do is stay deaf unnoticed,
  * so every time the subscriber is back after a drop (or after a failed probe) it
  * resubscribes first and then tells `onReconnect` listeners, and the server reads the log.
+ *
+ * `ioredis` is imported when the backplane is created, not when this module loads (it is
+ * an optional dependency); `createSyncline` awaits `start()`, so a missing package stops
+ * the start with `driver-missing`.
  *
  * The publisher does not queue while disconnected (a Redis outage would otherwise
  * buffer every change in memory): `publish` rejects, the server reports it, and the log
@@ -54,25 +62,21 @@ export function createRedisBackplane(options: RedisBackplaneOptions): RedisBackp
   const reconnectListeners = new Set<() => void>();
   const topicListeners = new Map<string, Set<(message: TopicMessage) => void>>();
   const stats = { reconnects: 0, probeFailures: 0, malformed: 0 };
-  // Resubscribing is ours, not ioredis's, so listeners hear of a reconnect only once the channel is back.
-  const name = options.connectionName ?? 'syncline';
-  const sub = new Redis(options.url, { connectionName: `${name}:sub`, autoResubscribe: false, maxRetriesPerRequest: null });
-  const pub = new Redis(options.url, { connectionName: `${name}:pub`, enableOfflineQueue: false });
   let subscribedOnce = false;
   let closed = false;
   let probesSent = 0;
   let probesSeen = 0;
   // Whether Redis has yet to answer the last probe's PUBLISH.
   let probeUnanswered = false;
-
   let markSubscribed = () => {};
   const subscribed = new Promise<void>((resolve) => (markSubscribed = resolve));
-  const publisherReady = new Promise<void>((resolve) => pub.once('ready', () => resolve()));
+  // Set once the driver has loaded and both connections are created.
+  let sub: RedisConnection | undefined;
+  let pub: RedisConnection | undefined;
+  let publisherReady: Promise<void> | undefined;
 
-  sub.on('error', (error: unknown) => report(error, 'subscriber connection'));
-  pub.on('error', (error: unknown) => report(error, 'publisher connection'));
-  sub.on('ready', () => {
-    sub.subscribe(channel).then(
+  function onSubscriberReady(connection: RedisConnection): void {
+    connection.subscribe(channel).then(
       () => {
         if (!subscribedOnce) {
           subscribedOnce = true;
@@ -90,8 +94,9 @@ export function createRedisBackplane(options: RedisBackplaneOptions): RedisBackp
       },
       (error: unknown) => report(error, `subscribing to ${channel}`),
     );
-  });
-  sub.on('message', (from: string, text: string) => {
+  }
+
+  function onMessage(from: string, text: string): void {
     if (from !== channel) return;
     const message = decodeMessage(text);
     if (message === undefined) {
@@ -116,10 +121,38 @@ export function createRedisBackplane(options: RedisBackplaneOptions): RedisBackp
         }
       }
     }
+  }
+
+  function connect(Redis: RedisConstructor): void {
+    // Resubscribing is ours, not ioredis's, so listeners hear of a reconnect only once the channel is back.
+    const name = options.connectionName ?? 'syncline';
+    const subscriber = new Redis(options.url, { connectionName: `${name}:sub`, autoResubscribe: false, maxRetriesPerRequest: null });
+    const publisher = new Redis(options.url, { connectionName: `${name}:pub`, enableOfflineQueue: false });
+    publisherReady = new Promise<void>((resolve) => publisher.once('ready', () => resolve()));
+    subscriber.on('error', (error: unknown) => report(error, 'subscriber connection'));
+    publisher.on('error', (error: unknown) => report(error, 'publisher connection'));
+    subscriber.on('ready', () => onSubscriberReady(subscriber));
+    subscriber.on('message', onMessage);
+    sub = subscriber;
+    pub = publisher;
+  }
+
+  const loaded = (options.loadDriver ?? loadRedisDriver)().then((Redis) => {
+    if (!closed) connect(Redis);
   });
+  // Answered by start(), ready() and publish; reported here too, in case none is called.
+  loaded.catch((error: unknown) => report(error, 'loading ioredis'));
+
+  /** The publisher, once loaded; rejects when closed or when the driver is missing. */
+  async function publisher(): Promise<RedisConnection> {
+    if (closed) throw new Error('Redis backplane is closed');
+    await loaded;
+    if (closed || pub === undefined) throw new Error('Redis backplane is closed');
+    return pub;
+  }
 
   function probe(): void {
-    if (sub.status !== 'ready' || pub.status !== 'ready') return;
+    if (sub === undefined || pub === undefined || sub.status !== 'ready' || pub.status !== 'ready') return;
     if (probesSent > probesSeen) {
       // The last probe went out a whole interval ago and never came back: the loop is broken.
       stats.probeFailures++;
@@ -149,16 +182,14 @@ export function createRedisBackplane(options: RedisBackplaneOptions): RedisBackp
 
   return {
     async publish(change) {
-      if (closed) throw new Error('Redis backplane is closed');
-      await pub.publish(channel, encodeChange(change));
+      await (await publisher()).publish(channel, encodeChange(change));
     },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     async publishTopic(topic, message) {
-      if (closed) throw new Error('Redis backplane is closed');
-      await pub.publish(channel, encodeTopic(topic, message));
+      await (await publisher()).publish(channel, encodeTopic(topic, message));
     },
     subscribeTopic(topic, listener) {
       const set = topicListeners.get(topic) ?? new Set();
@@ -170,7 +201,9 @@ export function createRedisBackplane(options: RedisBackplaneOptions): RedisBackp
       reconnectListeners.add(listener);
       return () => reconnectListeners.delete(listener);
     },
+    start: () => loaded,
     async ready() {
+      await loaded;
       await Promise.all([subscribed, publisherReady]);
     },
     stats: () => ({ ...stats }),
@@ -182,7 +215,9 @@ export function createRedisBackplane(options: RedisBackplaneOptions): RedisBackp
       reconnectListeners.clear();
       topicListeners.clear();
       // QUIT lets a publish already sent finish; a connection that is down just stops retrying.
-      await Promise.all([pub, sub].map((redis) => (redis.status === 'ready' ? redis.quit().then(() => undefined, () => redis.disconnect()) : redis.disconnect())));
+      await loaded.catch(() => undefined);
+      const connections = [pub, sub].filter((redis): redis is RedisConnection => redis !== undefined);
+      await Promise.all(connections.map((redis) => (redis.status === 'ready' ? redis.quit().then(() => undefined, () => redis.disconnect()) : redis.disconnect())));
     },
   };
 }

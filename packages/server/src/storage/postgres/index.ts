@@ -9,3 +9,4 @@
 export { createPostgresStorage, type PostgresStorageOptions } from './postgres-storage.js';
 export { postgresDialect } from './postgres-dialect.js';
 export { fitIdentifier } from './postgres-names.js';
+export { loadPgDriver, type PgModule } from './postgres-driver.js';

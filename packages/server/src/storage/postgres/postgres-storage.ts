@@ -1,34 +1,14 @@
-import { Kysely, type PostgresPool } from 'kysely';
+import { Kysely } from 'kysely';
 import type { ResourceDefinition } from '@syncline/schema';
 import type { Storage } from '../storage.js';
 import type { SqlTables } from '../sql/sql-dialect.js';
 import { createSqlStorage } from '../sql/sql-storage.js';
 import { describeTable } from '../sql/record-codec.js';
 import { postgresDialect } from './postgres-dialect.js';
-import { createNotificationListener, type PgListenClient } from './postgres-listener.js';
+import { loadPgDriver, type PgModule, type PgPool } from './postgres-driver.js';
+import { createNotificationListener } from './postgres-listener.js';
 import { IndexNamePlugin, SchemaScopedPostgresDialect } from './postgres-names.js';
 import { WRITER_SETTING, notifyChannel, outsideWriteTriggers } from './postgres-triggers.js';
-
-/** The slice of pg's `Pool` this adapter calls (Kysely's slice plus `query`). */
-interface PgPool extends PostgresPool {
-  query(text: string, values?: readonly unknown[]): Promise<unknown>;
-  on(event: 'error', listener: (error: Error) => void): unknown;
-  on(event: 'connect', listener: (client: { on(event: 'error', listener: (error: Error) => void): unknown }) => void): unknown;
-}
-
-interface PgPoolConfig {
-  connectionString: string;
-  max: number;
-  /** Server settings for every connection: `-c search_path=…`. */
-  options: string;
-  types: { getTypeParser(oid: number, format?: string): (text: string) => unknown };
-}
-
-interface PgModule {
-  Pool: new (config: PgPoolConfig) => PgPool;
-  Client: new (config: { connectionString: string }) => PgListenClient;
-  types: PgPoolConfig['types'];
-}
 
 // json and jsonb: the dialect decodes JSON text itself, from the driver and from its own
 // encoded rows alike (a parsed jsonb string "x" could not be told from JSON text).
@@ -43,6 +23,8 @@ export interface PostgresStorageOptions {
   readonly pool?: number;
   /** The clock for change times; tests may pass a fixed one. */
   readonly now?: () => Date;
+  /** Loads `pg`; tests pass one that fails. Default: `import('pg')`, on first use. */
+  readonly loadDriver?: () => Promise<PgModule>;
   /**
    * Errors of idle connections (the server restarted, a network cut). The pool drops the
    * connection and opens another when needed. Default: console.error.
@@ -55,13 +37,7 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 // Duplicate schema/object: two processes migrating at once both ran `IF NOT EXISTS`.
 const ALREADY_EXISTS = new Set(['42P06', '23505']);
 
-async function loadPg(): Promise<PgModule> {
-  // Loaded on first use, behind this subpath export: the core never imports the driver.
-  return ((await import('pg')) as unknown as { default: PgModule }).default;
-}
-
-async function openPool(connectionString: string, schema: string, max: number, onError: (error: Error) => void): Promise<PgPool> {
-  const pg = await loadPg();
+async function openPool(pg: PgModule, connectionString: string, schema: string, max: number, onError: (error: Error) => void): Promise<PgPool> {
   const types = {
     getTypeParser: (oid: number, format?: string) => (RAW_JSON_OIDS.has(oid) ? (text: string) => text : pg.types.getTypeParser(oid, format)),
   };
@@ -112,14 +88,17 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
   if (!Number.isSafeInteger(max) || max < 1) throw new TypeError(`pool must be a positive integer, got ${max}`);
   let opened: Promise<PgPool> | undefined;
   const onError = options.onError ?? ((error: Error) => console.error('[syncline] postgres pool:', error));
-  const pool = () => (opened ??= openPool(options.connectionString, schema, max, onError));
+  // `pg` is imported on first use, not when this module loads: it is an optional dependency.
+  let driver: Promise<PgModule> | undefined;
+  const pg = () => (driver ??= (options.loadDriver ?? loadPgDriver)());
+  const pool = () => (opened ??= pg().then((module) => openPool(module, options.connectionString, schema, max, onError)));
   const db = new Kysely<SqlTables>({
     dialect: new SchemaScopedPostgresDialect({ pool }, schema),
     plugins: [new IndexNamePlugin()],
   });
   const storage = createSqlStorage({ db, dialect: postgresDialect, ...(options.now ? { now: options.now } : {}) });
   const notifications = createNotificationListener({
-    createClient: async () => new (await loadPg()).Client({ connectionString: options.connectionString }),
+    createClient: async () => new (await pg()).Client({ connectionString: options.connectionString }),
     channel: notifyChannel(schema),
     onError,
   });

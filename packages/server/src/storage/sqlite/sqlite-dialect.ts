@@ -6,7 +6,7 @@ const COLUMN_TYPES: Readonly<Record<FieldKind, ColumnDataType>> = {
   string: 'text',
   integer: 'integer',
   number: 'real',
-  // SQLite has no boolean type, and better-sqlite3 refuses to bind JS booleans: 0 and 1.
+  // SQLite has no boolean type, and better-sqlite3 (like node:sqlite before Node 24) refuses to bind JS booleans: 0 and 1.
   boolean: 'integer',
   json: 'text',
 };
@@ -51,7 +51,7 @@ export const sqliteDialect: SqlDialect = {
         return JSON.parse(String(raw)) as unknown;
       case 'integer':
       case 'number':
-        // better-sqlite3 answers bigints only in safeIntegers mode; accept them anyway.
+        // The drivers answer bigints only when asked to (safeIntegers, readBigInts); accept them anyway.
         return typeof raw === 'bigint' ? Number(raw) : raw;
       case 'string':
         return raw;

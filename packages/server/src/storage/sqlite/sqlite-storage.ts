@@ -2,14 +2,9 @@ import { Kysely, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { Storage } from '../storage.js';
 import type { SqlTables } from '../sql/sql-dialect.js';
 import { createSqlStorage } from '../sql/sql-storage.js';
+import { loadSqliteDriver } from './load-sqlite-driver.js';
 import { sqliteDialect } from './sqlite-dialect.js';
-
-/** The slice of better-sqlite3's `Database` this adapter calls (Kysely's slice plus `pragma`). */
-interface BetterSqliteDatabase extends SqliteDatabase {
-  pragma(source: string): unknown;
-}
-
-type BetterSqliteConstructor = new (filename: string, options?: { timeout?: number }) => BetterSqliteDatabase;
+import { SQLITE_DRIVER_CHOICES, type SqliteConnection, type SqliteDriverChoice, type SqliteDriverName } from './sqlite-driver.js';
 
 /** How SQLite flushes commits to disk (`PRAGMA synchronous`). */
 export type SqliteSynchronous = 'NORMAL' | 'FULL';
@@ -25,6 +20,12 @@ export interface SqliteStorageOptions {
   readonly synchronous?: SqliteSynchronous;
   /** How long a write waits for another process's lock before failing (default 5000). */
   readonly busyTimeoutMs?: number;
+  /**
+   * The driver: `better-sqlite3` (a native addon, installed apart), `node:sqlite` (built into
+   * Node >= 22.13), or `auto` (the default): better-sqlite3 when it loads, else node:sqlite.
+   * A driver that cannot load makes the first use (usually `migrate()`) reject with `driver-missing`.
+   */
+  readonly driver?: SqliteDriverChoice;
   /** The clock for change times; tests may pass a fixed one. */
   readonly now?: () => Date;
 }
@@ -35,6 +36,8 @@ export interface SqliteSettings {
   readonly journalMode: string;
   readonly synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
   readonly busyTimeoutMs: number;
+  /** The driver in use (the one `auto` chose). */
+  readonly driver: SqliteDriverName;
 }
 
 /** {@link Storage} on SQLite, with a look at its connection settings. */
@@ -45,20 +48,26 @@ export interface SqliteStorage extends Storage {
 
 const SYNCHRONOUS_LEVELS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
 
-async function openDatabase(filename: string, synchronous: SqliteSynchronous, busyTimeoutMs: number): Promise<BetterSqliteDatabase> {
-  // Loaded on first use, behind this subpath export: the core never imports the driver.
-  const { default: Database } = (await import('better-sqlite3')) as { default: BetterSqliteConstructor };
-  const database = new Database(filename, { timeout: busyTimeoutMs });
+interface OpenedDatabase {
+  readonly connection: SqliteConnection;
+  readonly driver: SqliteDriverName;
+}
+
+async function openDatabase(options: { filename: string; driver: SqliteDriverChoice; synchronous: SqliteSynchronous; busyTimeoutMs: number }): Promise<OpenedDatabase> {
+  // Loaded on first use, behind this subpath export: the core never imports a driver.
+  const driver = await loadSqliteDriver(options.driver);
+  const connection = driver.open(options.filename);
   try {
+    connection.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs}`);
     // WAL lets readers in other processes go on while one writes, and makes a commit one
     // append; the setting is stored in the file.
-    database.pragma('journal_mode = WAL');
-    database.pragma(`synchronous = ${synchronous}`);
+    connection.exec('PRAGMA journal_mode = WAL');
+    connection.exec(`PRAGMA synchronous = ${options.synchronous}`);
   } catch (error) {
-    database.close();
+    connection.close();
     throw error;
   }
-  return database;
+  return { connection, driver: driver.name };
 }
 
 /** Prepared statements kept per connection: enough for every query shape an application uses. */
@@ -71,7 +80,7 @@ const STATEMENT_CACHE_SIZE = 500;
  * Kysely runs one query at a time on this connection and never leaves one iterating, and
  * SQLite re-prepares a statement itself after a schema change.
  */
-function withStatementCache(database: BetterSqliteDatabase): SqliteDatabase {
+function withStatementCache(database: SqliteConnection): SqliteDatabase {
   const statements = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
   return {
     close: () => database.close(),
@@ -95,12 +104,13 @@ async function pragmaValue(db: Kysely<SqlTables>, name: string): Promise<unknown
 }
 
 /**
- * Storage in one SQLite file through better-sqlite3, in WAL mode. The file opens on
+ * Storage in one SQLite file, in WAL mode, through better-sqlite3 or Node's built-in
+ * `node:sqlite` (option `driver`, `auto` by default). The file opens on
  * first use (usually `migrate()`), so opening errors surface there. One connection
  * serves all callers; transactions take turns on it.
  *
  * @example
- * const storage = createSqliteStorage({ filename: 'data/app.db' });
+ * const storage = createSqliteStorage({ filename: 'data/app.db' }); // or driver: 'node:sqlite'
  * await storage.migrate([lists, todos]);
  * const head = await storage.read((tx) => tx.head());
  */
@@ -110,8 +120,17 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
   // Checked at run time too: the value is spliced into a PRAGMA.
   if (synchronous !== 'FULL' && synchronous !== 'NORMAL') throw new TypeError(`synchronous must be 'FULL' or 'NORMAL', got ${String(synchronous)}`);
   if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new TypeError(`busyTimeoutMs must be a non-negative integer, got ${busyTimeoutMs}`);
+  const driverChoice = options.driver ?? 'auto';
+  if (!SQLITE_DRIVER_CHOICES.includes(driverChoice)) throw new TypeError(`driver must be one of ${SQLITE_DRIVER_CHOICES.join(', ')}, got ${String(driverChoice)}`);
+  let driverName: SqliteDriverName | undefined;
   const db = new Kysely<SqlTables>({
-    dialect: new SqliteDialect({ database: async () => withStatementCache(await openDatabase(options.filename, synchronous, busyTimeoutMs)) }),
+    dialect: new SqliteDialect({
+      database: async () => {
+        const opened = await openDatabase({ filename: options.filename, driver: driverChoice, synchronous, busyTimeoutMs });
+        driverName = opened.driver;
+        return withStatementCache(opened.connection);
+      },
+    }),
   });
   const storage = createSqlStorage({ db, dialect: sqliteDialect, ...(options.now ? { now: options.now } : {}) });
   return {
@@ -124,6 +143,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
         journalMode: String(await pragmaValue(db, 'journal_mode')),
         synchronous: synchronousLevel,
         busyTimeoutMs: Number(await pragmaValue(db, 'busy_timeout')),
+        // Set by the pragmas' queries above, which opened the connection.
+        driver: driverName as SqliteDriverName,
       };
     },
   };

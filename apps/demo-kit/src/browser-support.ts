@@ -42,6 +42,8 @@ export function showConnectionState(client: SynclineClient): void {
   };
   show(client.state());
   client.onStateChange(show);
+  // Moving back to the socket is no change of state (still `open`), but it is one of transport.
+  client.on('transport', () => show(client.state()));
 }
 
 /**

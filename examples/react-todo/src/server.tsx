@@ -20,6 +20,7 @@ export async function bundleScript(): Promise<string> {
     write: false,
     format: 'esm',
     platform: 'browser',
+    conditions: ['@syncline/source'], // the packages' TypeScript sources, not their build
     target: 'es2022',
     jsx: 'automatic',
     minify: true,

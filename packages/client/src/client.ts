@@ -78,6 +78,8 @@ export interface ClientEvents {
   rejected: (rejection: WriteRejection) => void;
   /** With `offline`: another tab deleted the replica (`destroy`, e.g. at sign-out); this client is closed and its store empty. */
   destroyed: () => void;
+  /** With `transport: 'auto'`: the live views moved to the socket or to event streams (`transport()` says the same). */
+  transport: (transport: 'socket' | 'sse') => void;
 }
 
 /**
@@ -141,7 +143,7 @@ export interface SynclineClient extends AsyncDisposable {
 
 /** Creates a client; with the socket transport it starts connecting at once. */
 export function createClient(options: ClientOptions): SynclineClient {
-  const listeners: { readonly [E in keyof ClientEvents]: Set<ClientEvents[E]> } = { conflict: new Set(), rejected: new Set(), destroyed: new Set() };
+  const listeners: { readonly [E in keyof ClientEvents]: Set<ClientEvents[E]> } = { conflict: new Set(), rejected: new Set(), destroyed: new Set(), transport: new Set() };
   const conflictListeners = listeners.conflict;
   const rejectedListeners = listeners.rejected;
   const chosen = options.transport ?? 'auto';
@@ -217,10 +219,14 @@ export function createClient(options: ClientOptions): SynclineClient {
       transport = { request: route };
       const fallbackAfter = options.fallbackAfterFailures ?? 2;
       streams.onReachabilityChange(() => live.current === 'sse' && publishStreams());
+      const moveTo = (target: 'socket' | 'sse'): void => {
+        live.switchTo(target);
+        listeners.transport.forEach((listener) => listener(target));
+      };
       socket.onStateChange((next) => {
-        if (next.kind === 'open' && live.current === 'sse') live.switchTo('socket');
+        if (next.kind === 'open' && live.current === 'sse') moveTo('socket');
         else if (next.kind === 'connecting' && next.attempt > fallbackAfter && live.current === 'socket') {
-          live.switchTo('sse');
+          moveTo('sse');
           release();
           // Still `connecting` until a stream connects, or `open` at once when no view needs one.
           return publishStreams();

@@ -8,6 +8,7 @@ describe('the client in a browser', () => {
       entryPoints: [fileURLToPath(new URL('../src/index.ts', import.meta.url))],
       bundle: true,
       platform: 'browser',
+      conditions: ['@syncline/source'], // the packages' TypeScript sources, not their build
       format: 'esm',
       write: false,
       metafile: true,

@@ -68,7 +68,7 @@ describe('client.state() while event streams carry the live views', () => {
     expect(seen[0]).toMatch(/^connecting /);
   });
 
-  it("moving back to the socket once it opens is no second 'open'", async () => {
+  it("moving back to the socket once it opens is no second 'open', and one 'transport' event each way", async () => {
     await using file = await tempFile();
     const app = await fileServer(file.filename);
     const { port } = await app.listen();
@@ -76,6 +76,8 @@ describe('client.state() while event streams carry the live views', () => {
     const blocked = { value: true };
     await using client = connectClient(port, { WebSocket: blockable(blocked) });
     const seen = record(client);
+    const moves: string[] = [];
+    client.on('transport', (transport) => moves.push(transport));
     const open = client.resource(lists).liveQuery();
     await expect.poll(() => client.transport()).toBe('sse');
     await open.ready;
@@ -88,6 +90,7 @@ describe('client.state() while event streams carry the live views', () => {
     expect(opens(seen)).toBe(1);
     expect(seen.at(-1)).toBe('open');
     expect(seen.slice(0, -1).every((kind) => kind.startsWith('connecting '))).toBe(true);
+    expect(moves).toEqual(['sse', 'socket']);
   });
 
   it("an outage on event streams that ends on the socket: 'open' once, whichever transport answers first", async () => {

@@ -57,6 +57,7 @@ describe('layers', () => {
       entryPoints: [join(root, 'apps/todo/src/resources.ts')],
       bundle: true,
       platform: 'browser',
+      conditions: ['@syncline/source'], // the packages' TypeScript sources, not their build
       format: 'esm',
       write: false,
       metafile: true,

@@ -46,6 +46,8 @@ async function bundle(entry: string): Promise<string> {
     write: false,
     format: 'esm',
     platform: 'browser',
+    // From the sources, the packages' sources too (the `@syncline/source` export condition), never a stale build.
+    conditions: entry.endsWith('.ts') ? ['@syncline/source'] : [],
     target: 'es2022',
     minify: true,
     legalComments: 'none',

@@ -17,6 +17,7 @@ describe('the offline parts behind the package entries', () => {
       entryPoints: [fileURLToPath(new URL('../../src/index.ts', import.meta.url))],
       bundle: true,
       platform: 'browser',
+      conditions: ['@syncline/source'], // the packages' TypeScript sources, not their build
       format: 'esm',
       write: false,
       metafile: true,

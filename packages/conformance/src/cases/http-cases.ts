@@ -105,6 +105,42 @@ export const httpCases: readonly ConformanceCase[] = [
     },
   },
   {
+    name: 'HEAD answers the headers of GET without a body; OPTIONS answers 204 with Allow and Accept-Patch or Accept-Post',
+    section: '§4.2',
+    group: 'http',
+    async run(context) {
+      const item = await createItem(context, `head ${context.tag}`);
+      const uri = `${COLLECTION}/${item.id}`;
+      const head = await http(context, 'HEAD', uri);
+      expectStatus(head, 200, 'HEAD of the record');
+      checkEqual(head.text, '', 'the HEAD body');
+      checkEqual(head.headers['etag'], recordEtag(item.version), 'the HEAD ETag');
+      check(head.headers['syncline-seq'] !== undefined, 'HEAD has no Syncline-Seq');
+      const record = await http(context, 'OPTIONS', uri);
+      expectStatus(record, 204, 'OPTIONS of a record');
+      const allow = (record.headers['allow'] ?? '').split(',').map((method) => method.trim());
+      for (const method of ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) check(allow.includes(method), `the record's Allow lacks ${method}: ${show(record.headers['allow'])}`);
+      check((record.headers['accept-patch'] ?? '').includes('application/merge-patch+json'), `Accept-Patch lacks merge patch: ${show(record.headers['accept-patch'])}`);
+      const collection = await http(context, 'OPTIONS', COLLECTION);
+      expectStatus(collection, 204, 'OPTIONS of the collection');
+      check((collection.headers['allow'] ?? '').includes('POST'), `the collection's Allow lacks POST: ${show(collection.headers['allow'])}`);
+      check(collection.headers['accept-post'] !== undefined, 'the collection answers no Accept-Post');
+    },
+  },
+  {
+    name: 'PATCH with a content type that is not a patch format is 415 with Accept-Patch, and changes nothing',
+    section: '§4.4',
+    group: 'http',
+    async run(context) {
+      const item = await createItem(context, `415 ${context.tag}`);
+      const uri = `${COLLECTION}/${item.id}`;
+      const answer = await http(context, 'PATCH', uri, { body: { done: true } });
+      expectProblem(answer, 415, 'unsupported-media-type', 'PATCH with application/json');
+      check(answer.headers['accept-patch'] !== undefined, 'the 415 answers no Accept-Patch');
+      checkEqual(asItem((await http(context, 'GET', uri)).body, 'the record').version, item.version, 'the version after the refused patch');
+    },
+  },
+  {
     name: 'an unknown field is 422 validation-failed, never dropped',
     section: '§4.2',
     group: 'http',

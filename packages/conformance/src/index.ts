@@ -1,0 +1,5 @@
+export { runConformance, type ConformanceOptions } from './run-conformance.js';
+export { runCases, type CaseContext, type CaseResult, type ConformanceCase, type ConformanceReport, type RunCasesOptions } from './case-runner.js';
+export { ConformanceFailure, type FailureCode } from './conformance-failure.js';
+export { conformanceCases } from './cases/index.js';
+export { formatResult, formatSummary } from './report-format.js';

@@ -94,7 +94,8 @@ describe.each(['socket', 'http'] as const)('query objects against a server, over
     await expect(api.list('titel=x')).rejects.toMatchObject({ code: 'invalid-query' });
   });
 
-  it.runIf(transport === 'socket')('a live query object holds what its string holds, and follows changes alike', async () => {
+  // Live views need a live transport: over `http` there are none, so this case is declared for the socket only.
+  if (transport === 'socket') it('a live query object holds what its string holds, and follows changes alike', async () => {
     await using app = await createTestSyncline({ resources: [boards, tasks] });
     const { port } = await app.listen(0, '127.0.0.1');
     await using client = connectClient(port, { transport });

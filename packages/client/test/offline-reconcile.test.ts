@@ -30,6 +30,8 @@ describe('reconciliation', () => {
     const [created] = await Promise.all(writes);
     await drained(client);
     expect(log).toEqual([
+      // Once per client: whether the server offers reconcile, before the first one.
+      'GET /_syncline 200',
       'POST /_reconcile 200',
       `PUT /todos/${created?.id} 201`,
       `PATCH /todos/${ok.id} 200`,

@@ -1,4 +1,4 @@
-import { SynclineError, type Downstream } from '@syncline/protocol';
+import { SynclineError, type Capability, type Downstream } from '@syncline/protocol';
 import type { ResourceDefinition } from '@syncline/schema';
 import { createClientAuth, type ClientAuth } from './auth/client-auth.js';
 import { createConnection, type Connection } from './connection/connection.js';
@@ -103,6 +103,14 @@ export interface SynclineClient extends AsyncDisposable {
   resource<D extends ResourceDefinition>(definition: D): ResourceClient<D>;
   /** A raw request over the chosen transport; the answer whatever its status. */
   request(request: OutgoingRequest): Promise<IncomingResponse>;
+  /**
+   * What the server offers (`reconcile`, `presence`, `actions`…, protocol.md §12): from the
+   * socket's `hello`, or `GET /_syncline` over HTTP; undefined while unknown.
+   *
+   * @example
+   * if ((await client.capabilities())?.includes('presence')) showWhoIsHere();
+   */
+  capabilities(): Promise<readonly Capability[] | undefined>;
   /** Presence at a record or collection URI (over the socket): `join`, `update`, `leave`, `members`, `subscribe`. */
   presence(uri: string): Presence;
   state(): ConnectionState;
@@ -216,7 +224,8 @@ export function createClient(options: ClientOptions): SynclineClient {
           waiting.add(go);
         });
       };
-      transport = { request: route };
+      // The socket's hello when one was seen, else what the server says over HTTP.
+      transport = { request: route, capabilities: async () => (await tracker.capabilities?.()) ?? (await http.capabilities?.()) };
       const fallbackAfter = options.fallbackAfterFailures ?? 2;
       streams.onReachabilityChange(() => live.current === 'sse' && publishStreams());
       const moveTo = (target: 'socket' | 'sse'): void => {
@@ -279,6 +288,7 @@ export function createClient(options: ClientOptions): SynclineClient {
     auth: internals.auth,
     resource: (definition) => createResourceClient(definition, context),
     request: (request) => transport.request(request),
+    capabilities: async () => transport.capabilities?.(),
     presence: (uri) => (presence ?? unavailable('Presence needs the socket transport.')).open(uri),
     state: () => state.current(),
     onStateChange: (listener) => state.onChange(listener),

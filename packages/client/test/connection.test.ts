@@ -1,4 +1,4 @@
-import { SUBPROTOCOL } from '@syncline/protocol';
+import { PROTOCOL_RANGE, SUBPROTOCOL } from '@syncline/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { backoffDelay, createConnection, createRequestTracker, describeState, type ConnectionState, type SocketLike } from '../src/index.js';
 
@@ -26,14 +26,14 @@ class FakeSocket implements SocketLike {
   receive(frame: object): void {
     this.onmessage?.({ data: JSON.stringify(frame) });
   }
-  hello(heartbeatMs = 25_000): void {
+  hello(heartbeatMs = 25_000, protocol = PROTOCOL_RANGE): void {
     this.readyState = 1;
     this.onopen?.({});
-    this.receive({ event: 'hello', protocol: 1, heartbeatMs, seq: 0 });
+    this.receive({ event: 'hello', protocol, capabilities: ['reconcile'], heartbeatMs, seq: 0 });
   }
-  fail(code = 1006): void {
+  fail(code = 1006, reason = ''): void {
     this.readyState = 3;
-    this.onclose?.({ code, reason: '' });
+    this.onclose?.({ code, reason });
   }
 }
 
@@ -63,6 +63,23 @@ describe('connection', () => {
     expect(connection.hello()).toMatchObject({ heartbeatMs: 25_000 });
     connection.close();
     expect(connection.state()).toEqual({ kind: 'closed', reason: 'closed by the client' });
+  });
+
+  it('stops for good when the server speaks another major: close 4406, or a hello whose range leaves 1 out', async () => {
+    const refused = connect();
+    await vi.advanceTimersByTimeAsync(0);
+    last().fail(4406, 'supported: 2.0-2.3');
+    expect(refused.states).toEqual([{ kind: 'closed', reason: 'protocol not supported: this client speaks 1.0, the server 2.0-2.3' }]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeSocket.made).toHaveLength(1);
+
+    const newer = connect();
+    await vi.advanceTimersByTimeAsync(0);
+    last().hello(25_000, { version: '2.0', min: '2.0', max: '3.1' });
+    expect(newer.states).toEqual([{ kind: 'closed', reason: 'protocol not supported: this client speaks 1.0, the server 2.0-3.1' }]);
+    expect(newer.connection.hello()).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeSocket.made).toHaveLength(2);
   });
 
   it('reconnects with exponential backoff up to the cap, and starts over after an open', async () => {

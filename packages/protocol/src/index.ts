@@ -1,4 +1,5 @@
 export * from './version.js';
+export * from './capabilities.js';
 export * from './methods.js';
 export * from './headers.js';
 export * from './error-codes.js';

@@ -3,7 +3,8 @@ import {
   downstreamSchema,
   ERROR_STATUS,
   parseJsonSafely,
-  PROTOCOL_VERSION,
+  PROTOCOL_MAJOR,
+  PROTOCOL_RANGE,
   SUBPROTOCOL,
   SynclineError,
   upstreamSchema,
@@ -21,7 +22,7 @@ describe('wire messages', () => {
   it('every downstream message kind parses, and only those', () => {
     const frames = [
       { id: 'r1', status: 200, headers: { etag: '"4"' }, body: { id: '1' } },
-      { event: 'hello', protocol: PROTOCOL_VERSION, heartbeatMs: 25000, seq: 0 },
+      { event: 'hello', protocol: PROTOCOL_RANGE, capabilities: ['reconcile', 'from-a-newer-server'], heartbeatMs: 25000, seq: 0 },
       { event: 'heartbeat', seq: 12 },
       { event: 'change', subscription: 's1', seq: 5, op: 'enter', resource: '/todos/1', etag: '"5"', body: { id: '1' } },
       { event: 'change', subscription: 3, seq: 6, op: 'leave', resource: '/todos/1', etag: null, body: null },
@@ -30,7 +31,7 @@ describe('wire messages', () => {
     for (const frame of frames) expect(downstreamSchema.safeParse(frame).success).toBe(true);
     expect(downstreamSchema.safeParse({ event: 'change', subscription: 's', seq: 0, op: 'moved', resource: '/x', etag: null, body: null }).success).toBe(false);
     expect(downstreamSchema.safeParse({ id: null, status: 400, headers: {} }).success).toBe(false);
-    expect(SUBPROTOCOL).toBe(`syncline.${PROTOCOL_VERSION}`);
+    expect(SUBPROTOCOL).toBe(`syncline.${PROTOCOL_MAJOR}`);
   });
 
   it('an error becomes an RFC 9457 problem and back, keeping its code', () => {

@@ -9,6 +9,7 @@ import { createHttpHandler, type HttpRequest, type HttpResponse } from './http/h
 import { answerExpectContinue } from './http/expect-continue.js';
 import { createNodeListener } from './http/node-listener.js';
 import { createRequestEntry } from './http/request-entry.js';
+import { createDiscovery, isDiscoveryPath, offeredCapabilities } from './http/discovery.js';
 import { secureResponse } from './http/security-headers.js';
 import { createHostPolicy } from './security/host-policy.js';
 import { createProxyTrust, type TrustProxySetting } from './security/proxy-trust.js';
@@ -197,8 +198,13 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   const handleResources = createHttpHandler({ executor, createContext, maxBodyBytes: limits.maxBodyBytes, maxJsonDepth: limits.maxJsonDepth, origins: options.origins, reportError, reconcileBudget });
   // One share per address and per user, across the sockets and the event streams of this process.
   const quota = createSubscriptionQuota(limits);
+  const livePath = options.livePath ?? '/live';
+  // What `hello` and `GET /_syncline` say this server offers, so clients decide instead of probing.
+  const capabilities = offeredCapabilities({ resources, signIn: auth !== undefined });
+  const discovery = createDiscovery({ capabilities, livePath, heartbeatMs: limits.heartbeatMs, reportError });
   const sockets = createSocketServer({
-    path: options.livePath ?? '/live',
+    path: livePath,
+    capabilities,
     maxFrameBytes: limits.maxFrameBytes,
     maxConnections: limits.maxConnections,
     // Called only for an upgrade, once `streams` below exists.
@@ -218,7 +224,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     hostAllowed,
   });
   const streams = createEventStreams({
-    livePath: options.livePath ?? '/live',
+    livePath,
     deps,
     hub,
     createContext,
@@ -229,7 +235,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     quota,
   });
   // Every answer of the HTTP surface, whichever part made it, leaves with the security headers and, for a caller with credentials, a private cache policy.
-  const handle = async (request: HttpRequest): Promise<HttpResponse> => secureResponse(request, (await auth?.route(request)) ?? (await presence.route(request)) ?? (await handleResources(request)));
+  const handle = async (request: HttpRequest): Promise<HttpResponse> => secureResponse(request, discovery.route(request) ?? (await auth?.route(request)) ?? (await presence.route(request)) ?? (await handleResources(request)));
   auth?.bind({
     execute: (op) => executor.execute(op),
     get: readAsServer,
@@ -246,7 +252,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   await feed.start();
   const stopReconnects = backplane.onReconnect?.(() => void feed.catchUp());
   const stopCommitted = storage.onCommitted?.(() => void feed.catchUp());
-  const owns = (path: string): boolean => registry.get(path.split('/')[1] ?? '') !== undefined || isReconcileUri(path) || (auth?.paths.includes(path) ?? false);
+  const owns = (path: string): boolean => registry.get(path.split('/')[1] ?? '') !== undefined || isReconcileUri(path) || isDiscoveryPath(path) || (auth?.paths.includes(path) ?? false);
   const servers: Server[] = [];
   const trimTimer = setInterval(() => {
     storage.trimLog(limits.changeLogRetention).catch((error: unknown) => reportError(error, 'change log trim'));

@@ -1,4 +1,4 @@
-import { downstreamSchema, parseJsonSafely, PROTOCOL_VERSION, SUBPROTOCOL, type Downstream, type HelloEvent } from '@syncline/protocol';
+import { BEARER_SUBPROTOCOL_PREFIX, CLOSE_CODES, downstreamSchema, parseJsonSafely, PROTOCOL_MAJOR, PROTOCOL_VERSION, speaksMajor, SUBPROTOCOL, type Downstream, type HelloEvent } from '@syncline/protocol';
 import { backoffDelay, type BackoffOptions, type ConnectionState, type ConnectionStateListener } from './connection-state.js';
 import { frameText, resolveSocketConstructor, type SocketConstructor, type SocketLike } from './socket-like.js';
 
@@ -43,12 +43,13 @@ export interface Connection {
 }
 
 // Codes after which retrying the same frames would fail the same way (protocol.md §9).
-const FATAL_CLOSE_CODES = new Set([1002, 1007, 4400]);
-const SESSION_ENDED = 4401;
-const BEARER_PROTOCOL = 'syncline.bearer.';
+const FATAL_CLOSE_CODES = new Set<number>([1002, 1007, CLOSE_CODES.tooManyErrors, CLOSE_CODES.protocolNotSupported]);
+const SESSION_ENDED = CLOSE_CODES.sessionEnded;
 
 /**
- * Opens a WebSocket offering `syncline.1`, is `open` once `hello` arrives, treats
+ * Opens a WebSocket offering `syncline.1`, is `open` once `hello` arrives (and `closed`, for
+ * good, when the server speaks another protocol major: close 4406, or a `hello` whose range
+ * leaves out this client's), treats
  * 2 × heartbeatMs without a frame as a dead socket (browsers cannot see pings, protocol.md
  * §8), and reconnects with exponential backoff and full jitter.
  *
@@ -108,8 +109,8 @@ export function createConnection(options: ConnectionOptions): Connection {
       return;
     }
     if ('event' in frame && frame.event === 'hello') {
-      // The subprotocol already pins the version; a server that disagrees is not one to talk to.
-      if (frame.protocol !== PROTOCOL_VERSION) return lose(`protocol ${frame.protocol} is not supported`, true);
+      // The subprotocol already pins the major; a server whose range leaves it out is not one to talk to.
+      if (!speaksMajor(frame.protocol, PROTOCOL_MAJOR)) return lose(unsupported(`${frame.protocol.min}-${frame.protocol.max}`), true);
       lastHello = frame;
       setState({ kind: 'open' });
     }
@@ -149,7 +150,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     if (current.kind !== 'connecting' || current.attempt !== attempt) return;
     let created: SocketLike;
     try {
-      created = new Ctor(options.url, token === undefined ? SUBPROTOCOL : [SUBPROTOCOL, BEARER_PROTOCOL + token]);
+      created = new Ctor(options.url, token === undefined ? SUBPROTOCOL : [SUBPROTOCOL, BEARER_SUBPROTOCOL_PREFIX + token]);
     } catch (error) {
       options.onError?.(error);
       return lose('invalid WebSocket URL', true);
@@ -162,6 +163,7 @@ export function createConnection(options: ConnectionOptions): Connection {
           .then(options.onSessionEnded)
           .catch((error: unknown) => options.onError?.(error));
       }
+      if (event.code === CLOSE_CODES.protocolNotSupported) return lose(unsupported(event.reason.replace(/^supported: /, '') || 'unknown'), true);
       lose(`socket closed (${event.code})`, FATAL_CLOSE_CODES.has(event.code));
     };
     created.onerror = (event) => options.onError?.(event);
@@ -195,6 +197,11 @@ export function createConnection(options: ConnectionOptions): Connection {
       lose('closed by the client');
     },
   };
+}
+
+/** The `closed` reason when client and server share no protocol major (`versions`: what the server speaks). */
+function unsupported(versions: string): string {
+  return `protocol not supported: this client speaks ${PROTOCOL_VERSION}, the server ${versions}`;
 }
 
 function ignoreErrors(run: () => void): void {

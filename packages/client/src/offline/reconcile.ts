@@ -30,8 +30,10 @@ export type ReconcileAnswer =
  * retry with the same idempotency key tells, and a 412 then leads to the policy.
  * A request answered 429 (the server charges reconcile entries against a budget) is sent again
  * after its `Retry-After`, so the chunks already applied are not asked for again.
- * Throws (the sender retries later) when the server cannot be reached. A server without
- * `/_reconcile` (404 or 405) is asked with one conditional `GET` per entry instead.
+ * Throws (the sender retries later) when the server cannot be reached. A server whose
+ * capabilities (`hello`, `GET /_syncline`) leave out `reconcile` is asked with one conditional
+ * `GET` per entry instead; one that never said what it offers is probed (a 404 or 405 to the
+ * `POST` then means the same).
  *
  * @example
  * await reconcile(core, transport); // one round trip for the whole replica
@@ -76,10 +78,20 @@ async function apply(core: ReplicaCore, etag: string | null, answer: ReconcileAn
   }
 }
 
-/** One `POST /_reconcile`; a server without it (404, 405) is asked entry by entry with conditional GETs instead. */
-async function ask(transport: Transport, sent: readonly { readonly uri: string; readonly etag: string | null }[]): Promise<ReconcileAnswer[]> {
+type Asked = readonly { readonly uri: string; readonly etag: string | null }[];
+
+/** One `POST /_reconcile`, or conditional GETs from a server without it (by its capabilities, or by probing when it never said). */
+async function ask(transport: Transport, sent: Asked): Promise<ReconcileAnswer[]> {
+  const offered = await transport.capabilities?.();
+  if (offered !== undefined && !offered.includes('reconcile')) return askEach(transport, sent);
   const response = await patiently(transport, { method: 'POST', resource: '/_reconcile', body: { entries: sent } });
-  if (response.status !== 404 && response.status !== 405) return answersOf(expectSuccess(response).body, sent.length);
+  // Only a server that never said what it offers is probed: for one that did, a 404 is an error.
+  if (offered === undefined && (response.status === 404 || response.status === 405)) return askEach(transport, sent);
+  return answersOf(expectSuccess(response).body, sent.length);
+}
+
+/** One conditional `GET` per entry. */
+async function askEach(transport: Transport, sent: Asked): Promise<ReconcileAnswer[]> {
   const answers: ReconcileAnswer[] = [];
   for (const { uri, etag } of sent) {
     const current = await patiently(transport, { method: 'GET', resource: uri, ...(etag === null ? {} : { headers: { 'if-none-match': etag } }) });

@@ -1,4 +1,4 @@
-import { SynclineError } from '@syncline/protocol';
+import { discoverySchema, DISCOVERY_PATH, SynclineError, type Capability } from '@syncline/protocol';
 import type { IncomingResponse, OutgoingRequest, Transport } from './transport.js';
 
 export interface HttpTransportOptions {
@@ -22,7 +22,23 @@ export interface HttpTransportOptions {
  */
 export function createHttpTransport(options: HttpTransportOptions): Transport {
   const fetchImpl = options.fetch ?? globalThis.fetch;
+  let discovered: Promise<readonly Capability[] | undefined> | undefined;
+  // One `GET /_syncline` per transport: the answer is the same for every caller. An answer
+  // that is not the document (a server older than 1.0: 404) is kept as "unknown"; a failed
+  // request is asked again next time.
+  const discover = async (): Promise<readonly Capability[] | undefined> => {
+    try {
+      const response = await fetchImpl(new URL(DISCOVERY_PATH, options.baseUrl), { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+      if (!response.ok) return undefined;
+      const document = discoverySchema.safeParse(await response.json());
+      return document.success ? document.data.capabilities : undefined;
+    } catch {
+      discovered = undefined;
+      return undefined;
+    }
+  };
   return {
+    capabilities: () => (discovered ??= discover()),
     async request(request: OutgoingRequest, requestOptions = {}): Promise<IncomingResponse> {
       if (request.method === 'SUBSCRIBE' || request.method === 'UNSUBSCRIBE') {
         throw new SynclineError('method-not-allowed', { detail: `${request.method} needs the socket transport.` });

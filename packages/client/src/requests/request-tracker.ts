@@ -114,6 +114,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
       });
     },
     size: () => pending.size,
+    capabilities: () => Promise.resolve(connection.hello()?.capabilities),
   };
   return tracker;
 }

@@ -1,4 +1,4 @@
-import type { RequestMessage, ResponseMessage } from '@syncline/protocol';
+import type { Capability, RequestMessage, ResponseMessage } from '@syncline/protocol';
 
 /** A request as the caller builds it: the wire message without the id the tracker assigns. */
 export type OutgoingRequest = Omit<RequestMessage, 'id'>;
@@ -15,4 +15,10 @@ export type IncomingResponse = Omit<ResponseMessage, 'id'>;
  */
 export interface Transport {
   request(request: OutgoingRequest, options?: { readonly timeoutMs?: number }): Promise<IncomingResponse>;
+  /**
+   * What the server offers (protocol.md §12): the socket's `hello`, or `GET /_syncline` over
+   * HTTP. Undefined while unknown (no `hello` seen yet, a server older than 1.0, an unreachable
+   * one): only then may a caller probe for a feature by trying it.
+   */
+  capabilities?(): Promise<readonly Capability[] | undefined>;
 }

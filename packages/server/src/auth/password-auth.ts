@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { parseJsonSafely, SynclineError } from '@syncline/protocol';
+import { BEARER_SUBPROTOCOL_PREFIX, parseJsonSafely, SynclineError } from '@syncline/protocol';
 import type { Principal, RequestContext, ResourceDefinition, SessionInfo } from '@syncline/schema';
 import type { ContextFactory, ContextInput } from '../context-factory.js';
 import type { HttpRequest, HttpResponse } from '../http/http-handler.js';
@@ -91,7 +91,7 @@ export interface Authenticator {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const BEARER_PROTOCOL = 'syncline.bearer.';
+const BEARER_PROTOCOL = BEARER_SUBPROTOCOL_PREFIX;
 const CACHE_MS = 60_000;
 const MAX_CACHED = 10_000;
 const INTERNAL: RequestContext = { transport: 'internal' };

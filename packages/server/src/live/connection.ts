@@ -1,4 +1,4 @@
-import { assertNoForbiddenKeys, CLOSE_CODES, errorEventSchema, HEADERS, parseJsonSafely, presenceTarget, PROTOCOL_VERSION, requestIdSchema, requestMessageSchema, SynclineError, type ErrorEvent, type RequestId, type ResponseMessage } from '@syncline/protocol';
+import { assertNoForbiddenKeys, CLOSE_CODES, errorEventSchema, HEADERS, parseJsonSafely, presenceTarget, PROTOCOL_RANGE, requestIdSchema, type Capability, requestMessageSchema, SynclineError, type ErrorEvent, type HelloEvent, type RequestId, type ResponseMessage } from '@syncline/protocol';
 import type { RequestContext } from '@syncline/schema';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
@@ -39,6 +39,8 @@ export interface ConnectionOptions {
   readonly hub: SubscriptionHub;
   readonly limits: ConnectionLimits;
   readonly seq: () => number;
+  /** What `hello` says the server offers. */
+  readonly capabilities: readonly Capability[];
   readonly onClose: () => void;
   /** Called when the socket is closed as a slow consumer (a metric, never silent). */
   readonly onSlowConsumer: () => void;
@@ -254,6 +256,6 @@ export function openConnection(options: ConnectionOptions): Connection {
     presence?.close();
     options.onClose();
   });
-  send(JSON.stringify({ event: 'hello', protocol: PROTOCOL_VERSION, heartbeatMs: limits.heartbeatMs, seq: options.seq() }));
+  send(JSON.stringify({ event: 'hello', protocol: PROTOCOL_RANGE, capabilities: [...options.capabilities], heartbeatMs: limits.heartbeatMs, seq: options.seq() } satisfies HelloEvent));
   return connection;
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CLOSE_CODES, SUBPROTOCOL } from '@syncline/protocol';
+import { CLOSE_CODES, type Capability } from '@syncline/protocol';
 import type { RequestContext } from '@syncline/schema';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ContextFactory } from '../context-factory.js';
@@ -13,11 +13,14 @@ import type { SubscriptionQuota } from '../security/subscription-quota.js';
 import type { WorkBudget } from '../security/work-budget.js';
 import type { ProxyTrust } from '../security/proxy-trust.js';
 import { openConnection, type Connection, type ConnectionLimits } from './connection.js';
+import { negotiateVersion, refuseVersion, selectSubprotocol } from './version-negotiation.js';
 import type { SubscriptionHub } from './subscription-hub.js';
 import type { PresenceService } from '../presence/presence-service.js';
 
 export interface SocketServerOptions {
   readonly path: string;
+  /** What `hello` says the server offers. */
+  readonly capabilities: readonly Capability[];
   readonly maxFrameBytes: number;
   readonly maxConnections: number;
   /** Other live connections (the event streams), counted with the sockets against `maxConnections`. Default none. */
@@ -70,7 +73,7 @@ export function createSocketServer(options: SocketServerOptions): SocketServer {
     noServer: true,
     maxPayload: options.maxFrameBytes,
     perMessageDeflate: false,
-    handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+    handleProtocols: selectSubprotocol,
   });
   const connections = new Set<Connection>();
   let slowConsumers = 0;
@@ -99,6 +102,7 @@ export function createSocketServer(options: SocketServerOptions): SocketServer {
       hub: options.hub,
       limits: options.limits,
       seq: options.seq,
+      capabilities: options.capabilities,
       onClose: () => connections.delete(connection),
       onSlowConsumer: () => slowConsumers++,
       presence: options.presence,
@@ -112,14 +116,14 @@ export function createSocketServer(options: SocketServerOptions): SocketServer {
     reportErrors(socket);
     // A page on a name rebound to this server must not reach it (DNS rebinding).
     if (options.hostAllowed?.(request.headers.host) === false) return refuse(socket, 421, 'Misdirected Request');
-    const offered = request.headers['sec-websocket-protocol'];
-    if (offered !== undefined && !offered.split(',').some((p) => p.trim() === SUBPROTOCOL)) {
-      return refuse(socket, 400, 'Unsupported Subprotocol');
-    }
+    const version = negotiateVersion(request.headers['sec-websocket-protocol']);
+    if (version === 'not-syncline') return refuse(socket, 400, 'Unsupported Subprotocol');
     const encrypted = 'encrypted' in request.socket && request.socket.encrypted === true;
     const client = options.trust?.({ peer: request.socket.remoteAddress, encrypted, headers: request.headers }) ?? { address: request.socket.remoteAddress, secure: encrypted };
     // A page from a foreign origin must not open a socket with the user's cookie (cross-site WebSocket hijacking).
     if (!isOriginAllowed(request.headers.origin, request.headers.host, options.origins, client.secure)) return refuse(socket, 403, 'Forbidden');
+    // Another major: the handshake completes so that the client, browsers included, reads the close code.
+    if (version === 'unsupported') return wss.handleUpgrade(request, socket, head, (ws) => refuseVersion(ws, options.deps.reportError));
     if (connections.size + (options.otherConnections?.() ?? 0) >= options.maxConnections) return refuse(socket, 503, 'Service Unavailable');
     const address = client.address;
     if (!perAddress.acquire(address)) {

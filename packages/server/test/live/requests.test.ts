@@ -12,7 +12,7 @@ describe('WebSocket requests', () => {
     await using app = await createTestSyncline();
     const { port } = await app.listen(0, '127.0.0.1');
     await using client = await LiveClient.connect(port);
-    expect(client.frames[0]).toEqual({ event: 'hello', protocol: 1, heartbeatMs: 25_000, seq: 0 });
+    expect(client.frames[0]).toEqual({ event: 'hello', protocol: { version: '1.0', min: '1.0', max: '1.0' }, capabilities: ['reconcile', 'presence', 'idempotency', 'event-streams'], heartbeatMs: 25_000, seq: 0 });
     expect(client.socket.protocol).toBe('syncline.1');
   });
 
@@ -60,11 +60,11 @@ describe('WebSocket requests', () => {
     expect(page.body.items).toHaveLength(40);
   });
 
-  it('refuses a subprotocol it does not speak; accepts a client that offers none', async () => {
+  it('refuses a handshake that offers subprotocols but no syncline.<major>; accepts a client that offers none', async () => {
     await using app = await createTestSyncline();
     const { port } = await app.listen(0, '127.0.0.1');
     const WebSocket = (await import('ws')).default;
-    const refused = new WebSocket(`ws://127.0.0.1:${port}/live`, 'syncline.999');
+    const refused = new WebSocket(`ws://127.0.0.1:${port}/live`, 'chat.v2');
     const status = await new Promise<number>((resolve) => refused.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
     expect(status).toBe(400);
     refused.on('error', () => {});

@@ -1,4 +1,4 @@
-import { helloEventSchema, PROTOCOL_VERSION, SUBPROTOCOL } from '@syncline/protocol';
+import { helloEventSchema, PROTOCOL_MAJOR, protocolMajor, SUBPROTOCOL } from '@syncline/protocol';
 import { check, checkEqual, pause, recordEtag, show } from '../check.js';
 import type { ConformanceCase } from '../case-runner.js';
 import { expectProblemBody } from '../http-probe.js';
@@ -20,7 +20,9 @@ export const socketCases: readonly ConformanceCase[] = [
       const first = await socket.waitFor(() => true, 'the first frame');
       const hello = helloEventSchema.safeParse(first);
       check(hello.success, `the first frame is not hello: ${show(first)}`);
-      checkEqual(hello.data.protocol, PROTOCOL_VERSION, 'hello.protocol');
+      // §1: the version this connection speaks shares the offered major, inside the server's range.
+      checkEqual(protocolMajor(hello.data.protocol.version), PROTOCOL_MAJOR, 'the major of hello.protocol.version');
+      check(protocolMajor(hello.data.protocol.min)! <= PROTOCOL_MAJOR && PROTOCOL_MAJOR <= protocolMajor(hello.data.protocol.max)!, `hello.protocol's range ${show(hello.data.protocol)} holds major ${PROTOCOL_MAJOR}`);
     },
   },
   {

@@ -96,12 +96,6 @@ function dataLines(json: string): string {
   return `data: ${json}\n`;
 }
 
-/** Reads a change frame's seq: the hub writes `{"event":"change","subscription":<id>,"seq":<n>,...`. */
-function seqOf(frame: string, idJson: string): number {
-  const start = '{"event":"change","subscription":'.length + idJson.length + ',"seq":'.length;
-  return Number(frame.slice(start, frame.indexOf(',', start)));
-}
-
 function subscriptionUris(url: URL, max: number): string[] {
   const uris = url.searchParams.getAll('subscribe');
   if (uris.length === 0) throw new SynclineError('bad-request', { detail: 'Name at least one URI to follow: ?subscribe=<urlencoded uri>.' });
@@ -186,7 +180,7 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
           deps,
           hub: options.hub,
           maxSubscriptions: 1,
-          send: (frame) => push({ kind: 'change', sub, seq: seqOf(frame, JSON.stringify(id)), json: frame }),
+          send: (frame, seq) => push({ kind: 'change', sub, seq, json: frame }),
         }),
       };
       return sub;

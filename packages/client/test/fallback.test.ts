@@ -45,7 +45,8 @@ describe('event streams in the client', () => {
     await expect.poll(() => events.length).toBe(5);
     await app.flush();
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
-    expect(events.map((e) => e.subscription)).toEqual(Array(5).fill('/lists'));
+    // Named by the client's subscription id, as on the socket.
+    expect(events.map((e) => e.subscription)).toEqual(Array(5).fill(subscription.id));
     expect(snapshots).toEqual([false]);
     expect(subscription.lastSeq()).toBe(5);
     streams.close();

@@ -19,3 +19,4 @@ export * from './safe-json.js';
 export * from './idempotency-key.js';
 export * from './reconcile.js';
 export * from './session.js';
+export * from './stream-events.js';

@@ -34,10 +34,10 @@ export type ReconcileRequest = z.infer<typeof reconcileRequestSchema>;
  * or not a record URI), `401` (the resource is for signed-in callers only).
  */
 export const reconcileAnswerSchema = z.discriminatedUnion('status', [
-  z.object({ uri: z.string(), status: z.literal(304), etag: z.string() }),
-  z.object({ uri: z.string(), status: z.literal(200), etag: z.string(), body: z.record(z.string(), z.unknown()) }),
-  z.object({ uri: z.string(), status: z.literal(404) }),
-  z.object({ uri: z.string(), status: z.literal(401) }),
+  z.object({ uri: reconcileEntrySchema.shape.uri, status: z.literal(304), etag: z.string().min(1) }),
+  z.object({ uri: reconcileEntrySchema.shape.uri, status: z.literal(200), etag: z.string().min(1), body: z.record(z.string(), z.unknown()) }),
+  z.object({ uri: reconcileEntrySchema.shape.uri, status: z.literal(404) }),
+  z.object({ uri: reconcileEntrySchema.shape.uri, status: z.literal(401) }),
 ]);
 export type ReconcileAnswer = z.infer<typeof reconcileAnswerSchema>;
 

@@ -1,5 +1,5 @@
-import { SynclineError } from '@syncline/protocol';
-import { expectSuccess, isRecord, retryAfterMs, type JsonRecord } from '../requests/answers.js';
+import { reconcileResponseSchema, SynclineError, type ReconcileAnswer as WireAnswer } from '@syncline/protocol';
+import { expectSuccess, isRecord, retryAfterMs } from '../requests/answers.js';
 import type { IncomingResponse, OutgoingRequest, Transport } from '../requests/transport.js';
 import { settleConflict } from './conflict-settlement.js';
 import { classify } from './reconcile-table.js';
@@ -13,13 +13,12 @@ const RATE_LIMITED_ATTEMPTS = 5;
 /** The longest `Retry-After` waited for within one reconcile. */
 const MAX_RETRY_WAIT_MS = 30_000;
 
-/** One entry of a `/_reconcile` answer (protocol.md, "Reconcile"). */
-export type ReconcileAnswer =
-  | { readonly uri: string; readonly status: 304; readonly etag: string }
-  | { readonly uri: string; readonly status: 200; readonly etag: string; readonly body: JsonRecord }
-  | { readonly uri: string; readonly status: 404 }
-  /** Any other per-entry answer (a problem for a URI the server cannot reconcile): left as it is. */
-  | { readonly uri: string; readonly status: 'other' };
+/**
+ * One entry of a `/_reconcile` answer (protocol.md, "Reconcile"), as the protocol's schema
+ * parses it; `other` stands for a conditional `GET` answered otherwise (a server without
+ * reconcile), which leaves the entry as it is.
+ */
+export type ReconcileAnswer = WireAnswer | { readonly uri: string; readonly status: 'other' };
 
 /**
  * Reconciles every replica entry, dirty or not, with one `POST /_reconcile` per 1,000
@@ -59,7 +58,8 @@ async function apply(core: ReplicaCore, etag: string | null, answer: ReconcileAn
   const { uri } = answer;
   const writes = core.outbox.forUri(uri);
   const entry = core.store.get(uri);
-  if (answer.status === 'other') return;
+  // A 401 (a signed-in resource asked anonymously) says nothing of the record: the entry stays as it is.
+  if (answer.status === 'other' || answer.status === 401) return;
   const serverEtag = answer.status === 404 ? null : answer.etag;
   const server = answer.status === 200 ? answer.body : answer.status === 304 ? (entry?.base ?? null) : null;
   const created = writes[0]?.create === true && etag === null;
@@ -115,17 +115,19 @@ async function patiently(transport: Transport, request: OutgoingRequest): Promis
   }
 }
 
-function answersOf(body: unknown, expected: number): ReconcileAnswer[] {
-  const entries = isRecord(body) ? body['entries'] : undefined;
-  if (!Array.isArray(entries) || entries.length !== expected) throw new SynclineError('internal', { detail: 'The reconcile answer does not list every entry asked for.' });
-  return entries.map((item: unknown): ReconcileAnswer => {
-    if (isRecord(item) && typeof item['uri'] === 'string') {
-      const { uri, status, etag, body: record } = item;
-      if (status === 404) return { uri, status };
-      if (status === 304 && typeof etag === 'string') return { uri, status, etag };
-      if (status === 200 && typeof etag === 'string' && isRecord(record)) return { uri, status, etag, body: record };
-      return { uri, status: 'other' };
-    }
-    throw new SynclineError('internal', { detail: 'A reconcile answer entry is malformed.' });
-  });
+/**
+ * The answers of a `POST /_reconcile`, parsed with the protocol's schema: an answer that is
+ * not one (a member missing, an unknown status, fewer entries than asked) is an `internal`
+ * error naming what is wrong, and nothing of it is applied.
+ */
+export function answersOf(body: unknown, expected: number): ReconcileAnswer[] {
+  const parsed = reconcileResponseSchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined || issue.path.length === 0 ? 'the body' : issue.path.map(String).join('.');
+    throw new SynclineError('internal', { detail: `The reconcile answer is malformed at ${where}: ${issue?.message ?? 'not an answer'}.` });
+  }
+  const { entries } = parsed.data;
+  if (entries.length !== expected) throw new SynclineError('internal', { detail: `The reconcile answer lists ${entries.length} entries for the ${expected} asked for.` });
+  return entries;
 }

@@ -1,6 +1,5 @@
-import { changeEventSchema, HEADERS, parseJsonSafely, problemSchema, SynclineError } from '@syncline/protocol';
+import { HEADERS, parseJsonSafely, parseStreamEvent, problemSchema, SynclineError } from '@syncline/protocol';
 import { backoffDelay, type BackoffOptions } from '../connection/connection-state.js';
-import { isRecord } from '../requests/answers.js';
 import type { Subscription, SubscriptionHandlers, Subscriptions } from '../subscriptions/subscriptions.js';
 import { createSseParser } from './sse-parser.js';
 import { createReachabilityTracker, type StreamReachability } from './stream-reachability.js';
@@ -77,29 +76,40 @@ export function createStreamSubscriptions(options: StreamSubscriptionsOptions): 
     return new SynclineError(status >= 500 ? 'unavailable' : 'bad-request', { detail: `The event stream was answered ${status}.` });
   };
 
-  const deliver = (entry: Entry, event: string, data: string): void => {
+  /**
+   * Applies one event of an entry's stream, parsed with the protocol's schemas: a malformed
+   * one throws `invalid-frame` (reported; the stream goes on), an unknown type is skipped.
+   */
+  const deliver = (entry: Entry, type: string, data: string): void => {
     if (entry.closed) return;
-    if (event === 'snapshot') {
-      const answer = parseJsonSafely(data, { maxDepth: 64 });
-      if (!isRecord(answer) || !isRecord(answer['headers'])) throw new TypeError('a snapshot event without headers');
-      const headers = answer['headers'] as Record<string, unknown>;
-      const seq = Number(headers[HEADERS.seq]);
-      if (!Number.isSafeInteger(seq)) throw new TypeError('a snapshot event without syncline-seq');
-      entry.seq = seq;
-      entry.handlers.onSnapshot(answer['body'], seq, headers[HEADERS.resume] === 'reset');
-      return;
-    }
-    if (event !== 'change') return;
-    // One event may hold several frames (one line each) on a shared stream; here, one subscription.
-    for (const line of data.split('\n')) {
-      const raw = parseJsonSafely(line, { maxDepth: 64 });
-      if (!isRecord(raw) || typeof raw['subscription'] !== 'string') throw new TypeError('a change event without its subscription');
-      // Checked as the socket's change event; its subscription is named by a URI, which may be longer than a request id.
-      const frame = { ...changeEventSchema.parse({ ...raw, subscription: 'stream' }), subscription: raw['subscription'] };
-      if (entry.closed) return;
-      if (entry.seq !== undefined && frame.seq <= entry.seq) continue;
-      entry.seq = frame.seq;
-      entry.handlers.onChange(frame);
+    const event = parseStreamEvent(type, data);
+    switch (event?.type) {
+      case 'snapshot': {
+        const { headers, body } = event.data;
+        const seq = Number(headers[HEADERS.seq]);
+        entry.seq = seq;
+        entry.handlers.onSnapshot(body, seq, headers[HEADERS.resume] === 'reset');
+        return;
+      }
+      case 'change':
+        // One event may hold several frames (one line each) on a shared stream; here, one subscription.
+        for (const frame of event.data) {
+          if (entry.closed) return;
+          if (entry.seq !== undefined && frame.seq <= entry.seq) continue;
+          entry.seq = frame.seq;
+          // Named as on the socket: by the client's subscription id (the stream's own short id means nothing beyond it).
+          entry.handlers.onChange({ ...frame, subscription: entry.subscription.id });
+        }
+        return;
+      case 'error':
+        // The stream ends after it; the reconnection resumes, or is answered the problem (and a final one ends the subscription).
+        report(SynclineError.fromProblem(event.data.body));
+        return;
+      case 'resumed':
+      case 'reset':
+      case undefined:
+        // `resumed`: the changes since the last seq follow; `reset`: a snapshot follows.
+        return;
     }
   };
 

@@ -1,4 +1,4 @@
-import { changeEventSchema } from '@syncline/protocol';
+import { changeEventSchema, resumedStreamEventSchema, snapshotStreamEventSchema } from '@syncline/protocol';
 import { check, checkEqual, checkObject, recordEtag, show } from '../check.js';
 import type { CaseContext, ConformanceCase } from '../case-runner.js';
 import { ConformanceFailure } from '../conformance-failure.js';
@@ -17,6 +17,13 @@ function dataOf(event: StreamEvent | undefined, what: string): Record<string, un
       throw new ConformanceFailure('invalid-message', `${what}: a data line is not JSON: ${show(line)}`);
     }
   });
+}
+
+/** Checks a data line against its protocol schema (§10). */
+function parsedAs<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, data: unknown, what: string): T {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw new ConformanceFailure('invalid-message', `${what} is not one: ${show(data)}`);
+  return parsed.data;
 }
 
 /** Checks an open stream's headers (§10). */
@@ -46,12 +53,12 @@ export const eventStreamCases: readonly ConformanceCase[] = [
       const stream = await openCollectionStream(context, uri);
       const [snapshotEvent] = await stream.eventsFor(1);
       checkEqual(snapshotEvent?.event, 'snapshot', 'the first event');
-      const [snapshot] = dataOf(snapshotEvent, 'the snapshot');
-      checkEqual(snapshot?.['subscription'], uri, 'the snapshot\'s subscription (the URI as requested)');
-      checkEqual(snapshot?.['status'], 200, 'the snapshot\'s status');
-      const seq = checkObject(snapshot?.['headers'], 'the snapshot\'s headers')['syncline-seq'];
+      const snapshot = parsedAs(snapshotStreamEventSchema, dataOf(snapshotEvent, 'the snapshot')[0], 'the snapshot');
+      checkEqual(snapshot.subscription, 0, 'the snapshot\'s subscription (the stream\'s first)');
+      checkEqual(snapshot.resource, uri, 'the snapshot\'s resource (the URI as requested)');
+      const seq = snapshot.headers['syncline-seq'];
       checkEqual(snapshotEvent?.id, seq, 'the snapshot\'s id: (its syncline-seq)');
-      const items = (snapshot?.['body'] as { items?: Array<{ id: string }> } | undefined)?.items;
+      const items = (snapshot.body as { items?: Array<{ id: string }> } | undefined)?.items;
       checkEqual(JSON.stringify(items?.map((item) => item.id)), JSON.stringify([before.id]), 'the snapshot\'s ids');
       const changed = await patchItem(context, before.id, { done: true });
       const events = await stream.eventsFor(2);
@@ -59,7 +66,7 @@ export const eventStreamCases: readonly ConformanceCase[] = [
       const [data] = dataOf(events[1], 'the change');
       const change = changeEventSchema.safeParse(data);
       if (!change.success) throw new ConformanceFailure('invalid-message', `the change is not a change event: ${show(data)}`);
-      checkEqual(change.data.subscription, uri, 'the change\'s subscription');
+      checkEqual(change.data.subscription, 0, 'the change\'s subscription');
       checkEqual(change.data.op, 'update', 'op');
       checkEqual(change.data.seq, changed.version, 'seq');
       checkEqual(change.data.etag, recordEtag(changed.version), 'etag');
@@ -79,12 +86,12 @@ export const eventStreamCases: readonly ConformanceCase[] = [
       const stream = await openCollectionStream(context, path, { 'last-event-id': String(item.version) });
       const events = await stream.eventsFor(2);
       checkEqual(events[0]?.event, 'resumed', 'the first event');
-      const [resumed] = dataOf(events[0], 'the resumed event');
-      checkEqual(resumed?.['subscription'], uri, 'the resumed event\'s subscription');
-      const headers = checkObject(resumed?.['headers'], 'the resumed event\'s headers');
-      checkEqual(headers['syncline-resume'], 'resumed', 'syncline-resume');
-      checkEqual(headers['syncline-seq'], String(item.version), 'syncline-seq');
-      check(resumed?.['body'] === undefined, `the resumed event has a body: ${show(resumed)}`);
+      const [raw] = dataOf(events[0], 'the resumed event');
+      const resumed = parsedAs(resumedStreamEventSchema, raw, 'the resumed event');
+      checkEqual(resumed.subscription, 0, 'the resumed event\'s subscription');
+      checkEqual(resumed.resource, uri, 'the resumed event\'s resource');
+      checkEqual(resumed.headers['syncline-seq'], String(item.version), 'syncline-seq');
+      check(raw?.['body'] === undefined, `the resumed event has a body: ${show(raw)}`);
       checkEqual(events[1]?.event, 'change', 'the second event');
       const [change] = dataOf(events[1], 'the missed change');
       checkEqual(change?.['seq'], changed.version, 'the missed change\'s seq');

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HEADERS, PROBLEM_CONTENT_TYPE, SynclineError } from '@syncline/protocol';
+import { HEADERS, PROBLEM_CONTENT_TYPE, SynclineError, type ErrorStreamEvent, type Problem, type ResetStreamEvent, type ResumedStreamEvent, type SnapshotStreamEvent } from '@syncline/protocol';
 import type { RequestContext } from '@syncline/schema';
 import type { ContextFactory } from '../context-factory.js';
 import { negotiate } from '../http/content-negotiation.js';
@@ -66,9 +66,10 @@ const SLOW_CONSUMER_GRACE_MS = 5_000;
 
 /** One subscription of a stream and what the stream has sent it so far. */
 interface StreamSubscription {
-  /** The URI subscribed to; also the subscription's name in every event. */
+  /** The subscription's name in every event: its position among the stream's URIs (a short request id, whatever the URI's length). */
+  readonly id: number;
+  /** The URI subscribed to, as requested (`resource` in its answer events). */
   readonly uri: string;
-  readonly idJson: string;
   readonly subscriptions: LiveSubscriptions;
   /** Its SUBSCRIBE was answered (snapshot, resumed or reset) in what was written so far. */
   responded: boolean;
@@ -82,17 +83,17 @@ type Piece =
   | { readonly kind: 'change'; readonly sub: StreamSubscription; readonly seq: number; readonly json: string }
   | { readonly kind: 'answer'; readonly sub: StreamSubscription; readonly outcome: Outcome; readonly head: number }
   | { readonly kind: 'live'; readonly sub: StreamSubscription; readonly head: number }
-  | { readonly kind: 'heartbeat'; readonly head: number };
+  | { readonly kind: 'heartbeat'; readonly head: number }
+  | { readonly kind: 'error'; readonly sub: StreamSubscription; readonly problem: Problem };
+
+/** One event whose data is one JSON value (the answer events; a change event holds one line per frame). */
+function event(type: 'snapshot' | 'resumed' | 'reset' | 'error', data: SnapshotStreamEvent | ResumedStreamEvent | ResetStreamEvent | ErrorStreamEvent, id = ''): string {
+  return `${id}event: ${type}\n${dataLines(JSON.stringify(data))}\n`;
+}
 
 function dataLines(json: string): string {
   // JSON.stringify never writes a raw line break, so each JSON value is one `data:` line.
   return `data: ${json}\n`;
-}
-
-/** Reads a change frame's seq: the hub writes `{"event":"change","subscription":<id>,"seq":<n>,...`. */
-function seqOf(frame: string, idJson: string): number {
-  const start = '{"event":"change","subscription":'.length + idJson.length + ',"seq":'.length;
-  return Number(frame.slice(start, frame.indexOf(',', start)));
 }
 
 function subscriptionUris(url: URL, max: number): string[] {
@@ -168,11 +169,10 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
     let failed = false;
     let lastId = -1;
 
-    const subs: StreamSubscription[] = uris.map((uri) => {
-      const idJson = JSON.stringify(uri);
+    const subs: StreamSubscription[] = uris.map((uri, id) => {
       const sub: StreamSubscription = {
+        id,
         uri,
-        idJson,
         responded: false,
         live: false,
         hi: 0,
@@ -180,7 +180,7 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
           deps,
           hub: options.hub,
           maxSubscriptions: 1,
-          send: (frame) => push({ kind: 'change', sub, seq: seqOf(frame, idJson), json: frame }),
+          send: (frame, seq) => push({ kind: 'change', sub, seq, json: frame }),
         }),
       };
       return sub;
@@ -220,17 +220,21 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
         } else if (piece.kind === 'answer') {
           const { sub, outcome } = piece;
           sub.responded = true;
-          sub.hi = Number(outcome.headers[HEADERS.seq] ?? 0);
+          const seq = outcome.headers[HEADERS.seq] ?? '0';
+          sub.hi = Number(seq);
+          const named = { subscription: sub.id, resource: sub.uri };
+          // A SUBSCRIBE is answered 200 or throws (its error is the stream's problem response, or an `error` event).
+          const headers = { ...outcome.headers, [HEADERS.seq]: seq };
           const resume = outcome.headers[HEADERS.resume];
-          const answer = JSON.stringify({ subscription: sub.uri, status: outcome.status, headers: outcome.headers, ...(outcome.body === undefined ? {} : { body: outcome.body }) });
-          if (resume === 'reset') out += `event: reset\ndata: ${JSON.stringify({ subscription: sub.uri })}\n\n`;
+          if (resume === 'reset') out += event('reset', named);
           const position = Math.max(...subs.map((s) => s.hi));
           let id = '';
           if (position > lastId && consistentAt(position, piece.head)) {
             lastId = position;
             id = `id: ${position}\n`;
           }
-          out += `${id}event: ${resume === 'resumed' ? 'resumed' : 'snapshot'}\n${dataLines(answer)}\n`;
+          if (resume === 'resumed') out += event('resumed', { ...named, status: 200, headers: { ...headers, [HEADERS.resume]: 'resumed' } }, id);
+          else out += event('snapshot', { ...named, status: 200, headers, body: outcome.body }, id);
         } else if (piece.kind === 'live') {
           piece.sub.live = true;
           const position = Math.max(...subs.map((s) => s.hi));
@@ -238,6 +242,8 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
             lastId = position;
             out += `id: ${position}\n\n`;
           }
+        } else if (piece.kind === 'error') {
+          out += event('error', { subscription: piece.sub.id, resource: piece.sub.uri, body: piece.problem });
         } else {
           out += `: hb ${piece.head}\n\n`;
           // A quiet stream's position still advances, so a resume replays less and outlives log trims.
@@ -323,7 +329,7 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
     let answered = 0;
     const runs = subs.map(async (sub) => {
       const op = { method: 'SUBSCRIBE' as const, uri: sub.uri, headers: from === undefined ? {} : { [HEADERS.lastEventId]: from }, body: undefined, context };
-      await sub.subscriptions.subscribe(sub.uri, op, (outcome) => {
+      await sub.subscriptions.subscribe(sub.id, op, (outcome) => {
         push({ kind: 'answer', sub, outcome, head: options.seq() });
         // The stream starts once every subscription is answered: an error before that is a problem response.
         if (++answered === subs.length) start();
@@ -331,8 +337,10 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
       push({ kind: 'live', sub, head: options.seq() });
     });
     const results = await Promise.allSettled(runs);
-    const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failure === undefined) return;
+    const failedAt = results.findIndex((result) => result.status === 'rejected');
+    const failure = results[failedAt];
+    const sub = subs[failedAt];
+    if (failure === undefined || failure.status !== 'rejected' || sub === undefined) return;
     if (!started) {
       failed = true;
       ended = true;
@@ -342,6 +350,10 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
       return;
     }
     deps.reportError(failure.reason, 'event stream');
+    // The client learns why before the stream ends; its reconnection resumes, or is answered the problem.
+    const answer = errorOutcome(failure.reason, sub.uri, () => {});
+    push({ kind: 'error', sub, problem: answer.body as Problem });
+    flush();
     end();
   }
 

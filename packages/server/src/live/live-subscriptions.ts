@@ -12,8 +12,8 @@ export interface LiveSubscriptionsOptions {
   readonly deps: PipelineDeps;
   readonly hub: SubscriptionHub;
   readonly maxSubscriptions: number;
-  /** Sends a frame on this connection. */
-  readonly send: (frame: string) => void;
+  /** Sends a change event's frame on this connection; `seq` is the change's position. */
+  readonly send: (frame: string, seq: number) => void;
 }
 
 const RESUME_BATCH = 500;

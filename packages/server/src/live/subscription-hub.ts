@@ -15,8 +15,11 @@ export interface LiveSubscriber {
   /** While true, changes are queued: the subscriber is being sent its snapshot or the changes it missed. */
   catchingUp: boolean;
   readonly queue: Change[];
-  /** Sends a frame on the subscriber's socket (bounded by the slow-consumer policy). */
-  readonly send: (frame: string) => void;
+  /**
+   * Sends a change event's frame on the subscriber's connection (bounded by the slow-consumer
+   * policy), with the change's `seq` beside it so no one reads it back out of the frame.
+   */
+  readonly send: (frame: string, seq: number) => void;
 }
 
 /**
@@ -103,7 +106,7 @@ export function createSubscriptionHub(): SubscriptionHub {
 
   function send(subscriber: LiveSubscriber, change: Change, tail: string): void {
     subscriber.position = change.seq;
-    subscriber.send(FRAME_HEAD + subscriber.idJson + tail);
+    subscriber.send(FRAME_HEAD + subscriber.idJson + tail, change.seq);
   }
 
   const hub: SubscriptionHub = {
@@ -152,7 +155,7 @@ export function createSubscriptionHub(): SubscriptionHub {
             frame = FRAME_HEAD + frameId + tail;
           }
           subscriber.position = change.seq;
-          subscriber.send(frame);
+          subscriber.send(frame, change.seq);
         }
       });
     },

@@ -23,15 +23,16 @@ describe('event streams on a record or collection URI', () => {
     expect(stream.response.headers['x-accel-buffering']).toBe('no');
     await stream.until(() => stream.named('snapshot').length === 1);
     const snapshot = stream.named('snapshot')[0]!;
-    const answer = JSON.parse(snapshot.data);
-    expect(answer).toMatchObject({ subscription: uri, status: 200, headers: { 'syncline-seq': String(first.body.version) } });
+    const answer = stream.answers('snapshot')[0];
+    // Named by a short id (the stream's only subscription: 0), whatever the URI's length.
+    expect(answer).toMatchObject({ subscription: 0, resource: uri, status: 200, headers: { 'syncline-seq': String(first.body.version) } });
     expect(answer.body.items.map((t: { title: string }) => t.title)).toEqual(['first']);
     expect(snapshot.lastEventId).toBe(String(first.body.version));
     expect(app.stats().streams).toBe(1);
 
     // A socket subscribed with the stream's subscription name gets byte-identical change events.
     await using socket = await LiveClient.connect(port);
-    await socket.request('SUBSCRIBE', uri, { id: uri });
+    await socket.request('SUBSCRIBE', uri, { id: 0 });
     const second = await request(app, 'POST', '/todos', { body: { title: 'second', list: list.body.id } });
     await request(app, 'PATCH', `/todos/${first.body.id}`, { headers: merge, body: { done: true } });
     const changes = await stream.changesFor(2);
@@ -39,7 +40,7 @@ describe('event streams on a record or collection URI', () => {
       ['enter', 'second'],
       ['update', 'first'],
     ]);
-    const frames = await socket.eventsFor(uri, 2);
+    const frames = await socket.eventsFor(0, 2);
     expect(stream.named('change').map((e) => e.data)).toEqual(frames.map((f) => JSON.stringify(f)));
     expect(stream.named('change').map((e) => e.lastEventId)).toEqual([String(second.body.version), String(second.body.version + 1)]);
     expect(stream.named('change').every((e) => e.hasId)).toBe(true);
@@ -88,7 +89,7 @@ describe('event streams on a record or collection URI', () => {
 
     await using second = await SseClient.open(port, uri, { 'last-event-id': lastEventId });
     await second.until(() => second.named('resumed').length === 1);
-    expect(JSON.parse(second.named('resumed')[0]!.data)).toMatchObject({ subscription: uri, status: 200, headers: { 'syncline-resume': 'resumed', 'syncline-seq': lastEventId } });
+    expect(second.answers('resumed')[0]).toMatchObject({ subscription: 0, resource: uri, status: 200, headers: { 'syncline-resume': 'resumed', 'syncline-seq': lastEventId } });
     expect(second.named('snapshot')).toHaveLength(0);
     const missed = await second.changesFor(3);
     expect(missed.map((c) => [c.op, c.body?.title ?? null, c.seq])).toEqual([
@@ -114,8 +115,8 @@ describe('event streams on a record or collection URI', () => {
     await stream.until(() => stream.named('snapshot').length === 1);
     const named = stream.events.filter((e) => e.type === 'event').map((e) => e.event);
     expect(named).toEqual(['reset', 'snapshot']);
-    expect(JSON.parse(stream.named('reset')[0]!.data)).toEqual({ subscription: '/lists' });
-    const snapshot = JSON.parse(stream.named('snapshot')[0]!.data);
+    expect(stream.answers('reset')).toEqual([{ subscription: 0, resource: '/lists' }]);
+    const snapshot = stream.answers('snapshot')[0];
     expect(snapshot.headers).toMatchObject({ 'syncline-resume': 'reset', 'syncline-seq': '5' });
     expect(snapshot.body.items).toHaveLength(5);
     expect(stream.lastEventId).toBe('5');
@@ -152,17 +153,18 @@ describe('several subscriptions on one stream', () => {
     const stream = await SseClient.open(port, path);
     expect(stream.status).toBe(200);
     await stream.until(() => stream.named('snapshot').length === 3);
-    expect(stream.named('snapshot').map((e) => JSON.parse(e.data).subscription)).toEqual([inA, open, '/lists']);
+    // Each named by its position among the stream's URIs, with the URI beside it.
+    expect(stream.answers('snapshot').map((e) => [e.subscription, e.resource])).toEqual([[0, inA], [1, open], [2, '/lists']]);
     expect(app.stats()).toMatchObject({ streams: 1, subscriptions: 3 });
 
     const todo = await request(app, 'POST', '/todos', { body: { title: 't', list: a.body.id } });
     await stream.changesFor(2);
     // One change both todo subscriptions see: one event, one data line each, one id.
     const both = stream.named('change').at(-1)!;
-    expect(both.data.split('\n').map((line) => JSON.parse(line).subscription).sort()).toEqual([inA, open].sort());
+    expect(both.data.split('\n').map((line) => JSON.parse(line).subscription).sort()).toEqual([0, 1]);
     expect(both.lastEventId).toBe(String(todo.body.version));
     const list = await request(app, 'POST', '/lists', { body: { title: 'B' } });
-    expect((await stream.changesFor(1, '/lists'))[0]).toMatchObject({ op: 'enter', seq: list.body.version });
+    expect((await stream.changesFor(1, 2))[0]).toMatchObject({ op: 'enter', seq: list.body.version });
     const lastEventId = stream.lastEventId;
     expect(lastEventId).toBe(String(list.body.version));
     await stream[Symbol.asyncDispose]();
@@ -177,10 +179,10 @@ describe('several subscriptions on one stream', () => {
     await again.changesFor(4);
     await app.flush();
     expect(again.changes().map((c) => [c.subscription, c.op, c.seq])).toEqual([
-      [inA, 'update', todo.body.version + 2],
-      [open, 'leave', todo.body.version + 2],
-      [open, 'enter', other.body.version],
-      ['/lists', 'update', other.body.version + 1],
+      [0, 'update', todo.body.version + 2],
+      [1, 'leave', todo.body.version + 2],
+      [1, 'enter', other.body.version],
+      [2, 'update', other.body.version + 1],
     ]);
   });
 
@@ -198,6 +200,8 @@ describe('several subscriptions on one stream', () => {
     await socket.request('SUBSCRIBE', open, { id: open });
 
     const received = new Map<string, number[]>([[inA, []], [open, []]]);
+    // The stream names its subscriptions by their position among its URIs.
+    const uriOf = (frame: { subscription: number }): string => [inA, open][frame.subscription]!;
     let lastEventId: string | undefined;
     const ids: string[] = [];
     let writes = 0;
@@ -224,7 +228,7 @@ describe('several subscriptions on one stream', () => {
       for (const frame of stream.changes()) {
         // Nothing at or below the position resumed from comes again.
         expect(frame.seq).toBeGreaterThan(before);
-        received.get(frame.subscription)!.push(frame.seq);
+        received.get(uriOf(frame))!.push(frame.seq);
       }
       if (stream.lastEventId !== '') lastEventId = stream.lastEventId;
       ids.push(stream.lastEventId);
@@ -238,7 +242,7 @@ describe('several subscriptions on one stream', () => {
     const truth = (id: string): number[] => socket.events(id).map((f) => f['seq'] as number);
     await socket.waitFor(() => socket.events(inA).some((f) => f['seq'] === sentinel) && socket.events(open).some((f) => f['seq'] === sentinel));
     await last.until(() => last.changes().filter((f) => f.seq === sentinel).length === 2, 5000, 'the last change');
-    for (const frame of last.changes()) received.get(frame.subscription)!.push(frame.seq);
+    for (const frame of last.changes()) received.get(uriOf(frame))!.push(frame.seq);
     last.close();
     expect(received.get(inA)).toEqual(truth(inA));
     expect(received.get(open)).toEqual(truth(open));

@@ -1,4 +1,5 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { parseStreamEvent, type ChangeEvent } from '@syncline/protocol';
 
 /** One dispatched server-sent event, or a comment, as the WHATWG parser sees it. */
 export interface SseEvent {
@@ -65,11 +66,16 @@ export class SseClient implements AsyncDisposable {
     return this.events.filter((e) => e.type === 'event' && e.event === event);
   }
 
-  /** The parsed JSON of every data line of `change` events (several subscriptions may share one event). */
-  changes(subscription?: string): any[] {
+  /** Every data line of `change` events (several subscriptions may share one event), parsed with the protocol's schema. */
+  changes(subscription?: string | number): any[] {
     return this.named('change')
-      .flatMap((e) => e.data.split('\n').map((line) => JSON.parse(line)))
+      .flatMap((e) => (parseStreamEvent('change', e.data)?.data ?? []) as ChangeEvent[])
       .filter((frame) => subscription === undefined || frame.subscription === subscription);
+  }
+
+  /** The data of every answer event of one type (`snapshot`, `resumed`, `reset`, `error`), parsed with the protocol's schema. */
+  answers(type: 'snapshot' | 'resumed' | 'reset' | 'error'): any[] {
+    return this.named(type).map((e) => parseStreamEvent(type, e.data)?.data);
   }
 
   /** Waits until `test` holds over what was received. */
@@ -86,7 +92,7 @@ export class SseClient implements AsyncDisposable {
   }
 
   /** Waits for `count` change frames (of one subscription, or all). */
-  async changesFor(count: number, subscription?: string, timeoutMs = 5000): Promise<any[]> {
+  async changesFor(count: number, subscription?: string | number, timeoutMs = 5000): Promise<any[]> {
     await this.until(() => this.changes(subscription).length >= count, timeoutMs, `${count} changes`);
     return this.changes(subscription);
   }

@@ -13,6 +13,7 @@ export { createClient, type ClientOptions, type ClientEvents, type SynclineClien
 export type { AuthListener, AuthSession, ClientAuth } from './auth/client-auth.js';
 export type { SessionUser } from '@syncline/protocol';
 export { backoffDelay, describeState, type BackoffOptions, type ConnectionState, type ConnectionStateListener } from './connection/connection-state.js';
+export { sameState } from './connection/client-state.js';
 export { createConnection, type Connection, type ConnectionOptions } from './connection/connection.js';
 export type { SocketConstructor, SocketLike } from './connection/socket-like.js';
 export { createRequestTracker, type RequestTracker, type RequestTrackerOptions, type ResponseHandler } from './requests/request-tracker.js';

@@ -1,21 +1,10 @@
-import type { ConnectionState } from '@syncline/client';
+import { sameState, type ConnectionState } from '@syncline/client';
 import { useCallback, useRef, useSyncExternalStore } from 'react';
 import { useSynclineClient } from './provider.js';
 
 // The server renders the state a browser starts in, so hydration matches.
 const FIRST_ATTEMPT: ConnectionState = Object.freeze({ kind: 'connecting', attempt: 1 });
 const serverState = (): ConnectionState => FIRST_ATTEMPT;
-
-const sameState = (a: ConnectionState, b: ConnectionState): boolean => {
-  switch (a.kind) {
-    case 'connecting':
-      return b.kind === 'connecting' && a.attempt === b.attempt;
-    case 'open':
-      return b.kind === 'open';
-    case 'closed':
-      return b.kind === 'closed' && a.reason === b.reason;
-  }
-};
 
 /**
  * The client's connection state, a union to `switch` on: `connecting { attempt }`, `open`,

@@ -3,7 +3,7 @@ import { probeEntries, seedEntries, timedGet } from '../src/abuse-clients.js';
 import { freePort } from '../src/free-port.js';
 import { recordResult } from '../src/results.js';
 import { ServerProcess } from '../src/server-process.js';
-import { quantile } from '../src/server-stats.js';
+import { victimLatency } from '../src/server-stats.js';
 
 // Scenario: one address (127.0.0.1) sends collection queries as fast as it gets answers, from
 // LANES connections at once, for FLOOD_MS: in turn the largest query the server accepts
@@ -44,12 +44,7 @@ describe('query flood from one address', () => {
       const during = await probe(flooding, 100_000);
       await attack;
 
-      const figures = {
-        aloneP50: Math.round(quantile(alone, 0.5)),
-        aloneP99: Math.round(quantile(alone, 0.99)),
-        p50: Math.round(quantile(during, 0.5)),
-        p99: Math.round(quantile(during, 0.99)),
-      };
+      const figures = victimLatency(alone, during);
       const largestAnswered = statuses.get('largest 200') ?? 0;
       const oversizedRefused = statuses.get('oversized 400') ?? 0;
       const other = [...statuses].filter(([key]) => key !== 'largest 200' && key !== 'oversized 400');

@@ -3,7 +3,7 @@ import { AnswerSocket, probeEntries, seedEntries } from '../src/abuse-clients.js
 import { freePort } from '../src/free-port.js';
 import { recordResult } from '../src/results.js';
 import { ServerProcess } from '../src/server-process.js';
-import { quantile } from '../src/server-stats.js';
+import { victimLatency } from '../src/server-stats.js';
 
 // Scenario: one socket at one address (127.0.0.1) sends `POST /_reconcile` with 1,000 entries as
 // fast as it gets answers, for 6 s: one request the same URI 1,000 times, the next 1,000 distinct
@@ -45,12 +45,7 @@ describe('reconcile flood from one socket', () => {
       const during = await probe(flooding, 100_000);
       await attack;
 
-      const figures = {
-        aloneP50: Math.round(quantile(alone, 0.5)),
-        aloneP99: Math.round(quantile(alone, 0.99)),
-        p50: Math.round(quantile(during, 0.5)),
-        p99: Math.round(quantile(during, 0.99)),
-      };
+      const figures = victimLatency(alone, during);
       const answered = statuses.get(200) ?? 0;
       const refused = statuses.get(429) ?? 0;
       const rss = await server.rss();

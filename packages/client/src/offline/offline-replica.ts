@@ -251,6 +251,9 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
       // never acknowledged without it (conflict-settlement.ts).
       const writeBack = writeBackOf(uri, choice, held.server, held.serverEtag, { order: outbox.nextOrder(), resolution: true });
       const settled = outbox.wait(writeBack.key);
+      // The sender may take the write-back and settle it while its commit is awaited below, before
+      // the caller holds the promise: a rejection then is not unhandled. The caller still gets it.
+      settled.catch(() => undefined);
       uncommitted.add(writeBack.key);
       outbox.put(writeBack);
       core.show(uri);

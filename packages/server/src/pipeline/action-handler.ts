@@ -3,18 +3,16 @@ import type { ActionDefinition, ActionRecord, RequestContext } from '@syncline/s
 import { z } from 'zod';
 import type { Operation, Outcome } from '../operation.js';
 import type { ResolvedAction } from '../resource-registry.js';
-import type { Change } from '../storage/storage.js';
 import { bindActionTransaction, type BoundActionTransaction } from './action-transaction.js';
 import { fieldView } from './field-access.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { JSON_TYPE } from './read-handlers.js';
 import { recordEtag, representRecord } from './representation.js';
-import { afterChanges } from './write-handlers.js';
+import type { WrittenChange } from './write-context.js';
 import { readTarget, runWrite } from './write-transaction.js';
 
 interface ActionResult {
-  readonly changes: Change[];
-  readonly hooked: Change[];
+  readonly written: readonly WrittenChange[];
   readonly outcome: Outcome;
 }
 
@@ -101,8 +99,7 @@ export async function handleAction(deps: PipelineDeps, op: Operation, target: Re
     const returned: unknown = await action.handler({ context: op.context, record, input, tx: bound.tx });
     const readAfter = (): Promise<unknown> => bound.tx.get(definition, target.id ?? '');
     const outcome = await answer(target, op, bound, returned, readAfter);
-    return { changes: bound.changes, hooked: bound.hooked, outcome };
+    return { written: bound.written, outcome };
   });
-  await afterChanges(deps, internal, result.hooked);
   return result.outcome;
 }

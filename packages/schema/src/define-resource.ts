@@ -62,6 +62,11 @@ export interface Rules<S extends AnyObjectSchema> extends WriteRules<S> {
  * quick and free of outside effects. Their last argument reads other records in that same
  * transaction ({@link RecordReader}). `after*` run once the write is committed and
  * published (an error there is reported, never undoes the write): put effects there.
+ *
+ * They run for every write of a record, whichever path caused it: a request, an action's
+ * write, a delete cascaded from a record it refers to, a rewrite of the fields it inherits.
+ * `ctx.cause` says which (`request`, `action`, `cascade`, `inherit`); write rules are asked
+ * for requests only (docs/design-notes.md, "Every write of a record runs its hooks").
  */
 export interface Hooks<S extends AnyObjectSchema> {
   beforeCreate?: (ctx: HookContext, data: ResourceFields<S>, read: RecordReader) => ResourceFields<S> | void | Promise<ResourceFields<S> | void>;

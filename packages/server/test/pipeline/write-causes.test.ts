@@ -47,7 +47,7 @@ async function createLibrary() {
         seen('beforeUpdate', ctx, next);
         // An inherited-field rewrite may be amended by the hook, but cannot change what is inherited.
         if (ctx.cause === 'inherit' && next.owner === 'invalid') return { ...next, title: '' };
-        if (ctx.cause === 'inherit') return { ...next, note: `moved to ${next.owner}`, owner: 'forged' };
+        return ctx.cause === 'inherit' ? { ...next, note: `moved to ${next.owner}`, owner: 'forged' } : undefined;
       },
       afterUpdate: (ctx, record) => seen('afterUpdate', ctx, record),
       beforeDelete: (ctx, current) => {

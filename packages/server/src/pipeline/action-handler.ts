@@ -59,9 +59,21 @@ async function authorize(action: ActionDefinition, context: RequestContext, reco
   if (!(await action.allow(context, record))) throw new SynclineError('forbidden', { detail: 'The rules do not allow this action.' });
 }
 
-/** A handler's result as the answer: a record it read or wrote is represented for the caller; other values are sent as JSON. */
-async function answer(target: ResolvedAction, op: Operation, bound: BoundActionTransaction, result: unknown, readAfter: () => Promise<unknown>): Promise<Outcome> {
-  const value = result === undefined && target.id !== undefined ? await readAfter() : result;
+/** What a handler's run gives its answer from. */
+interface HandlerRun {
+  readonly target: ResolvedAction;
+  readonly op: Operation;
+  readonly bound: BoundActionTransaction;
+  /** What the handler returned. */
+  readonly returned: unknown;
+}
+
+/**
+ * A handler's result as the answer: a record it read or wrote is represented for the
+ * caller; other values are sent as JSON; nothing answers the target record after the action.
+ */
+async function answer({ target, op, bound, returned }: HandlerRun): Promise<Outcome> {
+  const value = returned === undefined && target.id !== undefined ? await bound.tx.get(target.definition, target.id) : returned;
   if (value === undefined || value === null) return { status: 204, headers: {} };
   const definition = bound.definitionOf(value);
   if (definition !== undefined) {
@@ -97,8 +109,7 @@ export async function handleAction(deps: PipelineDeps, op: Operation, target: Re
     const input = validateInput(target, op.body);
     const bound = bindActionTransaction(deps, writer, internal);
     const returned: unknown = await action.handler({ context: op.context, record, input, tx: bound.tx });
-    const readAfter = (): Promise<unknown> => bound.tx.get(definition, target.id ?? '');
-    const outcome = await answer(target, op, bound, returned, readAfter);
+    const outcome = await answer({ target, op, bound, returned });
     return { written: bound.written, outcome };
   });
   return result.outcome;

@@ -30,12 +30,18 @@ export async function runWrite<T extends { written: readonly WrittenChange[]; ou
     if (result.outcome !== undefined) await answerInTransaction(tx, result.outcome);
     return result;
   };
+  const result = await commit(deps, pinned, answered);
+  if (result.written.length > 0) deps.publisher.publish(result.written.map((entry) => entry.change));
+  // Outside the retry loop: once committed, nothing an after-hook does may re-run the write.
+  await runAfterHooks(deps, result.written);
+  return result;
+}
+
+/** Commits `body`, re-running it after a lost race (at most MAX_ATTEMPTS times; 412 instead when pinned). */
+async function commit<T>(deps: PipelineDeps, pinned: boolean, body: (tx: StorageWriter) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const result = await deps.storage.write(answered);
-      if (result.written.length > 0) deps.publisher.publish(result.written.map((entry) => entry.change));
-      await runAfterHooks(deps, result.written);
-      return result;
+      return await deps.storage.write(body);
     } catch (error) {
       if (!(error instanceof StorageConflictError)) throw error;
       if (pinned && error.reason !== 'exists') {

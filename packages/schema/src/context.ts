@@ -33,3 +33,25 @@ export interface RequestContext {
   readonly principal?: Principal;
   readonly session?: SessionInfo;
 }
+
+/**
+ * Why a record is being written, as its hooks see it (`ctx.cause`):
+ * - `request`: a client's POST/PUT/PATCH/DELETE (or `syncline.execute`) names this record;
+ * - `action`: an action's handler wrote it (`tx.create`, `update`, `put`, `delete`);
+ * - `cascade`: it is deleted because a record it refers to with `onDelete: 'cascade'` was;
+ * - `inherit`: its inherited fields are rewritten because the record it refers to changed them.
+ */
+export type WriteCause = 'request' | 'action' | 'cascade' | 'inherit';
+
+/**
+ * What `before*` and `after*` hooks receive: the caller's context (for an action's writes,
+ * the server's own context that keeps who asked), and why this record is written. Every
+ * write of a record runs its hooks, whichever path caused it (docs/design-notes.md,
+ * "Every write of a record runs its hooks").
+ *
+ * @example
+ * hooks: { afterDelete: (ctx, previous) => { if (ctx.cause === 'cascade') audit('swept', previous.id); } }
+ */
+export interface HookContext extends RequestContext {
+  readonly cause: WriteCause;
+}

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { RequestContext } from './context.js';
+import type { HookContext, RequestContext } from './context.js';
 import { ACTION_NAME_PATTERN, type ActionDefinition, type ActionScope } from './define-action.js';
 import { closestName } from './closest-name.js';
 import { describeFields, type FieldInfo } from './field-kinds.js';
@@ -62,19 +62,24 @@ export interface Rules<S extends AnyObjectSchema> extends WriteRules<S> {
  * quick and free of outside effects. Their last argument reads other records in that same
  * transaction ({@link RecordReader}). `after*` run once the write is committed and
  * published (an error there is reported, never undoes the write): put effects there.
+ *
+ * They run for every write of a record, whichever path caused it: a request, an action's
+ * write, a delete cascaded from a record it refers to, a rewrite of the fields it inherits.
+ * `ctx.cause` says which (`request`, `action`, `cascade`, `inherit`); write rules are asked
+ * for requests only (docs/design-notes.md, "Every write of a record runs its hooks").
  */
 export interface Hooks<S extends AnyObjectSchema> {
-  beforeCreate?: (ctx: RequestContext, data: ResourceFields<S>, read: RecordReader) => ResourceFields<S> | void | Promise<ResourceFields<S> | void>;
-  afterCreate?: (ctx: RequestContext, record: ResourceRecord<S>) => void | Promise<void>;
+  beforeCreate?: (ctx: HookContext, data: ResourceFields<S>, read: RecordReader) => ResourceFields<S> | void | Promise<ResourceFields<S> | void>;
+  afterCreate?: (ctx: HookContext, record: ResourceRecord<S>) => void | Promise<void>;
   beforeUpdate?: (
-    ctx: RequestContext,
+    ctx: HookContext,
     next: ResourceFields<S>,
     current: ResourceRecord<S>,
     read: RecordReader,
   ) => ResourceFields<S> | void | Promise<ResourceFields<S> | void>;
-  afterUpdate?: (ctx: RequestContext, record: ResourceRecord<S>, previous: ResourceRecord<S>) => void | Promise<void>;
-  beforeDelete?: (ctx: RequestContext, current: ResourceRecord<S>, read: RecordReader) => void | Promise<void>;
-  afterDelete?: (ctx: RequestContext, previous: ResourceRecord<S>) => void | Promise<void>;
+  afterUpdate?: (ctx: HookContext, record: ResourceRecord<S>, previous: ResourceRecord<S>) => void | Promise<void>;
+  beforeDelete?: (ctx: HookContext, current: ResourceRecord<S>, read: RecordReader) => void | Promise<void>;
+  afterDelete?: (ctx: HookContext, previous: ResourceRecord<S>) => void | Promise<void>;
 }
 
 /** A field that holds the id of a record of another resource. */

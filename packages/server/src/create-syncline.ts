@@ -171,11 +171,14 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   const hostAllowed = createHostPolicy({ allowed: options.allowedHosts, origins: options.origins });
   const admit = createRequestEntry({ trust, hostAllowed, reportError });
 
+  // Every operation, from either transport, is counted (SUBSCRIBEs through `deps.track`), so close() can let the running ones answer.
+  const drain = createDrain();
   const deps: PipelineDeps = {
     registry,
     storage,
     limits,
     reportError,
+    track: (work) => drain.track(work),
     publisher: {
       publish(changes) {
         for (const change of changes) {
@@ -187,8 +190,6 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   await backplane.start?.();
   await storage.migrate(resources);
   const idempotency = createIdempotency({ storage, ttlMs: limits.idempotencyTtlMs, reportError, ...(options.idempotencyClock ? { clock: options.idempotencyClock } : {}) });
-  // Every operation, from either transport, is counted, so close() can let the running ones answer.
-  const drain = createDrain();
   const pipeline = createExecutor(deps, { idempotency, maxReconcileEntries: limits.maxReconcileEntries });
   const executor: Executor = { execute: (op) => drain.track(pipeline.execute(op)), allow: (uri) => pipeline.allow(uri) };
   const readAsServer = (resource: string, id: string) => storage.read((tx) => tx.get(resource, id));

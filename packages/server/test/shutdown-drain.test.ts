@@ -3,6 +3,7 @@ import { createDrain } from '../src/shutdown-drain.js';
 import type { Storage } from '../src/index.js';
 import { createSqliteStorage } from '../src/storage/sqlite/index.js';
 import { createTestSyncline } from './support/fixtures.js';
+import { LiveClient } from './support/live-client.js';
 
 describe('close() drains the operations already running', () => {
   it('idle() waits for tracked work, and gives up after its timeout', async () => {
@@ -46,5 +47,42 @@ describe('close() drains the operations already running', () => {
     await closing;
     expect(outcome.status).toBe(201);
     await expect(fetch(`http://127.0.0.1:${port}/lists`)).rejects.toThrow();
+  });
+
+  it('a SUBSCRIBE whose snapshot is being read when close() starts is answered before the socket closes with 1001', async () => {
+    const inner = createSqliteStorage({ filename: ':memory:' });
+    let armed = false;
+    let entered = (): void => {};
+    const reading = new Promise<void>((resolve) => (entered = resolve));
+    let release = (): void => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // Once armed, the next read (the snapshot) waits at the gate, so close() starts while it is under way.
+    const storage: Storage = {
+      ...inner,
+      async read(fn) {
+        if (armed) {
+          armed = false;
+          entered();
+          await gate;
+        }
+        return inner.read(fn);
+      },
+    };
+    const syncline = await createTestSyncline({ storage });
+    const { port } = await syncline.listen(0, '127.0.0.1');
+    const client = await LiveClient.connect(port);
+    armed = true;
+    const subscribed = client.request('SUBSCRIBE', '/lists', { id: 's1' });
+    await reading;
+    const closing = syncline.close();
+    // Released only once close() has run every step it does not wait on: without the drain
+    // counting the SUBSCRIBE, the socket is already closing and the answer would be lost.
+    setTimeout(release, 0);
+    const answer = await subscribed;
+    const closed = await client.closed;
+    await closing;
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ items: [] });
+    expect(closed.code).toBe(1001);
   });
 });

@@ -53,59 +53,63 @@ export function createLiveSubscriptions(options: LiveSubscriptionsOptions): Live
     }
   }
 
+  async function subscribe(id: RequestId, op: Operation, respond: (outcome: Outcome) => void): Promise<void> {
+    const key = String(id);
+    const target = deps.registry.resolve(op.uri);
+    if (active.size >= options.maxSubscriptions) {
+      throw new SynclineError('rate-limited', { detail: `At most ${options.maxSubscriptions} subscriptions per connection.` });
+    }
+    if (target.definition.internal) throw new SynclineError('not-found', { detail: `No resource at ${target.path}.` });
+    const scope = readScope(target.definition, op.context);
+    const view = fieldView(target.definition, op.context);
+    let filter: Filter;
+    if (target.id !== undefined) {
+      filter = and({ field: 'id', op: 'eq', value: target.id }, scope);
+    } else {
+      filter = and(parseQueryFor(deps, target.definition, target.params, op.context).filter, scope);
+    }
+    const lastEventId = op.headers[HEADERS.lastEventId];
+    const from = lastEventId === undefined ? undefined : parsePosition(lastEventId);
+    // Registered before anything is read: every change committed from here on is queued, none falls between snapshot and live.
+    const subscriber: LiveSubscriber = { idJson: JSON.stringify(id), position: 0, catchingUp: true, queue: [], send: options.send };
+    const group = hub.add(subscriber, target.definition, target.id === undefined ? 'collection' : 'record', filter, view);
+    active.set(key, { subscriber, group });
+    try {
+      if (from !== undefined) {
+        // The first batch is read before answering: only a log that continues right after
+        // `from` (or is empty past it) can resume; a trimmed one answers a fresh snapshot.
+        const [bounds, first] = await Promise.all([deps.storage.logBounds(), deps.storage.changesSince(from, RESUME_BATCH)]);
+        const continues = first.length === 0 ? from === bounds.head : first[0]?.seq === from + 1;
+        if (from <= bounds.head && continues) {
+          respond({ status: 200, headers: { [HEADERS.resume]: 'resumed', [HEADERS.seq]: String(from) } });
+          subscriber.position = from;
+          for (const change of first) hub.deliver(subscriber, group, change);
+          if (first.length === RESUME_BATCH) await replayFrom(subscriber, group);
+          if (!closed && active.has(key)) hub.goLive(subscriber, group);
+          return;
+        }
+      }
+      const headers = { ...op.headers };
+      delete headers['if-none-match'];
+      const snapshot = await handleRead(deps, { ...op, method: 'GET', headers }, target);
+      subscriber.position = Number(snapshot.headers[HEADERS.seq]);
+      if (from !== undefined) snapshot.headers[HEADERS.resume] = 'reset';
+      respond(snapshot);
+      if (!closed && active.has(key)) hub.goLive(subscriber, group);
+    } catch (error) {
+      end(key);
+      throw error;
+    }
+  }
+
   return {
     get size() {
       return active.size;
     },
     has: (id) => active.has(String(id)),
-    async subscribe(id, op, respond) {
-      const key = String(id);
-      const target = deps.registry.resolve(op.uri);
-      if (active.size >= options.maxSubscriptions) {
-        throw new SynclineError('rate-limited', { detail: `At most ${options.maxSubscriptions} subscriptions per connection.` });
-      }
-      if (target.definition.internal) throw new SynclineError('not-found', { detail: `No resource at ${target.path}.` });
-      const scope = readScope(target.definition, op.context);
-      const view = fieldView(target.definition, op.context);
-      let filter: Filter;
-      if (target.id !== undefined) {
-        filter = and({ field: 'id', op: 'eq', value: target.id }, scope);
-      } else {
-        filter = and(parseQueryFor(deps, target.definition, target.params, op.context).filter, scope);
-      }
-      const lastEventId = op.headers[HEADERS.lastEventId];
-      const from = lastEventId === undefined ? undefined : parsePosition(lastEventId);
-      // Registered before anything is read: every change committed from here on is queued, none falls between snapshot and live.
-      const subscriber: LiveSubscriber = { idJson: JSON.stringify(id), position: 0, catchingUp: true, queue: [], send: options.send };
-      const group = hub.add(subscriber, target.definition, target.id === undefined ? 'collection' : 'record', filter, view);
-      active.set(key, { subscriber, group });
-      try {
-        if (from !== undefined) {
-          // The first batch is read before answering: only a log that continues right after
-          // `from` (or is empty past it) can resume; a trimmed one answers a fresh snapshot.
-          const [bounds, first] = await Promise.all([deps.storage.logBounds(), deps.storage.changesSince(from, RESUME_BATCH)]);
-          const continues = first.length === 0 ? from === bounds.head : first[0]?.seq === from + 1;
-          if (from <= bounds.head && continues) {
-            respond({ status: 200, headers: { [HEADERS.resume]: 'resumed', [HEADERS.seq]: String(from) } });
-            subscriber.position = from;
-            for (const change of first) hub.deliver(subscriber, group, change);
-            if (first.length === RESUME_BATCH) await replayFrom(subscriber, group);
-            if (!closed && active.has(key)) hub.goLive(subscriber, group);
-            return;
-          }
-        }
-        const headers = { ...op.headers };
-        delete headers['if-none-match'];
-        const snapshot = await handleRead(deps, { ...op, method: 'GET', headers }, target);
-        subscriber.position = Number(snapshot.headers[HEADERS.seq]);
-        if (from !== undefined) snapshot.headers[HEADERS.resume] = 'reset';
-        respond(snapshot);
-        if (!closed && active.has(key)) hub.goLive(subscriber, group);
-      } catch (error) {
-        end(key);
-        throw error;
-      }
-    },
+    // Counted as running, as the executor's operations are: close() lets a snapshot or a resume
+    // under way answer, and the subscription go live, before the sockets close with 1001.
+    subscribe: (id, op, respond) => deps.track(subscribe(id, op, respond)),
     unsubscribe(op) {
       const id = op.headers[HEADERS.subscription];
       if (id === undefined) throw new SynclineError('bad-request', { detail: `UNSUBSCRIBE needs the ${HEADERS.subscription} header.` });

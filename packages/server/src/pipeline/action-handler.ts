@@ -3,18 +3,16 @@ import type { ActionDefinition, ActionRecord, RequestContext } from '@syncline/s
 import { z } from 'zod';
 import type { Operation, Outcome } from '../operation.js';
 import type { ResolvedAction } from '../resource-registry.js';
-import type { Change } from '../storage/storage.js';
 import { bindActionTransaction, type BoundActionTransaction } from './action-transaction.js';
 import { fieldView } from './field-access.js';
 import type { PipelineDeps } from './pipeline-deps.js';
 import { JSON_TYPE } from './read-handlers.js';
 import { recordEtag, representRecord } from './representation.js';
-import { afterChanges } from './write-handlers.js';
+import type { WrittenChange } from './write-context.js';
 import { readTarget, runWrite } from './write-transaction.js';
 
 interface ActionResult {
-  readonly changes: Change[];
-  readonly hooked: Change[];
+  readonly written: readonly WrittenChange[];
   readonly outcome: Outcome;
 }
 
@@ -61,9 +59,21 @@ async function authorize(action: ActionDefinition, context: RequestContext, reco
   if (!(await action.allow(context, record))) throw new SynclineError('forbidden', { detail: 'The rules do not allow this action.' });
 }
 
-/** A handler's result as the answer: a record it read or wrote is represented for the caller; other values are sent as JSON. */
-async function answer(target: ResolvedAction, op: Operation, bound: BoundActionTransaction, result: unknown, readAfter: () => Promise<unknown>): Promise<Outcome> {
-  const value = result === undefined && target.id !== undefined ? await readAfter() : result;
+/** What a handler's run gives its answer from. */
+interface HandlerRun {
+  readonly target: ResolvedAction;
+  readonly op: Operation;
+  readonly bound: BoundActionTransaction;
+  /** What the handler returned. */
+  readonly returned: unknown;
+}
+
+/**
+ * A handler's result as the answer: a record it read or wrote is represented for the
+ * caller; other values are sent as JSON; nothing answers the target record after the action.
+ */
+async function answer({ target, op, bound, returned }: HandlerRun): Promise<Outcome> {
+  const value = returned === undefined && target.id !== undefined ? await bound.tx.get(target.definition, target.id) : returned;
   if (value === undefined || value === null) return { status: 204, headers: {} };
   const definition = bound.definitionOf(value);
   if (definition !== undefined) {
@@ -99,10 +109,8 @@ export async function handleAction(deps: PipelineDeps, op: Operation, target: Re
     const input = validateInput(target, op.body);
     const bound = bindActionTransaction(deps, writer, internal);
     const returned: unknown = await action.handler({ context: op.context, record, input, tx: bound.tx });
-    const readAfter = (): Promise<unknown> => bound.tx.get(definition, target.id ?? '');
-    const outcome = await answer(target, op, bound, returned, readAfter);
-    return { changes: bound.changes, hooked: bound.hooked, outcome };
+    const outcome = await answer({ target, op, bound, returned });
+    return { written: bound.written, outcome };
   });
-  await afterChanges(deps, internal, result.hooked);
   return result.outcome;
 }

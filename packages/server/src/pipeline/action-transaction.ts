@@ -1,8 +1,9 @@
 import { SynclineError } from '@syncline/protocol';
-import { MATCH_ALL, SYSTEM_FIELDS, uuidv7, type ActionResource, type ActionTransaction, type CollectionQuery, type RecordOf, type RequestContext, type ResourceDefinition } from '@syncline/schema';
+import { MATCH_ALL, uuidv7, type ActionResource, type ActionTransaction, type CollectionQuery, type RecordOf, type RequestContext, type ResourceDefinition } from '@syncline/schema';
 import type { Change, StorageWriter, StoredRecord } from '../storage/storage.js';
 import type { PipelineDeps } from './pipeline-deps.js';
-import { createRecord, deleteRecord, updateRecord } from './write-handlers.js';
+import { createRecord, deleteRecord, ownFields, updateRecord } from './record-writes.js';
+import type { WriteContext, WrittenChange } from './write-context.js';
 
 /** The most records `tx.list` answers when the query names no limit. */
 const DEFAULT_LIST_LIMIT = 1000;
@@ -10,34 +11,24 @@ const DEFAULT_LIST_LIMIT = 1000;
 /** An {@link ActionTransaction} bound to one storage transaction, with what its writes did. */
 export interface BoundActionTransaction {
   readonly tx: ActionTransaction;
-  /** Every change the writes made, in order (published after commit). */
-  readonly changes: Change[];
-  /** The changes whose resource's after-hooks run once committed (not the inherited-field rewrites they caused, as for requests). */
-  readonly hooked: Change[];
+  /** Every change the writes made, in order, those they caused included: published, and their after-hooks run, once committed. */
+  readonly written: readonly WrittenChange[];
   /** Which definition a record object handed to the handler belongs to (to represent it if the handler answers it). */
   definitionOf(record: unknown): ResourceDefinition | undefined;
-}
-
-/** A record's own (schema) fields: what a write body carries. */
-function ownFields(record: StoredRecord): Record<string, unknown> {
-  const fields: Record<string, unknown> = { ...record };
-  for (const name of SYSTEM_FIELDS) delete fields[name];
-  return fields;
 }
 
 /**
  * Binds an action's transaction to a storage transaction. Writes run with `context`
  * (the server's own: read rules and field write rules do not limit it), skip the touched
  * resources' write rules (the action's `allow` authorized them) and otherwise go through
- * the same validation, hooks, references and inheritance as requests.
+ * the same validation, hooks (with the cause `action`), references and inheritance as requests.
  *
  * @example
  * const bound = bindActionTransaction(deps, writer, { transport: 'internal' });
- * await bound.tx.update(polls, id, { question: 'Lunch?' }); // bound.changes holds its change
+ * await bound.tx.update(polls, id, { question: 'Lunch?' }); // bound.written holds its change
  */
 export function bindActionTransaction(deps: PipelineDeps, writer: StorageWriter, context: RequestContext): BoundActionTransaction {
-  const changes: Change[] = [];
-  const hooked: Change[] = [];
+  const journal: WrittenChange[] = [];
   const seen = new WeakMap<object, ResourceDefinition>();
 
   const registered = (definition: ActionResource): ResourceDefinition => {
@@ -49,17 +40,15 @@ export function bindActionTransaction(deps: PipelineDeps, writer: StorageWriter,
     seen.set(record, definition);
     return record as unknown as RecordOf<D>;
   };
-  const written = (definition: ResourceDefinition, made: readonly Change[]): StoredRecord => {
-    changes.push(...made);
-    if (made[0]) hooked.push(made[0]);
-    const after = made[0]?.after;
-    if (!after) throw new Error(`Action: the write to ${definition.name} produced no record`);
-    return after;
+  const writeOf = (definition: ResourceDefinition): WriteContext => ({ deps, tx: writer, context, definition, cause: 'action', journal });
+  const written = (definition: ResourceDefinition, change: Change): StoredRecord => {
+    if (!change.after) throw new Error(`Action: the write to ${definition.name} produced no record`);
+    return change.after;
   };
   const replace = async (definition: ResourceDefinition, current: StoredRecord, fields: unknown): Promise<StoredRecord> =>
-    written(definition, await updateRecord(deps, writer, definition, context, current, fields, false));
+    written(definition, await updateRecord(writeOf(definition), current, fields));
   const create = async (definition: ResourceDefinition, fields: unknown, id: string): Promise<StoredRecord> =>
-    written(definition, [await createRecord(deps, writer, definition, context, fields, id, false)]);
+    written(definition, await createRecord(writeOf(definition), fields, id));
 
   const tx: ActionTransaction = {
     async get(definition, id) {
@@ -92,16 +81,13 @@ export function bindActionTransaction(deps: PipelineDeps, writer: StorageWriter,
       const resource = registered(definition);
       const current = await writer.get(resource.name, id);
       if (current === undefined) return false;
-      const made = await deleteRecord(deps, writer, resource, context, current, false);
-      changes.push(...made);
-      hooked.push(...made);
+      await deleteRecord(writeOf(resource), current);
       return true;
     },
   };
   return {
     tx,
-    changes,
-    hooked,
+    written: journal,
     definitionOf: (record) => (typeof record === 'object' && record !== null ? seen.get(record) : undefined),
   };
 }

@@ -73,7 +73,7 @@ const keyedTransactions = new WeakMap<StorageWriter, { operation: KeyedOperation
  * does it for any body that returns `outcome`). Failures (4xx, 5xx) are not saved.
  *
  * @example
- * await runWrite(deps, false, async (tx) => { const changes = …; const outcome = …; await answerInTransaction(tx, outcome); return { changes, outcome }; });
+ * await storage.write(async (tx) => { const outcome = …; await answerInTransaction(tx, outcome); return outcome; });
  */
 export async function answerInTransaction(tx: StorageWriter, outcome: Outcome): Promise<void> {
   const keyed = keyedTransactions.get(tx);

@@ -24,6 +24,12 @@ export interface PipelineDeps {
   readonly storage: Storage;
   readonly publisher: ChangePublisher;
   readonly limits: PipelineLimits;
+  /**
+   * Counts work that answers a caller without going through the executor (a SUBSCRIBE's
+   * snapshot or resume), as the executor's operations are counted, so that `close()` lets
+   * it answer before the sockets close (shutdown-drain.ts). Returns `work` unchanged.
+   */
+  readonly track: <T>(work: Promise<T>) => Promise<T>;
   /** Errors that must not fail the request (after-hooks) and unexpected ones (500). */
   readonly reportError: (error: unknown, where: string) => void;
 }

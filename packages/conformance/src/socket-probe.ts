@@ -1,8 +1,11 @@
-import { changeEventSchema, downstreamSchema, SUBPROTOCOL, type ChangeEvent, type Downstream, type ErrorEvent, type ResponseMessage } from '@syncline/protocol';
+import { changeEventSchema, downstreamSchema, parseJsonSafely, SUBPROTOCOL, type ChangeEvent, type Downstream, type ErrorEvent, type ResponseMessage } from '@syncline/protocol';
 import WebSocket from 'ws';
 import { show } from './check.js';
 import type { CaseContext } from './case-runner.js';
 import { ConformanceFailure } from './conformance-failure.js';
+
+/** The deepest JSON a frame may nest (a record body inside its envelope). */
+const MAX_FRAME_DEPTH = 64;
 
 export interface SocketRequest {
   readonly id: string | number;
@@ -136,9 +139,9 @@ export class SocketProbe {
   private receive(text: string): void {
     let value: unknown;
     try {
-      value = JSON.parse(text);
-    } catch {
-      this.violation ??= `the server sent a frame that is not JSON (§1): ${show(text)}`;
+      value = parseJsonSafely(text, { maxDepth: MAX_FRAME_DEPTH });
+    } catch (error) {
+      this.violation ??= `the server sent a frame that is not acceptable JSON (§1, ${error instanceof Error ? error.message : String(error)}): ${show(text)}`;
       return this.notify();
     }
     const parsed = downstreamSchema.safeParse(value);

@@ -8,6 +8,7 @@ export * from './syncline-error.js';
 export * from './close-codes.js';
 export * from './request.js';
 export * from './response.js';
+export * from './collection-page.js';
 export * from './change-event.js';
 export * from './hello-event.js';
 export * from './heartbeat-event.js';

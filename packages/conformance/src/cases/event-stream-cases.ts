@@ -4,7 +4,7 @@ import type { CaseContext, ConformanceCase } from '../case-runner.js';
 import { ConformanceFailure } from '../conformance-failure.js';
 import { EventStreamProbe, type StreamEvent } from '../event-stream-probe.js';
 import { expectProblemBody, jsonBody } from '../http-probe.js';
-import { COLLECTION, createItem, patchItem, titled } from './items.js';
+import { asPage, COLLECTION, createItem, patchItem, titled } from './items.js';
 
 /** An event parsed by the protocol's own reader (`parseStreamEvent`, §10): a type it knows, data of that type's shape. */
 function parsedEvent(event: StreamEvent | undefined, what: string): ProtocolStreamEvent {
@@ -60,8 +60,8 @@ export const eventStreamCases: readonly ConformanceCase[] = [
       checkEqual(snapshot.resource, uri, 'the snapshot\'s resource (the URI as requested)');
       const seq = snapshot.headers['syncline-seq'];
       checkEqual(snapshotEvent?.id, seq, 'the snapshot\'s id: (its syncline-seq)');
-      const items = (snapshot.body as { items?: Array<{ id: string }> } | undefined)?.items;
-      checkEqual(JSON.stringify(items?.map((item) => item.id)), JSON.stringify([before.id]), 'the snapshot\'s ids');
+      const { items } = asPage(snapshot.body, 'the snapshot\'s body');
+      checkEqual(JSON.stringify(items.map((item) => item.id)), JSON.stringify([before.id]), 'the snapshot\'s ids');
       const changed = await patchItem(context, before.id, { done: true });
       const events = await stream.eventsFor(2);
       const [change] = eventOf(events[1], 'change', 'the second event');

@@ -19,13 +19,13 @@ async function startServer({ signIn = true } = {}): Promise<Syncline & AsyncDisp
   return Object.assign(syncline, { baseUrl: `http://127.0.0.1:${port}`, [Symbol.asyncDispose]: () => syncline.close() });
 }
 
-/** A reverse proxy for plain HTTP that removes `ETag` from every answer: a server that breaks §4.3. */
-async function etagStrippingProxy(target: string): Promise<AsyncDisposable & { baseUrl: string }> {
+/** A reverse proxy for plain HTTP that removes `header` from every answer: `etag` makes a server that breaks §4.3. */
+async function headerStrippingProxy(target: string, header: string): Promise<AsyncDisposable & { baseUrl: string }> {
   const { hostname, port } = new URL(target);
   const server: Server = createServer((req, res) => {
     const upstream = httpRequest({ hostname, port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
       const headers = { ...answer.headers };
-      delete headers['etag'];
+      delete headers[header];
       res.writeHead(answer.statusCode ?? 502, headers);
       answer.pipe(res);
     });
@@ -86,7 +86,7 @@ describe('the conformance suite', () => {
 
   it('fails the cases that read ETags against a server whose answers lose them', async () => {
     await using server = await startServer();
-    await using proxy = await etagStrippingProxy(server.baseUrl);
+    await using proxy = await headerStrippingProxy(server.baseUrl, 'etag');
     // The proxy carries no upgrades: the HTTP cases that also open a socket wait 1 s, not 5, to fail.
     const report = await runConformance({ baseUrl: proxy.baseUrl, only: ['http'], waitMs: 1_000 });
     const failed = report.results.filter((result) => !result.passed);
@@ -102,6 +102,17 @@ describe('the conformance suite', () => {
     // What does not read an ETag still passes: the failures point at the fault.
     expect(report.results.find((result) => result.name.startsWith('an unknown resource'))?.passed).toBe(true);
     expect(report.failed).toBeLessThan(report.results.length);
+  }, 60_000);
+
+  it('fails the idempotency replay case against a server whose replays do not say so', async () => {
+    await using server = await startServer();
+    await using proxy = await headerStrippingProxy(server.baseUrl, 'idempotency-replayed');
+    const report = await runConformance({ baseUrl: proxy.baseUrl, only: ['http'], waitMs: 1_000 });
+    const replay = conformanceCases.find((entry) => entry.needs === 'idempotency')!;
+    const failed = report.results.filter((result) => !result.passed && result.skipped !== true);
+    expect(failed.map((result) => result.name)).toContain(replay.name);
+    expect(failed.find((result) => result.name === replay.name)).toMatchObject({ code: 'mismatch', reason: expect.stringContaining('idempotency-replayed on the retry') });
+    expect(report.results.find((result) => result.name.startsWith('the same Idempotency-Key with another body'))?.passed).toBe(true);
   }, 60_000);
 
   it('fails with timeout or error, never passes, when nothing serves the socket', async () => {

@@ -1,3 +1,4 @@
+import type { KnownCapability } from '@syncline/protocol';
 import { ConformanceFailure, type FailureCode } from './conformance-failure.js';
 
 /** What every case receives: where the server is, and a place to register cleanups. */
@@ -22,6 +23,8 @@ export interface ConformanceCase {
   readonly section: string;
   /** The surface it exercises; `--only` selects by it. */
   readonly group: 'http' | 'socket' | 'event-stream';
+  /** The capability (§12) the case checks; a server that does not offer it has the case skipped. */
+  readonly needs?: KnownCapability;
   run(context: CaseContext): Promise<void>;
 }
 
@@ -30,7 +33,9 @@ export interface CaseResult {
   readonly section: string;
   readonly group: ConformanceCase['group'];
   readonly passed: boolean;
-  /** Why it failed; absent when it passed. */
+  /** The case did not run: the server does not offer what it checks (`reason` says which capability). Neither passed nor failed. */
+  readonly skipped?: boolean;
+  /** Why it failed or was skipped; absent when it passed. */
   readonly reason?: string;
   readonly code?: FailureCode;
   readonly durationMs: number;
@@ -40,6 +45,8 @@ export interface ConformanceReport {
   readonly results: readonly CaseResult[];
   readonly passed: number;
   readonly failed: number;
+  /** Cases not run because the server does not offer their capability. */
+  readonly skipped: number;
 }
 
 export interface RunCasesOptions {
@@ -48,6 +55,11 @@ export interface RunCasesOptions {
   readonly waitMs?: number;
   /** A case that takes longer fails with `timeout`. Default 15 s. */
   readonly caseTimeoutMs?: number;
+  /**
+   * What the server offers (§12, `GET /_syncline`): a case that needs a capability missing
+   * here is skipped. Absent: unknown, and every case runs.
+   */
+  readonly capabilities?: readonly string[];
   /** Called after each case, for a progress line. */
   readonly onResult?: (result: CaseResult) => void;
 }
@@ -64,12 +76,18 @@ export async function runCases(cases: readonly ConformanceCase[], options: RunCa
   const results: CaseResult[] = [];
   const run = Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
   for (const [index, entry] of cases.entries()) {
-    const result = await runOne(entry, options, `${run}-${index}`);
+    const offered = entry.needs === undefined || options.capabilities === undefined || options.capabilities.includes(entry.needs);
+    const result = offered ? await runOne(entry, options, `${run}-${index}`) : notOffered(entry);
     results.push(result);
     options.onResult?.(result);
   }
   const passed = results.filter((result) => result.passed).length;
-  return { results, passed, failed: results.length - passed };
+  const skipped = results.filter((result) => result.skipped === true).length;
+  return { results, passed, failed: results.length - passed - skipped, skipped };
+}
+
+function notOffered(entry: ConformanceCase): CaseResult {
+  return { name: entry.name, section: entry.section, group: entry.group, passed: false, skipped: true, reason: `not offered: the server does not name the capability "${String(entry.needs)}" (§12)`, durationMs: 0 };
 }
 
 async function runOne(entry: ConformanceCase, options: RunCasesOptions, tag: string): Promise<CaseResult> {

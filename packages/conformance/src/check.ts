@@ -24,6 +24,18 @@ export function checkObject(value: unknown, what: string): Record<string, unknow
   return value as Record<string, unknown>;
 }
 
+/** A schema of `@syncline/protocol`, as far as the cases use one. */
+export interface MessageSchema<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false };
+}
+
+/** Parses a message with its protocol schema; `invalid-message` naming `what` when the schema refuses it. */
+export function parseAs<T>(schema: MessageSchema<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new ConformanceFailure('invalid-message', `${what} is not what the protocol's schema allows: ${show(value)}`);
+  return parsed.data;
+}
+
 /** The strong ETag of a record version (§4.3): `"<version>"`. */
 export function recordEtag(version: unknown): string {
   return `"${String(version)}"`;

@@ -4,7 +4,8 @@ export const USAGE = `Usage: syncline-conformance <base-url> [options]
 
 Checks the server at <base-url> (http://host:port) against the Syncline protocol.
 The server must serve the fixture resource /conformance-items (see the README).
-Exits 0 when every case passes, 1 when one fails, 2 on a usage error.
+Cases of capabilities the server does not offer (GET /_syncline) are skipped.
+Exits 0 when no case fails, 1 when one fails, 2 on a usage error.
 
 Options:
   --live-path <path>   the WebSocket path (default /live)

@@ -1,13 +1,17 @@
-import { defineResource } from '@syncline/schema';
+import { defineAction, defineResource } from '@syncline/schema';
 import { z } from 'zod';
 
 /** The name of the one resource the suite reads and writes. */
 export const FIXTURE_RESOURCE = 'conformance-items';
 
+/** The fixture's record action: `POST /conformance-items/<id>/mark` with `{"done": boolean}`. */
+export const FIXTURE_ACTION = 'mark';
+
 /**
  * The resource a server under test serves for the suite: `/conformance-items`, records
  * `{ title: string (1–200 characters), done: boolean (default false) }`, no read or write
- * rules, so anonymous callers may read and write, and no `signedIn`.
+ * rules, so anonymous callers may read and write, and no `signedIn`. One record action,
+ * `mark` (`{"done": boolean}`, anyone), sets `done` and answers the record (protocol.md §4.7).
  *
  * @example
  * import { conformanceItems } from '@syncline/conformance/fixture';
@@ -19,6 +23,15 @@ export const conformanceItems = defineResource({
     title: z.string().min(1).max(200),
     done: z.boolean().default(false),
   }),
+  actions: {
+    [FIXTURE_ACTION]: defineAction({
+      input: z.object({ done: z.boolean() }),
+      // Annotated: a handler that names its own resource's definition cannot have its type inferred.
+      handler: async ({ record, input, tx }): Promise<void> => {
+        await tx.update(conformanceItems, record.id, { done: input.done });
+      },
+    }),
+  },
 });
 
 /**
@@ -32,5 +45,6 @@ export const FIXTURE_DESCRIPTION = {
     { name: 'title', type: 'string', required: true, minLength: 1, maxLength: 200 },
     { name: 'done', type: 'boolean', required: false, default: false },
   ],
+  actions: [{ name: FIXTURE_ACTION, on: 'record', input: [{ name: 'done', type: 'boolean', required: true }], allow: 'anyone', effect: 'sets the record\'s done; answers the record' }],
   limits: 'the defaults of docs/protocol.md §9 (frame size 1 MiB, 10 malformed frames in a row)',
 } as const;

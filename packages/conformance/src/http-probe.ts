@@ -1,4 +1,4 @@
-import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_PREFIX, problemSchema, type Problem } from '@syncline/protocol';
+import { parseJsonSafely, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_PREFIX, problemSchema, type Problem } from '@syncline/protocol';
 import { check, checkEqual, show } from './check.js';
 import type { CaseContext } from './case-runner.js';
 import { ConformanceFailure } from './conformance-failure.js';
@@ -36,15 +36,20 @@ export async function http(context: CaseContext, method: string, uri: string, ca
   const answerHeaders: Record<string, string> = {};
   response.headers.forEach((value, name) => (answerHeaders[name.toLowerCase()] = value));
   const type = answerHeaders['content-type'] ?? '';
-  let parsed: unknown;
-  if (text !== '' && /json/.test(type)) {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new ConformanceFailure('invalid-message', `${method} ${uri}: the ${type} body is not JSON: ${show(text)}`);
-    }
-  }
+  const parsed = text !== '' && /json/.test(type) ? jsonBody(text, `${method} ${uri}: the ${type} body`) : undefined;
   return { status: response.status, headers: answerHeaders, text, body: parsed };
+}
+
+/** The deepest JSON a body or frame may nest before the suite calls it invalid (a record inside its envelope). */
+const MAX_DEPTH = 64;
+
+/** Parses a body or frame the way both sides of the protocol do (`parseJsonSafely`): `invalid-message` when it is not JSON, nests too deep or names a prototype key. */
+export function jsonBody(text: string, what: string): unknown {
+  try {
+    return parseJsonSafely(text, { maxDepth: MAX_DEPTH });
+  } catch (error) {
+    throw new ConformanceFailure('invalid-message', `${what} is not acceptable JSON (${error instanceof Error ? error.message : String(error)}): ${show(text)}`);
+  }
 }
 
 /** Checks the status, naming the request and showing the body when it differs. */

@@ -1,8 +1,11 @@
-import { changeEventSchema, downstreamSchema, SUBPROTOCOL, type ChangeEvent, type Downstream, type ErrorEvent, type ResponseMessage } from '@syncline/protocol';
+import { changeEventSchema, downstreamSchema, parseJsonSafely, SUBPROTOCOL, type ChangeEvent, type Downstream, type ErrorEvent, type HelloEvent, type PresenceEvent, type ResponseMessage } from '@syncline/protocol';
 import WebSocket from 'ws';
 import { show } from './check.js';
 import type { CaseContext } from './case-runner.js';
 import { ConformanceFailure } from './conformance-failure.js';
+
+/** The deepest JSON a frame may nest (a record body inside its envelope). */
+const MAX_FRAME_DEPTH = 64;
 
 export interface SocketRequest {
   readonly id: string | number;
@@ -41,9 +44,9 @@ export class SocketProbe {
     void this.closed.then(() => this.notify());
   }
 
-  /** Opens a socket offering `syncline.1` (§1) and waits until it is open. */
-  static async open(context: CaseContext, protocols: readonly string[] = [SUBPROTOCOL]): Promise<SocketProbe> {
-    const socket = new WebSocket(liveUrl(context), [...protocols]);
+  /** Opens a socket offering `syncline.1` (§1), with `headers` on the upgrade (`authorization`), and waits until it is open. */
+  static async open(context: CaseContext, protocols: readonly string[] = [SUBPROTOCOL], headers: Record<string, string> = {}): Promise<SocketProbe> {
+    const socket = new WebSocket(liveUrl(context), [...protocols], { headers });
     const probe = new SocketProbe(socket, context);
     context.defer(() => probe.close());
     await new Promise<void>((resolve, reject) => {
@@ -84,6 +87,23 @@ export class SocketProbe {
   /** The `error` events received so far (§2.6), in arrival order. */
   errorEvents(): ErrorEvent[] {
     return this.frames.flatMap((frame) => ('event' in frame && frame.event === 'error' ? [frame] : []));
+  }
+
+  /** The `presence` events received so far for one presence subscription (§11.2), in arrival order. */
+  presenceEvents(subscription: string | number): PresenceEvent[] {
+    return this.frames.flatMap((frame) => ('event' in frame && frame.event === 'presence' && String(frame.subscription) === String(subscription) ? [frame] : []));
+  }
+
+  /** Waits until a presence subscription has received `count` events, and returns them all. */
+  async presenceEventsFor(subscription: string | number, count: number): Promise<PresenceEvent[]> {
+    await this.waitFor(() => this.presenceEvents(subscription).length >= count, `${count} presence event(s) for subscription ${show(subscription)} (got ${show(this.presenceEvents(subscription))})`);
+    return this.presenceEvents(subscription);
+  }
+
+  /** The `hello` frame (§2.3), the first of every connection. */
+  async hello(): Promise<HelloEvent> {
+    const frame = await this.waitFor((candidate) => 'event' in candidate && candidate.event === 'hello', 'the hello frame');
+    return frame as HelloEvent;
   }
 
   /** Waits until a subscription has received `count` change events, and returns them all. */
@@ -136,9 +156,9 @@ export class SocketProbe {
   private receive(text: string): void {
     let value: unknown;
     try {
-      value = JSON.parse(text);
-    } catch {
-      this.violation ??= `the server sent a frame that is not JSON (§1): ${show(text)}`;
+      value = parseJsonSafely(text, { maxDepth: MAX_FRAME_DEPTH });
+    } catch (error) {
+      this.violation ??= `the server sent a frame that is not acceptable JSON (§1, ${error instanceof Error ? error.message : String(error)}): ${show(text)}`;
       return this.notify();
     }
     const parsed = downstreamSchema.safeParse(value);

@@ -14,6 +14,13 @@ export const KNOWN_CAPABILITIES = ['reconcile', 'presence', 'actions', 'idempote
 export type KnownCapability = (typeof KNOWN_CAPABILITIES)[number];
 
 /**
+ * Names kept for later minor versions and offered by no 1.0 server (§12): `batch` (several
+ * writes in one transaction; 1.0 has no batch message) and `windows` (live views over a window
+ * of a collection).
+ */
+export const RESERVED_CAPABILITIES = ['batch', 'windows'] as const;
+
+/**
  * One capability: a known name, or one a newer server added (a client ignores names it does
  * not know, so servers may add them within a major).
  */

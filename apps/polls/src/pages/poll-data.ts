@@ -1,3 +1,4 @@
+import { collectionPageSchema } from '@syncline/protocol';
 import type { RequestContext } from '@syncline/schema';
 import type { Outcome, Syncline } from '@syncline/server';
 import { voteId, type PollRecord } from '../resources.js';
@@ -38,8 +39,8 @@ export async function readPolls(caller: Caller): Promise<{ polls: PollRecord[]; 
   while (next !== null) {
     const outcome = await run(caller, 'GET', next);
     if (outcome.status !== 200) throw new Error(`GET ${next} answered ${outcome.status}`);
-    const page = outcome.body as { items: PollRecord[]; next: string | null };
-    polls.push(...page.items);
+    const page = collectionPageSchema.parse(outcome.body);
+    polls.push(...(page.items as PollRecord[]));
     seq = Math.min(seq, seqOf(outcome));
     next = page.next;
   }

@@ -1,3 +1,4 @@
+import { problemSchema, type Problem } from '@syncline/protocol';
 import type { Outcome } from '@syncline/server';
 import { choicesFromLines } from '../poll-choices.js';
 import { run, type Caller } from './poll-data.js';
@@ -14,12 +15,6 @@ export type FormResult =
   | { readonly kind: 'redirect'; readonly location: string }
   | { readonly kind: 'refused'; readonly status: number; readonly message: string; readonly page: string; readonly values?: FormValues };
 
-interface Problem {
-  readonly detail?: string;
-  readonly title?: string;
-  readonly errors?: readonly { path: readonly (string | number)[]; message: string }[];
-}
-
 const FIELD_NAMES: Readonly<Record<string, string>> = { question: 'Question', choices: 'Choices', choice: 'Your vote' };
 
 /**
@@ -29,7 +24,8 @@ const FIELD_NAMES: Readonly<Record<string, string>> = { question: 'Question', ch
  * refusalMessage(outcome); // 'Choices: Too small: expected array to have >=2 items.'
  */
 export function refusalMessage(outcome: Outcome): string {
-  const problem = (outcome.body ?? {}) as Problem;
+  const parsed = problemSchema.safeParse(outcome.body);
+  const problem: Partial<Problem> = parsed.success ? parsed.data : {};
   const fields = (problem.errors ?? []).map((error) => `${FIELD_NAMES[String(error.path[0])] ?? String(error.path[0] ?? 'Form')}: ${error.message}.`);
   if (fields.length > 0) return fields.join(' ');
   if (outcome.status === 404) return 'This poll does not exist (any more).';

@@ -1,3 +1,4 @@
+import { problemSchema, type Problem } from '@syncline/protocol';
 import type { Outcome } from '@syncline/server';
 import { USERNAME } from '../resources.js';
 import { movePatches, nextOrder } from '../todo-order.js';
@@ -18,7 +19,8 @@ export type ActionResult =
  * refusalMessage({ status: 412, headers: {}, body: {} }); // 'Someone else changed this meanwhile…'
  */
 export function refusalMessage(outcome: Outcome): string {
-  const problem = (outcome.body ?? {}) as { detail?: string; title?: string; errors?: { path: (string | number)[]; message?: string }[] };
+  const parsed = problemSchema.safeParse(outcome.body);
+  const problem: Partial<Problem> = parsed.success ? parsed.data : {};
   if (outcome.status === 412) return 'Someone else changed this meanwhile, so your change was not applied. The page now shows the current version.';
   if (outcome.status === 404) return 'It was deleted meanwhile, or is no longer shared with you.';
   if (outcome.status === 403) return 'Only the owner of this list may do that.';

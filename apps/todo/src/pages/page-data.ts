@@ -1,3 +1,4 @@
+import { collectionPageSchema } from '@syncline/protocol';
 import { formatQueryObject, type RequestContext } from '@syncline/schema';
 import type { Outcome, Syncline } from '@syncline/server';
 import { ALL_LISTS, todosOfList } from '../list-queries.js';
@@ -37,8 +38,9 @@ export async function readAll<T>(caller: Caller, uri: string): Promise<{ items: 
   while (next !== null) {
     const outcome = await run(caller, 'GET', next);
     if (outcome.status !== 200) throw new Error(`GET ${next} answered ${outcome.status}`);
-    const page = outcome.body as { items: T[]; next: string | null };
-    items.push(...page.items);
+    const page = collectionPageSchema.parse(outcome.body);
+    // The records are the resource's, which the page's caller names.
+    items.push(...(page.items as T[]));
     seq = Math.min(seq, seqOf(outcome));
     next = page.next;
   }

@@ -1,4 +1,4 @@
-import { SESSION_PATH, sessionInfoSchema, signedInSchema, SynclineError, USERS_PATH, type SessionUser } from '@syncline/protocol';
+import { SESSION_PATH, sessionInfoSchema, signedInSchema, signedUpSchema, SynclineError, USERS_PATH, type Credentials, type SessionUser } from '@syncline/protocol';
 import { expectSuccess } from '../requests/answers.js';
 import type { Transport } from '../requests/transport.js';
 
@@ -92,12 +92,14 @@ export function createClientAuth(options: ClientAuthOptions): ClientAuthInternal
     state = next;
     for (const listener of [...listeners]) listener(next);
   };
-  const post = async (path: string, username: string, password: string) =>
-    expectSuccess(await options.http.request({ method: 'POST', resource: path, body: { username, password } }));
+  const post = async (path: string, username: string, password: string) => {
+    const body: Credentials = { username, password };
+    return expectSuccess(await options.http.request({ method: 'POST', resource: path, body }));
+  };
 
   const auth: ClientAuth = {
     async signUp(username, password) {
-      await post(USERS_PATH, username, password);
+      signedUpSchema.parse((await post(USERS_PATH, username, password)).body);
       return auth.signIn(username, password);
     },
     async signIn(username, password) {

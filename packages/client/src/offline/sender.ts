@@ -1,4 +1,4 @@
-import { isSynclineError, SynclineError } from '@syncline/protocol';
+import { isSynclineError, problemSchema, SynclineError } from '@syncline/protocol';
 import { backoffDelay, type BackoffOptions } from '../connection/connection-state.js';
 import { etagOfVersion } from '../live/live-record.js';
 import { expectSuccess, isRecord, retryAfterMs, type JsonRecord } from '../requests/answers.js';
@@ -193,7 +193,8 @@ export function createSender(options: SenderOptions): Sender {
 }
 
 function problemCode(response: IncomingResponse): string | undefined {
-  return isRecord(response.body) && typeof response.body['code'] === 'string' ? response.body['code'] : undefined;
+  const problem = problemSchema.safeParse(response.body);
+  return problem.success ? problem.data.code : undefined;
 }
 
 

@@ -1,4 +1,4 @@
-import { HEADERS, isSynclineError, problemSchema, SynclineError } from '@syncline/protocol';
+import { collectionPageSchema, HEADERS, isSynclineError, problemSchema, SynclineError, type CollectionPage } from '@syncline/protocol';
 import type { IncomingResponse } from './transport.js';
 
 /** A JSON object, as records arrive on the wire. */
@@ -41,13 +41,10 @@ export function recordOf(response: IncomingResponse): JsonRecord {
   throw new SynclineError('internal', { detail: `Expected a record in the ${response.status} answer.` });
 }
 
-/** The page in a collection answer's body. */
-export function pageOf(response: IncomingResponse): { items: JsonRecord[]; next: string | null } {
-  const body = response.body;
-  if (isRecord(body) && Array.isArray(body['items'])) {
-    const next = typeof body['next'] === 'string' ? body['next'] : null;
-    return { items: body['items'].filter(isRecord), next };
-  }
+/** The page in a collection answer's body (`collectionPageSchema`, protocol.md §4.5). */
+export function pageOf(response: IncomingResponse): CollectionPage {
+  const page = collectionPageSchema.safeParse(response.body);
+  if (page.success) return page.data;
   throw new SynclineError('internal', { detail: `Expected a collection page in the ${response.status} answer.` });
 }
 

@@ -1,5 +1,8 @@
-import { discoverySchema, DISCOVERY_PATH, SynclineError, type Capability } from '@syncline/protocol';
+import { discoverySchema, DISCOVERY_PATH, parseJsonSafely, SynclineError, type Capability } from '@syncline/protocol';
 import type { IncomingResponse, OutgoingRequest, Transport } from './transport.js';
+
+/** The deepest JSON an answer may nest, as on the socket (a record body inside its envelope). */
+const MAX_ANSWER_DEPTH = 64;
 
 export interface HttpTransportOptions {
   /** The server's origin, e.g. `http://localhost:3000`. */
@@ -30,7 +33,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     try {
       const response = await fetchImpl(new URL(DISCOVERY_PATH, options.baseUrl), { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
       if (!response.ok) return undefined;
-      const document = discoverySchema.safeParse(await response.json());
+      const document = discoverySchema.safeParse(parseJsonSafely(await response.text(), { maxDepth: MAX_ANSWER_DEPTH }));
       return document.success ? document.data.capabilities : undefined;
     } catch {
       discovered = undefined;
@@ -61,7 +64,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       response.headers.forEach((value, name) => (answerHeaders[name.toLowerCase()] = value));
       const text = await response.text();
       const isJson = /[/+]json\b/.test(answerHeaders['content-type'] ?? '');
-      return text !== '' && isJson ? { status: response.status, headers: answerHeaders, body: JSON.parse(text) as unknown } : { status: response.status, headers: answerHeaders };
+      return text !== '' && isJson ? { status: response.status, headers: answerHeaders, body: parseJsonSafely(text, { maxDepth: MAX_ANSWER_DEPTH }) } : { status: response.status, headers: answerHeaders };
     },
   };
 }

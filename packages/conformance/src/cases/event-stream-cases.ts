@@ -1,29 +1,32 @@
-import { changeEventSchema, resumedStreamEventSchema, snapshotStreamEventSchema } from '@syncline/protocol';
-import { check, checkEqual, checkObject, recordEtag, show } from '../check.js';
+import { parseStreamEvent, streamPath, type StreamEvent as ProtocolStreamEvent } from '@syncline/protocol';
+import { check, checkEqual, recordEtag, show } from '../check.js';
 import type { CaseContext, ConformanceCase } from '../case-runner.js';
 import { ConformanceFailure } from '../conformance-failure.js';
 import { EventStreamProbe, type StreamEvent } from '../event-stream-probe.js';
-import { expectProblemBody } from '../http-probe.js';
-import { COLLECTION, createItem, patchItem, titled } from './items.js';
+import { expectProblemBody, jsonBody } from '../http-probe.js';
+import { asPage, COLLECTION, createItem, patchItem, titled } from './items.js';
 
-/** The one JSON object on each data line of an event (§10). */
-function dataOf(event: StreamEvent | undefined, what: string): Record<string, unknown>[] {
+/** An event parsed by the protocol's own reader (`parseStreamEvent`, §10): a type it knows, data of that type's shape. */
+function parsedEvent(event: StreamEvent | undefined, what: string): ProtocolStreamEvent {
   if (event === undefined) throw new ConformanceFailure('timeout', `${what}: no event`);
-  return event.lines.map((line) => {
-    try {
-      return checkObject(JSON.parse(line), what);
-    } catch (error) {
-      if (error instanceof ConformanceFailure) throw error;
-      throw new ConformanceFailure('invalid-message', `${what}: a data line is not JSON: ${show(line)}`);
-    }
-  });
+  let parsed: ProtocolStreamEvent | undefined;
+  try {
+    parsed = parseStreamEvent(event.event, event.lines.join('\n'));
+  } catch (error) {
+    throw new ConformanceFailure('invalid-message', `${what}: ${error instanceof Error ? error.message : String(error)} ${show(event.lines)}`);
+  }
+  if (parsed === undefined) throw new ConformanceFailure('mismatch', `${what}: an event of unknown type ${show(event.event)}`);
+  return parsed;
 }
 
-/** Checks a data line against its protocol schema (§10). */
-function parsedAs<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, data: unknown, what: string): T {
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) throw new ConformanceFailure('invalid-message', `${what} is not one: ${show(data)}`);
-  return parsed.data;
+/** Each event type's data, by type. */
+type StreamData = { [E in ProtocolStreamEvent as E['type']]: E['data'] };
+
+/** The data of an event that must be of type `type`. */
+function eventOf<T extends keyof StreamData>(event: StreamEvent | undefined, type: T, what: string): StreamData[T] {
+  const parsed = parsedEvent(event, what);
+  checkEqual(parsed.type, type, `${what}: the event type`);
+  return parsed.data as StreamData[T];
 }
 
 /** Checks an open stream's headers (§10). */
@@ -52,24 +55,20 @@ export const eventStreamCases: readonly ConformanceCase[] = [
       const uri = titled(title);
       const stream = await openCollectionStream(context, uri);
       const [snapshotEvent] = await stream.eventsFor(1);
-      checkEqual(snapshotEvent?.event, 'snapshot', 'the first event');
-      const snapshot = parsedAs(snapshotStreamEventSchema, dataOf(snapshotEvent, 'the snapshot')[0], 'the snapshot');
+      const snapshot = eventOf(snapshotEvent, 'snapshot', 'the first event');
       checkEqual(snapshot.subscription, 0, 'the snapshot\'s subscription (the stream\'s first)');
       checkEqual(snapshot.resource, uri, 'the snapshot\'s resource (the URI as requested)');
       const seq = snapshot.headers['syncline-seq'];
       checkEqual(snapshotEvent?.id, seq, 'the snapshot\'s id: (its syncline-seq)');
-      const items = (snapshot.body as { items?: Array<{ id: string }> } | undefined)?.items;
-      checkEqual(JSON.stringify(items?.map((item) => item.id)), JSON.stringify([before.id]), 'the snapshot\'s ids');
+      const { items } = asPage(snapshot.body, 'the snapshot\'s body');
+      checkEqual(JSON.stringify(items.map((item) => item.id)), JSON.stringify([before.id]), 'the snapshot\'s ids');
       const changed = await patchItem(context, before.id, { done: true });
       const events = await stream.eventsFor(2);
-      checkEqual(events[1]?.event, 'change', 'the second event');
-      const [data] = dataOf(events[1], 'the change');
-      const change = changeEventSchema.safeParse(data);
-      if (!change.success) throw new ConformanceFailure('invalid-message', `the change is not a change event: ${show(data)}`);
-      checkEqual(change.data.subscription, 0, 'the change\'s subscription');
-      checkEqual(change.data.op, 'update', 'op');
-      checkEqual(change.data.seq, changed.version, 'seq');
-      checkEqual(change.data.etag, recordEtag(changed.version), 'etag');
+      const [change] = eventOf(events[1], 'change', 'the second event');
+      checkEqual(change?.subscription, 0, 'the change\'s subscription');
+      checkEqual(change?.op, 'update', 'op');
+      checkEqual(change?.seq, changed.version, 'seq');
+      checkEqual(change?.etag, recordEtag(changed.version), 'etag');
       checkEqual(events[1]?.id, String(changed.version), 'the change\'s id:');
     },
   },
@@ -82,20 +81,17 @@ export const eventStreamCases: readonly ConformanceCase[] = [
       const item = await createItem(context, title);
       const uri = titled(title);
       const changed = await patchItem(context, item.id, { done: true });
-      const path = `${context.livePath}/events?subscribe=${encodeURIComponent(uri)}`;
+      const path = streamPath(context.livePath, [uri]);
       const stream = await openCollectionStream(context, path, { 'last-event-id': String(item.version) });
       const events = await stream.eventsFor(2);
-      checkEqual(events[0]?.event, 'resumed', 'the first event');
-      const [raw] = dataOf(events[0], 'the resumed event');
-      const resumed = parsedAs(resumedStreamEventSchema, raw, 'the resumed event');
+      const resumed = eventOf(events[0], 'resumed', 'the first event');
       checkEqual(resumed.subscription, 0, 'the resumed event\'s subscription');
       checkEqual(resumed.resource, uri, 'the resumed event\'s resource');
       checkEqual(resumed.headers['syncline-seq'], String(item.version), 'syncline-seq');
-      check(raw?.['body'] === undefined, `the resumed event has a body: ${show(raw)}`);
-      checkEqual(events[1]?.event, 'change', 'the second event');
-      const [change] = dataOf(events[1], 'the missed change');
-      checkEqual(change?.['seq'], changed.version, 'the missed change\'s seq');
-      checkEqual(change?.['op'], 'update', 'the missed change\'s op');
+      check(!('body' in resumed), `the resumed event has a body: ${show(resumed)}`);
+      const [change] = eventOf(events[1], 'change', 'the second event');
+      checkEqual(change?.seq, changed.version, 'the missed change\'s seq');
+      checkEqual(change?.op, 'update', 'the missed change\'s op');
     },
   },
   {
@@ -107,13 +103,7 @@ export const eventStreamCases: readonly ConformanceCase[] = [
       checkEqual(stream.status, 400, 'status');
       check((stream.headers['content-type'] ?? '').startsWith('application/problem+json'), `content-type is ${show(stream.headers['content-type'])}`);
       const text = await stream.body();
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new ConformanceFailure('invalid-message', `the refusal is not JSON: ${show(text)}`);
-      }
-      expectProblemBody(body, 400, 'invalid-query', 'the refused stream');
+      expectProblemBody(jsonBody(text, 'the refused stream'), 400, 'invalid-query', 'the refused stream');
     },
   },
 ];

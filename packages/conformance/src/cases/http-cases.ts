@@ -1,7 +1,7 @@
 import { check, checkEqual, show } from '../check.js';
 import type { ConformanceCase } from '../case-runner.js';
 import { expectProblem, expectStatus, http } from '../http-probe.js';
-import { asItem, COLLECTION, createItem, recordEtag, titled } from './items.js';
+import { asItem, asPage, COLLECTION, createItem, recordEtag, titled } from './items.js';
 
 /** The resource semantics over HTTP (§4). */
 export const httpCases: readonly ConformanceCase[] = [
@@ -193,20 +193,20 @@ export const httpCases: readonly ConformanceCase[] = [
       const created = [await createItem(context, title), await createItem(context, title, true), await createItem(context, `other ${context.tag}`)];
       const all = await http(context, 'GET', titled(title));
       expectStatus(all, 200, 'GET of the collection filtered by title');
-      const page = all.body as { items?: unknown[]; next?: unknown };
-      check(Array.isArray(page.items) && page.next === null, `the answer is not {"items": [...], "next": null}: ${show(all.body)}`);
-      const ids = page.items.map((item) => asItem(item, 'an item').id);
+      const page = asPage(all.body, 'the filtered collection');
+      checkEqual(page.next, null, 'next of the only page');
+      const ids = page.items.map((item) => item.id);
       checkEqual(JSON.stringify([...ids].sort()), JSON.stringify([created[0]!.id, created[1]!.id].sort()), 'the ids of the matching records');
       check(/^"c[A-Za-z0-9_-]{27}"$/.test(all.headers['etag'] ?? ''), `a collection ETag is "c<27 base64url characters>": ${show(all.headers['etag'])}`);
       const done = await http(context, 'GET', `${titled(title)}&done=true`);
-      checkEqual(JSON.stringify((done.body as { items: Array<{ id: string }> }).items.map((item) => item.id)), JSON.stringify([created[1]!.id]), 'ids of done=true');
+      checkEqual(JSON.stringify(asPage(done.body, 'done=true').items.map((item) => item.id)), JSON.stringify([created[1]!.id]), 'ids of done=true');
       const first = await http(context, 'GET', `${titled(title)}&limit=1`);
-      const next = (first.body as { next?: unknown }).next;
-      check(typeof next === 'string' && next.startsWith('/'), `a page of 1 of 2 has no next URI: ${show(first.body)}`);
+      const next = asPage(first.body, 'the first page of 1').next;
+      check(next !== null, `a page of 1 of 2 has no next URI: ${show(first.body)}`);
       check((first.headers['link'] ?? '').includes(`<${next}>; rel="next"`), `Link does not name next: ${show(first.headers['link'])}`);
       const second = await http(context, 'GET', next);
       expectStatus(second, 200, 'GET of the next page');
-      const rest = second.body as { items: Array<{ id: string }>; next: unknown };
+      const rest = asPage(second.body, 'the next page');
       checkEqual(rest.items.length, 1, 'items on the second page');
       checkEqual(rest.next, null, 'next of the last page');
     },

@@ -1,4 +1,6 @@
+import { collectionPageSchema } from '@syncline/protocol';
 import { check, checkObject, recordEtag, show } from '../check.js';
+import { ConformanceFailure } from '../conformance-failure.js';
 import type { CaseContext } from '../case-runner.js';
 import { FIXTURE_RESOURCE } from '../fixture.js';
 import { expectStatus, http } from '../http-probe.js';
@@ -25,6 +27,13 @@ export function asItem(value: unknown, what: string): Item {
   }
   check(typeof record['title'] === 'string' && typeof record['done'] === 'boolean', `${what}: "title" or "done" is missing: ${show(record)}`);
   return record as Item;
+}
+
+/** Checks that a body is a collection page (`collectionPageSchema`, §4.5) of fixture records. */
+export function asPage(value: unknown, what: string): { items: Item[]; next: string | null } {
+  const page = collectionPageSchema.safeParse(value);
+  if (!page.success) throw new ConformanceFailure('invalid-message', `${what}: not a collection page {"items": [...], "next": <uri> | null}: ${show(value)}`);
+  return { items: page.data.items.map((item, index) => asItem(item, `${what}: item ${index}`)), next: page.data.next };
 }
 
 /** Creates a record over HTTP and returns it (its creation is checked by its own case). */

@@ -3,7 +3,7 @@ import { check, checkEqual, pause, recordEtag, show } from '../check.js';
 import type { ConformanceCase } from '../case-runner.js';
 import { expectProblemBody } from '../http-probe.js';
 import { SocketProbe, upgradeStatus } from '../socket-probe.js';
-import { asItem, COLLECTION, createItem, patchItem, titled } from './items.js';
+import { asItem, asPage, COLLECTION, createItem, patchItem, titled } from './items.js';
 
 /** How long a case listens for an event that must not come, after a later event on the same socket arrived. */
 const QUIET_MS = 200;
@@ -83,8 +83,8 @@ export const socketCases: readonly ConformanceCase[] = [
       const seq = Number(answer.headers['syncline-seq']);
       check(Number.isSafeInteger(seq) && seq >= before.version, `syncline-seq ${show(answer.headers['syncline-seq'])} is not at or after ${before.version}`);
       check(answer.headers['etag'] !== undefined, 'the SUBSCRIBE answer has no etag');
-      const items = (answer.body as { items?: Array<{ id: string }> }).items;
-      checkEqual(JSON.stringify(items?.map((item) => item.id)), JSON.stringify([before.id]), 'the snapshot\'s ids');
+      const { items } = asPage(answer.body, 'the SUBSCRIBE answer');
+      checkEqual(JSON.stringify(items.map((item) => item.id)), JSON.stringify([before.id]), 'the snapshot\'s ids');
       const added = await createItem(context, title);
       const changed = await patchItem(context, added.id, { done: true });
       await patchItem(context, before.id, { title: `gone ${context.tag}` });

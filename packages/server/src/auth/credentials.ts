@@ -1,4 +1,4 @@
-import { SynclineError, type FieldError } from '@syncline/protocol';
+import { credentialsSchema, SynclineError, type FieldError } from '@syncline/protocol';
 import { USERNAME_PATTERN } from './auth-resources.js';
 
 /** The longest password accepted, at sign-up and sign-in alike (no account can have a longer one). */
@@ -9,14 +9,16 @@ const USERNAME_RULE = '3 to 32 characters: letters, digits, ".", "_" or "-", sta
 /** A username as stored: trimmed and lower-cased. */
 export const normalizeUsername = (raw: string): string => raw.trim().toLowerCase();
 
-/** `{"username", "password"}` from a request body, both strings (422 otherwise). */
+/** `{"username", "password"}` from a request body (`credentialsSchema`), both strings (422 otherwise). */
 export function credentialsOf(body: unknown): { username: string; password: string } {
-  const errors: FieldError[] = [];
-  const record = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-  if (typeof record['username'] !== 'string') errors.push({ path: ['username'], message: 'expected a string' });
-  if (typeof record['password'] !== 'string') errors.push({ path: ['password'], message: 'expected a string' });
-  if (errors.length > 0) throw new SynclineError('validation-failed', { detail: 'Send {"username", "password"}.', errors });
-  return { username: normalizeUsername(record['username'] as string), password: record['password'] as string };
+  const parsed = credentialsSchema.safeParse(body);
+  if (!parsed.success) {
+    // One error per missing or mistyped member, whatever else is wrong with the body.
+    const record = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    const errors: FieldError[] = (['username', 'password'] as const).filter((name) => typeof record[name] !== 'string').map((name) => ({ path: [name], message: 'expected a string' }));
+    throw new SynclineError('validation-failed', { detail: 'Send {"username", "password"}.', errors });
+  }
+  return { username: normalizeUsername(parsed.data.username), password: parsed.data.password };
 }
 
 /**

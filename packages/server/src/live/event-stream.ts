@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HEADERS, PROBLEM_CONTENT_TYPE, SynclineError, type ErrorStreamEvent, type Problem, type ResetStreamEvent, type ResumedStreamEvent, type SnapshotStreamEvent } from '@syncline/protocol';
+import { HEADERS, PROBLEM_CONTENT_TYPE, streamSubscriptionsOf, SynclineError, type ErrorStreamEvent, type Problem, type ResetStreamEvent, type ResumedStreamEvent, type SnapshotStreamEvent } from '@syncline/protocol';
 import type { RequestContext } from '@syncline/schema';
 import type { ContextFactory } from '../context-factory.js';
 import { negotiate } from '../http/content-negotiation.js';
@@ -97,13 +97,8 @@ function dataLines(json: string): string {
 }
 
 function subscriptionUris(url: URL, max: number): string[] {
-  const uris = url.searchParams.getAll('subscribe');
-  if (uris.length === 0) throw new SynclineError('bad-request', { detail: 'Name at least one URI to follow: ?subscribe=<urlencoded uri>.' });
+  const uris = streamSubscriptionsOf(url.searchParams);
   if (uris.length > max) throw new SynclineError('rate-limited', { detail: `At most ${max} subscriptions per stream.` });
-  for (const uri of uris) {
-    if (!uri.startsWith('/') || uri.startsWith('//')) throw new SynclineError('bad-request', { detail: `Subscribe to an origin-relative URI (/todos?list=…), not ${JSON.stringify(uri)}.` });
-  }
-  if (new Set(uris).size !== uris.length) throw new SynclineError('bad-request', { detail: 'Each URI may be subscribed to once per stream.' });
   return uris;
 }
 

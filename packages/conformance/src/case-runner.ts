@@ -28,7 +28,8 @@ export interface ConformanceCase {
 export interface CaseResult {
   readonly name: string;
   readonly section: string;
-  readonly group: ConformanceCase['group'];
+  /** The server case's group, or `client` for the cases of `--client`. */
+  readonly group: ConformanceCase['group'] | 'client';
   readonly passed: boolean;
   /** Why it failed; absent when it passed. */
   readonly reason?: string;

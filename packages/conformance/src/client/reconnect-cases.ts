@@ -12,7 +12,7 @@ export const BACK_WITHIN_MS = 15_000;
 /** How long the suite watches for a reconnect after close 4406. */
 export const WATCH_AFTER_4406_MS = 3_000;
 /** The `heartbeatMs` the heartbeat case advertises, and the slack it allows past 2 × heartbeatMs. */
-export const CASE_HEARTBEAT_MS = 500;
+export const CASE_HEARTBEAT_MS = 1_000;
 export const WATCHDOG_SLACK_MS = 1_000;
 
 function twoRecords(): ScriptedFeed {
@@ -97,7 +97,7 @@ export const heartbeatCase: ClientCase = {
     const first = await awaitSubscribed(context);
     const beat = setInterval(() => first.heartbeat(), CASE_HEARTBEAT_MS);
     try {
-      await server.signal.holds(() => (first.open ? undefined : `the client closed its socket while heartbeats came every ${CASE_HEARTBEAT_MS} ms`), 5 * CASE_HEARTBEAT_MS);
+      await server.signal.holds(() => (first.open ? undefined : `the client closed its socket while heartbeats came every ${CASE_HEARTBEAT_MS} ms`), 3 * CASE_HEARTBEAT_MS);
     } finally {
       clearInterval(beat);
     }

@@ -21,4 +21,14 @@ describe('the client suite', () => {
     const report = await runClientConformance({ command: `echo not-json; sleep 5`, cases: ['subscribe'], waitMs: 1_000, startMs: 3_000 });
     expect(report.results).toEqual([expect.objectContaining({ passed: false, code: 'error', reason: expect.stringContaining('not JSON') })]);
   }, 30_000);
+
+  it.each([
+    { fault: 'merge-reset', failing: 'reset', code: 'mismatch', reason: 'the fresh snapshot of the reset answer' },
+    { fault: 'retry-412', failing: 'conflict', code: 'mismatch', reason: 'not overwritten' },
+    { fault: 'no-subprotocol', failing: 'subscribe', code: 'invalid-message', reason: 'did not offer the subprotocol syncline.1' },
+    { fault: 'invalid-frame', failing: 'subscribe', code: 'invalid-message', reason: 'not a valid request' },
+  ])('fails the $failing case of a client with the fault $fault', async ({ fault, failing, code, reason }) => {
+    const report = await runClientConformance({ command: `NAIVE_FAULT=${fault} ${naiveAdapter}`, cases: [failing], waitMs: 3_000 });
+    expect(report.results).toEqual([expect.objectContaining({ passed: false, code, reason: expect.stringContaining(reason) })]);
+  }, 30_000);
 });

@@ -12,12 +12,12 @@ if (!url || !task) {
   process.exit(2);
 }
 
-// The socket only: the cases judge what the client does on the WebSocket.
-const client = createClient({ url, transport: 'socket', onError: (error) => console.error(`[client] ${error instanceof Error ? error.message : String(error)}`) });
+// One transport per task: the WebSocket, or event streams for `follow-events`.
+const client = createClient({ url, transport: task === 'follow-events' ? 'sse' : 'socket', onError: (error) => console.error(`[client] ${error instanceof Error ? error.message : String(error)}`) });
 const items = client.resource(conformanceItems);
 const print = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
-if (task === 'follow') {
+if (task === 'follow' || task === 'follow-events') {
   // Every record set the live view holds, as one line, until the suite ends the process.
   const view = items.liveQuery();
   view.subscribe(() => print({ items: view.getSnapshot() }));

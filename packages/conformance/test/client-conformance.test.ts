@@ -5,16 +5,17 @@ import { clientCases, formatResult, runClientConformance } from '../src/index.js
 const naiveAdapter = `"${process.execPath}" "${resolve(import.meta.dirname, 'fixtures/naive-adapter.mjs')}"`;
 
 describe('the client suite', () => {
-  it('fails a client without backoff, resume or heartbeat watchdog on exactly those cases, and passes it on the rest', async () => {
+  it('fails a client without backoff, resume (socket and event stream) or heartbeat watchdog on exactly those cases, and passes it on the rest', async () => {
     const report = await runClientConformance({ command: naiveAdapter, waitMs: 3_000 });
     const failed = report.results.filter((result) => !result.passed);
-    expect(failed.map((result) => result.name.split(':')[0]).sort()).toEqual(['backoff', 'close-4406', 'heartbeat', 'resume']);
+    expect(failed.map((result) => result.name.split(':')[0]).sort()).toEqual(['backoff', 'close-4406', 'event-stream', 'heartbeat', 'resume']);
     const reasons = Object.fromEntries(failed.map((result) => [result.name.split(':')[0], result]));
     expect(reasons['resume']).toMatchObject({ code: 'mismatch', reason: expect.stringContaining('last-event-id') });
     expect(reasons['backoff']).toMatchObject({ code: 'mismatch', reason: expect.stringContaining('does not back off') });
     expect(reasons['close-4406']).toMatchObject({ code: 'mismatch', reason: expect.stringContaining('MUST NOT reconnect') });
     expect(reasons['heartbeat']).toMatchObject({ code: 'timeout', reason: expect.stringContaining('stayed open') });
-    expect(report.results.filter((result) => result.passed).map(formatResult)).toHaveLength(clientCases.length - 4);
+    expect(reasons['event-stream']).toMatchObject({ code: 'mismatch', reason: expect.stringContaining('Last-Event-ID') });
+    expect(report.results.filter((result) => result.passed).map(formatResult)).toHaveLength(clientCases.length - 5);
   }, 120_000);
 
   it('fails a case, not the run, when the adapter prints something that is not JSON', async () => {

@@ -10,8 +10,8 @@ export interface AdapterEnvironment {
   readonly url: string;
   /** `SYNCLINE_CONFORMANCE_CASE`: the case's short name. */
   readonly caseName: string;
-  /** `SYNCLINE_CONFORMANCE_TASK`: `follow` or `patch`. */
-  readonly task: 'follow' | 'patch';
+  /** `SYNCLINE_CONFORMANCE_TASK`: `follow`, `follow-events` or `patch`. */
+  readonly task: 'follow' | 'follow-events' | 'patch';
   /** `SYNCLINE_CONFORMANCE_RECORD`: for `patch`, the record's URI. */
   readonly record?: string;
 }

@@ -31,8 +31,8 @@ export interface ClientCase {
   readonly name: string;
   /** The section of docs/protocol.md the case checks. */
   readonly section: string;
-  /** The adapter's task (README): `follow` the collection, or `patch` one record. */
-  readonly task: 'follow' | 'patch';
+  /** The adapter's task (README): `follow` the collection on the socket or over `follow-events`, or `patch` one record. */
+  readonly task: 'follow' | 'follow-events' | 'patch';
   /** For `patch`: the record's URI, given as `SYNCLINE_CONFORMANCE_RECORD`. */
   readonly record?: string;
   /** The longest the case may take, adapter start-up included. */
@@ -41,7 +41,7 @@ export interface ClientCase {
   run(context: ClientCaseContext): Promise<void>;
 }
 
-/** Fails with `error` when the adapter has exited: a `follow` adapter runs until it is ended. */
+/** Fails with `error` when the adapter has exited: a following adapter runs until it is ended. */
 function checkRunning(context: ClientCaseContext, what: string): void {
   const exit = context.adapter.exit;
   if (exit !== undefined) {

@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import { ConformanceFailure } from '../conformance-failure.js';
 import { PeerConnection, type ResumePolicy } from './peer-connection.js';
 import { answer, type ScriptedRequest, type WriteHandler } from './scripted-answers.js';
+import { opensCollectionStream, ScriptedEventStream } from './scripted-event-stream.js';
 import type { ScriptedFeed } from './scripted-records.js';
 import { Signal } from './signal.js';
 
@@ -40,6 +41,8 @@ export class ScriptedServer {
   readonly signal = new Signal();
   readonly attempts: UpgradeAttempt[] = [];
   readonly connections: PeerConnection[] = [];
+  /** The event streams (§10) the client opened, in order. */
+  readonly streams: ScriptedEventStream[] = [];
   readonly httpRequests: ScriptedRequest[] = [];
   /** The writes the client sent, over either surface, in arrival order. */
   readonly writes: ScriptedRequest[] = [];
@@ -78,6 +81,7 @@ export class ScriptedServer {
   publish(...[op, id, record]: Parameters<ScriptedFeed['append']>): void {
     const change = this.options.feed.append(op, id, record);
     for (const connection of this.connections) connection.publish(change);
+    for (const stream of this.streams) stream.publish(change);
   }
 
   /** The latest connection, if any. */
@@ -131,6 +135,12 @@ export class ScriptedServer {
   }
 
   private async serveHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (opensCollectionStream(request, SCRIPTED_LIVE_PATH)) {
+      this.streams.push(new ScriptedEventStream(request, response, this.options.feed, (reason) => this.violation(reason)));
+      response.on('close', () => this.signal.notify());
+      this.signal.notify();
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');

@@ -50,6 +50,7 @@ async function runClientCase(entry: ClientCase, options: ClientConformanceOption
   });
   try {
     await Promise.race([entry.run({ server, adapter, waitMs: options.waitMs ?? 5_000, startMs: options.startMs ?? 20_000 }), deadline]);
+    server.signal.throwIfFailed();
     return { ...base, passed: true, durationMs: Date.now() - started };
   } catch (error) {
     const code: FailureCode = error instanceof ConformanceFailure ? error.code : 'error';

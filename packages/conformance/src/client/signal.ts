@@ -22,6 +22,11 @@ export class Signal {
     this.notify();
   }
 
+  /** Throws the failure given to `fail`, if any: a breach seen after the case's last wait still fails it. */
+  throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+
   /** Waits until `condition` returns a value other than undefined, at most `ms`. */
   async until<T>(condition: () => T | undefined, ms: number, what: string): Promise<T> {
     const deadline = Date.now() + ms;

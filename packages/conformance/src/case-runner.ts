@@ -31,7 +31,8 @@ export interface ConformanceCase {
 export interface CaseResult {
   readonly name: string;
   readonly section: string;
-  readonly group: ConformanceCase['group'];
+  /** The server case's group, or `client` for the cases of `--client`. */
+  readonly group: ConformanceCase['group'] | 'client';
   readonly passed: boolean;
   /** The case did not run: the server does not offer what it checks (`reason` says which capability). Neither passed nor failed. */
   readonly skipped?: boolean;

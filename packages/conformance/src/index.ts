@@ -3,3 +3,6 @@ export { runCases, type CaseContext, type CaseResult, type ConformanceCase, type
 export { ConformanceFailure, type FailureCode } from './conformance-failure.js';
 export { conformanceCases } from './cases/index.js';
 export { formatResult, formatSummary } from './report-format.js';
+export { runClientConformance, type ClientConformanceOptions } from './client/run-client-conformance.js';
+export { clientCases } from './client/client-cases.js';
+export type { ClientCase, ClientCaseContext } from './client/client-case.js';

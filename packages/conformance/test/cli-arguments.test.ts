@@ -18,4 +18,17 @@ describe('syncline-conformance arguments', () => {
     expect(() => parseCliArguments(['http://a.test', '--fast'])).toThrow('unknown option --fast');
     expect(() => parseCliArguments(['http://a.test', '--wait-ms', '-1'])).toThrow('positive integer');
   });
+
+  it('checks a client with --client, the cases named by --cases', () => {
+    expect(parseCliArguments(['--client', 'python3 adapter.py', '--cases', 'resume,heartbeat', '--wait-ms', '3000'])).toEqual({
+      help: false,
+      json: false,
+      client: { command: 'python3 adapter.py', cases: ['resume', 'heartbeat'], waitMs: 3000 },
+    });
+    expect(() => parseCliArguments(['--client', 'x', 'http://a.test'])).toThrow('not both');
+    expect(() => parseCliArguments(['--client', 'x', '--only', 'http'])).toThrow('--cases');
+    expect(() => parseCliArguments(['--client', 'x', '--cases', 'resum'])).toThrow('unknown client case "resum"');
+    expect(() => parseCliArguments(['--client', ' '])).toThrow('adapter command');
+    expect(() => parseCliArguments(['http://a.test', '--cases', 'resume'])).toThrow('with --client');
+  });
 });

@@ -124,15 +124,21 @@ export interface Syncline {
    * with its socket ({@link SocketHost}), and hands what arrives to the listener it returns.
    *
    * @example
+   * // Deno (scripts/serve-runtime-smoke.ts has Deno's and Bun's hosts in full)
    * const admission = await syncline.upgrade({ url: '/live', headers: Object.fromEntries(request.headers), remoteAddress });
    * if (!admission.accepted) return new Response(null, { status: admission.status, headers: admission.headers });
    * const { socket, response } = Deno.upgradeWebSocket(request, { protocol: admission.protocol });
-   * socket.onopen = () => {
-   *   const listener = admission.accept(denoSocketHost(socket));
-   *   socket.onmessage = (event) => listener.message(typeof event.data === 'string' ? event.data : new Uint8Array(event.data));
-   *   socket.onclose = () => listener.close();
-   *   socket.onerror = (event) => listener.error(event);
-   * };
+   * let listener: SocketListener | undefined;
+   * socket.onopen = () => (listener = admission.accept({
+   *   get open() { return socket.readyState === WebSocket.OPEN; },
+   *   get bufferedAmount() { return socket.bufferedAmount; },
+   *   send: (text) => socket.send(text),
+   *   close: (code, reason) => socket.close(code, reason),
+   *   ping: () => listener?.pong(), // Deno keeps the connection alive itself (`idleTimeout`)
+   *   terminate: () => socket.close(),
+   * }));
+   * socket.onmessage = (event) => listener?.message(event.data);
+   * socket.onclose = () => listener?.close();
    * return response;
    */
   upgrade(request: UpgradeRequest): Promise<SocketAdmission>;
@@ -270,7 +276,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   });
   // Every answer of the HTTP surface, whichever part made it, leaves with the security headers and, for a caller with credentials, a private cache policy.
   const handle = async (request: HttpRequest): Promise<HttpResponse> => secureResponse(request, discovery.route(request) ?? (await auth?.route(request)) ?? (await presence.route(request)) ?? (await handleResources(request)));
-  const fetch = createFetchHandler({ handle, maxBodyBytes: limits.maxBodyBytes, owns: (path) => owns(path), events: streams, trust, hostAllowed, reportError });
+  const fetchHandler = createFetchHandler({ handle, maxBodyBytes: limits.maxBodyBytes, owns: (path) => owns(path), events: streams, trust, hostAllowed, reportError });
   auth?.bind({
     execute: (op) => executor.execute(op),
     get: readAsServer,
@@ -296,7 +302,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
 
   const syncline: Syncline = {
     handle,
-    fetch,
+    fetch: fetchHandler,
     upgrade: (request) => sockets.admit(request),
     execute: (op) => executor.execute(op),
     authenticate: async (request) => createContext({ transport: 'http', headers: joinedHeaders(request.headers), remoteAddress: request.remoteAddress }),

@@ -41,7 +41,7 @@ export interface SocketListener {
   message(data: string | Uint8Array): void;
   /** A ping was answered. */
   pong(): void;
-  /** The socket closed (either side, or terminated); called once. */
+  /** The socket closed (either side, or terminated); called once, after the fact: never from inside the host's own `close` or `terminate`. */
   close(): void;
   /** A transport error (reported; the close follows). */
   error(error: unknown): void;

@@ -71,7 +71,7 @@ export type SocketAdmission =
       readonly accepted: true;
       /** The subprotocol to answer in `Sec-WebSocket-Protocol`; undefined when none was offered. */
       readonly protocol: string | undefined;
-      /** Opens the connection on the socket the handshake made; the host calls the listener with what arrives. */
+      /** Opens the connection on the socket the handshake made (once); the host calls the listener with what arrives. */
       accept(socket: SocketHost): SocketListener;
       /** Gives up an admission whose handshake did not complete. */
       cancel(): void;

@@ -23,8 +23,8 @@ export class MemorySocketHost implements SocketHost {
   close(code: number, reason: string): void {
     if (!this.open) return;
     this.closed = { code, reason };
-    // The client answers the close at once: the socket is closed.
-    this.listener?.close();
+    // The client answers the close at once; like a real socket, the close is reported afterwards, not from inside this call.
+    queueMicrotask(() => this.listener?.close());
   }
   ping(): void {
     this.pings++;
@@ -33,7 +33,7 @@ export class MemorySocketHost implements SocketHost {
   terminate(): void {
     if (this.terminated) return;
     this.terminated = true;
-    this.listener?.close();
+    queueMicrotask(() => this.listener?.close());
   }
 
   /** Sends a text frame from the client. */

@@ -70,8 +70,8 @@ const PROBLEM_ERRORS = (issues: ReadonlyArray<{ path: PropertyKey[]; message: st
   issues.map((issue) => ({ path: issue.path.map((part) => (typeof part === 'number' ? part : String(part))), message: issue.message }));
 
 /**
- * One WebSocket connection, over any {@link SocketHost}: frames in, operations through the shared executor, responses
- * and pushed events out. Every failure of one frame is answered on that connection and
+ * One WebSocket connection, over any {@link SocketHost}: frames in, operations through the
+ * shared executor, responses and pushed events out. Every failure of one frame is answered on that connection and
  * never escapes it (docs/design-notes.md, "One socket's failure stays on that socket").
  */
 export function openConnection(options: ConnectionOptions): Connection {

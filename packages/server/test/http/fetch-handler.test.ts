@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestSyncline, request } from '../support/fixtures.js';
+import { createSignedInSyncline } from '../support/signed-in.js';
 
 const origin = 'http://localhost';
 
@@ -89,6 +90,23 @@ describe('syncline.fetch: the HTTP surface on Fetch Request and Response', () =>
     expect(pulled).toBeLessThan(chunks.length);
     const fits = await app.fetch(new Request(`${origin}/lists`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":"ok"}' }));
     expect(fits.status).toBe(201);
+  });
+
+  it('serves the sign-in routes, with a Secure cookie over TLS, and a signed-in caller by its bearer token', async () => {
+    await using app = await createSignedInSyncline();
+    const credentials = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"ana","password":"correct horse"}' };
+    expect((await app.fetch(new Request(`${origin}/users`, credentials))).status).toBe(201);
+    const plain = await app.fetch(new Request(`${origin}/session`, credentials));
+    expect(plain.status).toBe(201);
+    expect(plain.headers.get('set-cookie')).not.toContain('Secure');
+    const tls = await app.fetch(new Request('https://localhost/session', credentials));
+    expect(tls.headers.get('set-cookie')).toContain('Secure');
+    const { token } = await tls.json();
+    const anonymous = await app.fetch(new Request(`${origin}/notes`));
+    expect(anonymous.status).toBe(401);
+    const mine = await app.fetch(new Request(`${origin}/notes`, { headers: { authorization: `Bearer ${token}` } }));
+    expect(mine.status).toBe(200);
+    expect(mine.headers.get('cache-control')).toMatch(/^private/);
   });
 
   it('takes the client address from info for the per-address limits', async () => {

@@ -52,6 +52,13 @@ describe('layers', () => {
     expect(dynamic.map(({ specifier }) => specifier).sort()).toEqual(['better-sqlite3', 'ioredis', 'node:sqlite', 'pg']);
   });
 
+  it("the server reaches ws only in its socket host, and the live connection, event streams and Fetch host import nothing of Node", () => {
+    const imports = importsOf(join(root, 'packages/server/src'));
+    expect(imports.filter(({ specifier }) => specifier === 'ws').map(({ file }) => file)).toEqual(['packages/server/src/live/ws-socket-host.ts']);
+    const cores = ['packages/server/src/live/connection.ts', 'packages/server/src/live/event-stream.ts', 'packages/server/src/http/fetch-handler.ts'];
+    expect(imports.filter(({ file, specifier }) => cores.includes(file) && (specifier === 'ws' || specifier.startsWith('node:')))).toEqual([]);
+  });
+
   it('the demo resource definitions bundle for a browser, with no server code in them', async () => {
     const result = await build({
       entryPoints: [join(root, 'apps/todo/src/resources.ts')],

@@ -7,6 +7,7 @@ import { createMemoryBackplane } from './backplane/memory-backplane.js';
 import { anonymousContext, type ContextFactory } from './context-factory.js';
 import { createHttpHandler, type HttpRequest, type HttpResponse } from './http/http-handler.js';
 import { answerExpectContinue } from './http/expect-continue.js';
+import { createFetchHandler, type FetchInfo } from './http/fetch-handler.js';
 import { createNodeListener } from './http/node-listener.js';
 import { createRequestEntry } from './http/request-entry.js';
 import { createDiscovery, isDiscoveryPath, offeredCapabilities } from './http/discovery.js';
@@ -15,7 +16,7 @@ import { createHostPolicy } from './security/host-policy.js';
 import { createProxyTrust, type TrustProxySetting } from './security/proxy-trust.js';
 import { DEFAULT_LIMITS, type SynclineLimits } from './limits.js';
 import { createChangeFeed, type ChangeFeed } from './live/change-feed.js';
-import { createSocketServer } from './live/socket-server.js';
+import { createSocketServer, type SocketAdmission, type UpgradeRequest } from './live/socket-server.js';
 import { checkCrossSiteRequest } from './security/origin-policy.js';
 import { createSubscriptionQuota } from './security/subscription-quota.js';
 import { createWorkBudget } from './security/work-budget.js';
@@ -100,8 +101,47 @@ export interface ListenOptions {
 }
 
 export interface Syncline {
-  /** The HTTP surface as a function (for tests and for hosts that are not Node `http`). */
+  /**
+   * The HTTP surface as a function of Syncline's own request type (what the Node listener and
+   * `fetch` both call; tests call it directly). It answers resources, discovery, sign-in and
+   * presence; event streams and the body limit are the hosts' (`listener`, `fetch`).
+   */
   handle(request: HttpRequest): Promise<HttpResponse>;
+  /**
+   * The HTTP surface for any host that speaks Fetch (Hono's `app.fetch` shape): the same
+   * answers as `listener`, event streams included (a `Response` whose body stays open until
+   * the client cancels it or the stream ends). Paths that are not Syncline's are answered 404:
+   * a host routes its own first. Pass the TCP peer's address for the per-address limits.
+   *
+   * @example
+   * Deno.serve((request, info) => syncline.fetch(request, { remoteAddress: info.remoteAddr.hostname }));
+   */
+  fetch(request: Request, info?: FetchInfo): Promise<Response>;
+  /**
+   * Settles a WebSocket upgrade of the live path for a host other than Node's `http` (which
+   * `attach` serves with `ws`): refused with an HTTP status before any handshake, or accepted
+   * with the subprotocol to select; the host then completes its handshake and calls `accept`
+   * with its socket ({@link SocketHost}), and hands what arrives to the listener it returns.
+   *
+   * @example
+   * // Deno (scripts/serve-runtime-smoke.ts has Deno's and Bun's hosts in full)
+   * const admission = await syncline.upgrade({ url: '/live', headers: Object.fromEntries(request.headers), remoteAddress });
+   * if (!admission.accepted) return new Response(null, { status: admission.status, headers: admission.headers });
+   * const { socket, response } = Deno.upgradeWebSocket(request, { protocol: admission.protocol });
+   * let listener: SocketListener | undefined;
+   * socket.onopen = () => (listener = admission.accept({
+   *   get open() { return socket.readyState === WebSocket.OPEN; },
+   *   get bufferedAmount() { return socket.bufferedAmount; },
+   *   send: (text) => socket.send(text),
+   *   close: (code, reason) => socket.close(code, reason),
+   *   ping: () => listener?.pong(), // Deno keeps the connection alive itself (`idleTimeout`)
+   *   terminate: () => socket.close(),
+   * }));
+   * socket.onmessage = (event) => listener?.message(event.data);
+   * socket.onclose = () => listener?.close();
+   * return response;
+   */
+  upgrade(request: UpgradeRequest): Promise<SocketAdmission>;
   /** Runs an operation through the pipeline, as both transports do. */
   execute(op: Operation): Promise<Outcome>;
   /**
@@ -237,6 +277,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   });
   // Every answer of the HTTP surface, whichever part made it, leaves with the security headers and, for a caller with credentials, a private cache policy.
   const handle = async (request: HttpRequest): Promise<HttpResponse> => secureResponse(request, discovery.route(request) ?? (await auth?.route(request)) ?? (await presence.route(request)) ?? (await handleResources(request)));
+  const fetchHandler = createFetchHandler({ handle, maxBodyBytes: limits.maxBodyBytes, owns: (path) => owns(path), events: streams, trust, hostAllowed, reportError });
   auth?.bind({
     execute: (op) => executor.execute(op),
     get: readAsServer,
@@ -262,6 +303,8 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
 
   const syncline: Syncline = {
     handle,
+    fetch: fetchHandler,
+    upgrade: (request) => sockets.admit(request),
     execute: (op) => executor.execute(op),
     authenticate: async (request) => createContext({ transport: 'http', headers: joinedHeaders(request.headers), remoteAddress: request.remoteAddress }),
     listener: (fallback) => createNodeListener({ handle, maxBodyBytes: limits.maxBodyBytes, lingering: limits, owns, fallback, events: streams, reportError, admit }),

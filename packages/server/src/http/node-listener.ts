@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SynclineError } from '@syncline/protocol';
+import type { EventSink, StreamRequest } from '../live/event-sink.js';
+import { nodeEventSink } from '../live/node-event-sink.js';
 import { errorOutcome } from '../pipeline/error-outcome.js';
 import type { HttpRequest, HttpResponse } from './http-handler.js';
 import { answerUnreadBody, type LingeringCloseOptions } from './lingering-close.js';
@@ -16,7 +18,7 @@ export interface NodeListenerOptions {
   /** For paths Syncline does not own: the host application's handler. Without it they get 404. */
   readonly fallback?: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   /** Server-sent event streams: the GETs they want are answered there, before any body is read. */
-  readonly events?: { wants(req: IncomingMessage): boolean; serve(req: IncomingMessage, res: ServerResponse): void } | undefined;
+  readonly events?: { wants(req: StreamRequest): boolean; serve(req: StreamRequest, sink: EventSink): void } | undefined;
   readonly reportError: (error: unknown, where: string) => void;
   /** Where a request enters (its client recorded, its `Host` checked); false when it was refused and answered. Default: every request goes on. */
   readonly admit?: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
@@ -81,7 +83,10 @@ function send(res: ServerResponse, response: HttpResponse, close: boolean): void
 export function createNodeListener(options: NodeListenerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     if (options.admit !== undefined && !options.admit(req, res)) return;
-    if (options.events?.wants(req)) return options.events.serve(req, res);
+    if (options.events !== undefined && req.method === 'GET') {
+      const stream: StreamRequest = { method: 'GET', url: req.url ?? '/', headers: req.headers, remoteAddress: clientOf(req).address };
+      if (options.events.wants(stream)) return options.events.serve(stream, nodeEventSink(res, options.reportError));
+    }
     const url = req.url ?? '/';
     const path = url.split('?')[0] ?? '/';
     if (!options.owns(path)) {

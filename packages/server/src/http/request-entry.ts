@@ -3,6 +3,7 @@ import { SynclineError } from '@syncline/protocol';
 import { errorOutcome } from '../pipeline/error-outcome.js';
 import type { ClientInfo, ProxyTrust } from '../security/proxy-trust.js';
 import { negotiate } from './content-negotiation.js';
+import type { HttpResponse } from './http-handler.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
 /** Each request's client, worked out once where it entered a Syncline server. */
@@ -41,13 +42,19 @@ export function createRequestEntry(options: RequestEntryOptions): (req: Incoming
   return (req, res) => {
     if (!clients.has(req)) clients.set(req, options.trust({ peer: req.socket.remoteAddress, encrypted: peerOf(req).secure, headers: req.headers }));
     if (options.hostAllowed(req.headers.host)) return true;
-    const error = new SynclineError('misdirected-request', { detail: 'This server does not answer for that host name.' });
-    const page = negotiate(req.headers.accept, ['application/json', 'text/html']) === 'text/html';
-    const outcome = errorOutcome(error, (req.url ?? '/').split('?')[0] ?? '/', options.reportError);
-    const body = page ? '<!doctype html>\n<title>Misdirected request</title>\n<p>This server does not answer for that host name.</p>\n' : JSON.stringify(outcome.body);
-    const type = page ? 'text/html; charset=utf-8' : (outcome.headers['content-type'] ?? 'application/problem+json');
-    res.writeHead(421, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': String(Buffer.byteLength(body)), 'cache-control': 'no-store', connection: 'close' });
-    res.end(body);
+    const answer = misdirected(req.headers.accept, (req.url ?? '/').split('?')[0] ?? '/', options.reportError);
+    res.writeHead(answer.status, { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)), connection: 'close' });
+    res.end(answer.body);
     return false;
   };
+}
+
+/** The 421 answer to a `Host` the server does not answer: problem+json, or a short page for a browser. */
+export function misdirected(accept: string | undefined, path: string, reportError: (error: unknown, where: string) => void): HttpResponse & { readonly body: string } {
+  const error = new SynclineError('misdirected-request', { detail: 'This server does not answer for that host name.' });
+  const page = negotiate(accept, ['application/json', 'text/html']) === 'text/html';
+  const outcome = errorOutcome(error, path, reportError);
+  const body = page ? '<!doctype html>\n<title>Misdirected request</title>\n<p>This server does not answer for that host name.</p>\n' : JSON.stringify(outcome.body);
+  const type = page ? 'text/html; charset=utf-8' : (outcome.headers['content-type'] ?? 'application/problem+json');
+  return { status: 421, headers: { ...SECURITY_HEADERS, 'content-type': type, 'cache-control': 'no-store' }, body };
 }

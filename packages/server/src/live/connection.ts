@@ -1,7 +1,5 @@
 import { assertNoForbiddenKeys, CLOSE_CODES, errorEventSchema, HEADERS, parseJsonSafely, presenceTarget, PROTOCOL_RANGE, requestIdSchema, type Capability, requestMessageSchema, SynclineError, type ErrorEvent, type HelloEvent, type RequestId, type ResponseMessage } from '@syncline/protocol';
 import type { RequestContext } from '@syncline/schema';
-import type { Duplex } from 'node:stream';
-import type { WebSocket } from 'ws';
 import type { Operation, Outcome } from '../operation.js';
 import { errorOutcome } from '../pipeline/error-outcome.js';
 import type { Executor } from '../pipeline/executor.js';
@@ -12,6 +10,7 @@ import { createTokenBucket } from '../security/token-bucket.js';
 import type { PresenceService } from '../presence/presence-service.js';
 import type { SubscriptionLedger } from '../security/subscription-quota.js';
 import { chargeAll, type WorkMeter } from '../security/work-budget.js';
+import type { SocketHost, SocketListener } from './socket-host.js';
 
 export interface ConnectionLimits {
   /** A socket whose unsent bytes pass this is closed with 4008 (slow consumer); its client resumes on reconnect. */
@@ -32,7 +31,8 @@ export interface ConnectionLimits {
 }
 
 export interface ConnectionOptions {
-  readonly socket: WebSocket;
+  /** The socket, as its runtime offers it. */
+  readonly socket: SocketHost;
   readonly context: RequestContext;
   readonly executor: Executor;
   readonly deps: PipelineDeps;
@@ -52,34 +52,6 @@ export interface ConnectionOptions {
   readonly reconcileMeters?: readonly WorkMeter[] | undefined;
 }
 
-/**
- * The last text frame sent on any connection, encoded and framed once. The fan-out hands the
- * same string to every socket that sees a change, so this turns one UTF-8 encoding, one frame
- * header and one two-buffer `writev` per socket into one shared Buffer and one plain write each.
- */
-let sharedText: string | undefined;
-let sharedFrame: Buffer = Buffer.alloc(0);
-function framed(text: string): Buffer {
-  if (text !== sharedText) {
-    sharedText = text;
-    // RFC 6455 §5.2: FIN and opcode 1 (text), then the length (7 bits, or 126 + 16 bits, or 127 + 64 bits); server frames are unmasked.
-    const length = Buffer.byteLength(text);
-    const head = length < 126 ? 2 : length < 65_536 ? 4 : 10;
-    sharedFrame = Buffer.allocUnsafe(head + length);
-    sharedFrame[0] = 0x81;
-    if (head === 2) sharedFrame[1] = length;
-    else if (head === 4) {
-      sharedFrame[1] = 126;
-      sharedFrame.writeUInt16BE(length, 2);
-    } else {
-      sharedFrame[1] = 127;
-      sharedFrame.writeBigUInt64BE(BigInt(length), 2);
-    }
-    sharedFrame.write(text, head, 'utf8');
-  }
-  return sharedFrame;
-}
-
 /** How long a slow consumer has to read up to its close frame before the socket is destroyed. */
 const SLOW_CONSUMER_GRACE_MS = 5_000;
 
@@ -90,14 +62,16 @@ export interface Connection {
   readonly context: RequestContext;
   heartbeat(): void;
   close(code: number, reason: string): void;
+  /** What the socket's host calls with what arrives (frames, pongs, its close). */
+  readonly listener: SocketListener;
 }
 
 const PROBLEM_ERRORS = (issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>) =>
   issues.map((issue) => ({ path: issue.path.map((part) => (typeof part === 'number' ? part : String(part))), message: issue.message }));
 
 /**
- * One WebSocket connection: frames in, operations through the shared executor, responses
- * and pushed events out. Every failure of one frame is answered on that connection and
+ * One WebSocket connection, over any {@link SocketHost}: frames in, operations through the
+ * shared executor, responses and pushed events out. Every failure of one frame is answered on that connection and
  * never escapes it (docs/design-notes.md, "One socket's failure stays on that socket").
  */
 export function openConnection(options: ConnectionOptions): Connection {
@@ -125,12 +99,20 @@ export function openConnection(options: ConnectionOptions): Connection {
       send(`{"event":"heartbeat","seq":${options.seq()}}`);
     },
     close(code, reason) {
-      if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason);
+      socket.close(code, reason);
+    },
+    listener: {
+      message: (data) => receive(data),
+      pong() {
+        connection.alive = true;
+      },
+      error: (error) => options.deps.reportError(error, 'websocket'),
+      close: () => closed(),
     },
   };
 
   function send(frame: string): void {
-    if (socket.readyState !== socket.OPEN) return;
+    if (!socket.open) return;
     if (socket.bufferedAmount + frame.length > limits.maxBufferedBytes) {
       // The client is not reading: close instead of buffering without bound. It resumes from its last seq.
       options.onSlowConsumer();
@@ -138,11 +120,7 @@ export function openConnection(options: ConnectionOptions): Connection {
       setTimeout(() => socket.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
       return;
     }
-    // Written past ws's sender: the server never compresses (perMessageDeflate is off), so
-    // nothing waits in the sender's queue and frames stay in order with its pings and closes.
-    const stream = (socket as unknown as { _socket?: Duplex })._socket;
-    if (stream) stream.write(framed(frame));
-    else socket.send(frame);
+    socket.send(frame);
   }
 
   const subscriptions = createLiveSubscriptions({ deps: options.deps, hub: options.hub, maxSubscriptions: limits.maxSubscriptions, send });
@@ -195,11 +173,11 @@ export function openConnection(options: ConnectionOptions): Connection {
     }
   }
 
-  function receive(data: Buffer, isBinary: boolean): void {
-    if (isBinary) return frameError(new SynclineError('invalid-frame', { detail: 'Binary frames are not supported; send JSON text.' }), null);
+  function receive(data: string | Uint8Array): void {
+    if (typeof data !== 'string') return frameError(new SynclineError('invalid-frame', { detail: 'Binary frames are not supported; send JSON text.' }), null);
     let parsed: unknown;
     try {
-      parsed = parseJsonSafely(data.toString('utf8'), { maxDepth: limits.maxJsonDepth, checkKeys: false });
+      parsed = parseJsonSafely(data, { maxDepth: limits.maxJsonDepth, checkKeys: false });
     } catch (error) {
       return frameError(error as SynclineError, null);
     }
@@ -239,23 +217,21 @@ export function openConnection(options: ConnectionOptions): Connection {
     void run(request.id, { method: request.method, uri: request.resource, headers, body: request.body, context: options.context, charge });
   }
 
-  socket.on('message', receive);
-  socket.on('pong', () => {
-    connection.alive = true;
-  });
-  socket.on('error', (error) => options.deps.reportError(error, 'websocket'));
   // A session that expires while the socket is open ends it; the client signs in again and resumes.
   const expiresAt = options.context.session?.expiresAt;
   const expiry = expiresAt === undefined ? undefined : setTimeout(() => connection.close(CLOSE_CODES.sessionEnded, 'session expired'), Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1));
   expiry?.unref();
-  socket.on('close', () => {
+  let ended = false;
+  function closed(): void {
+    if (ended) return;
+    ended = true;
     if (expiry !== undefined) clearTimeout(expiry);
     subscriptions.closeAll();
     options.ledger?.releaseAll();
     // A socket that closed, or was terminated for a missed heartbeat, leaves every presence at once.
     presence?.close();
     options.onClose();
-  });
+  }
   send(JSON.stringify({ event: 'hello', protocol: PROTOCOL_RANGE, capabilities: [...options.capabilities], heartbeatMs: limits.heartbeatMs, seq: options.seq() } satisfies HelloEvent));
   return connection;
 }

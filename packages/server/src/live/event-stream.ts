@@ -1,10 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HEADERS, PROBLEM_CONTENT_TYPE, streamSubscriptionsOf, SynclineError, type ErrorStreamEvent, type Problem, type ResetStreamEvent, type ResumedStreamEvent, type SnapshotStreamEvent } from '@syncline/protocol';
 import type { RequestContext } from '@syncline/schema';
 import type { ContextFactory } from '../context-factory.js';
 import { negotiate } from '../http/content-negotiation.js';
 import { normalizeHeaders } from '../http/http-handler.js';
-import { clientOf } from '../http/request-entry.js';
 import { secureResponse } from '../http/security-headers.js';
 import type { Outcome } from '../operation.js';
 import { errorOutcome } from '../pipeline/error-outcome.js';
@@ -13,6 +11,7 @@ import { createAddressCounter } from '../security/address-counter.js';
 import type { SubscriptionLedger, SubscriptionQuota } from '../security/subscription-quota.js';
 import { createLiveSubscriptions, type LiveSubscriptions } from './live-subscriptions.js';
 import type { SubscriptionHub } from './subscription-hub.js';
+import type { EventSink, StreamRequest } from './event-sink.js';
 
 export const EVENT_STREAM_TYPE = 'text/event-stream';
 
@@ -48,9 +47,9 @@ export interface EventStreamOptions {
 
 export interface EventStreams {
   /** Whether a request asks for an event stream: a GET of `<livePath>/events`, or of a resource preferring `text/event-stream`. */
-  wants(req: IncomingMessage): boolean;
-  /** Answers a request `wants` accepted: problem+json before the stream starts, or the stream. */
-  serve(req: IncomingMessage, res: ServerResponse): void;
+  wants(req: StreamRequest): boolean;
+  /** Answers a request `wants` accepted, on any host's sink: problem+json before the stream starts, or the stream. */
+  serve(req: StreamRequest, sink: EventSink): void;
   /** Open streams. */
   readonly size: number;
   /** Streams ended as slow consumers since start. */
@@ -121,28 +120,24 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
   }, limits.heartbeatMs);
   timer.unref();
 
-  function problem(req: IncomingMessage, res: ServerResponse, error: unknown, instance: string): void {
-    if (res.headersSent || res.destroyed) return;
+  function problem(req: StreamRequest, sink: EventSink, error: unknown, instance: string): void {
     const outcome = errorOutcome(error, instance, deps.reportError);
-    const body = JSON.stringify(outcome.body);
-    const answer = secureResponse(req, { status: outcome.status, headers: { ...outcome.headers, 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': String(Buffer.byteLength(body)) } });
-    res.writeHead(answer.status, answer.headers);
-    res.end(body);
+    sink.answer(secureResponse(req, { status: outcome.status, headers: { ...outcome.headers, 'content-type': PROBLEM_CONTENT_TYPE }, body: JSON.stringify(outcome.body) }));
   }
 
-  async function open(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  async function open(req: StreamRequest, sink: EventSink): Promise<void> {
+    const url = new URL(req.url, 'http://localhost');
     const path = url.pathname;
     const multi = path === eventsPath;
-    const uris = multi ? subscriptionUris(url, limits.maxSubscriptions) : [req.url ?? '/'];
+    const uris = multi ? subscriptionUris(url, limits.maxSubscriptions) : [req.url];
     if (streams.size + options.otherConnections() >= limits.maxConnections) {
       throw new SynclineError('unavailable', { detail: 'The server holds as many connections as it may.', headers: { 'retry-after': '5' } });
     }
     const headers = normalizeHeaders(req.headers);
     // A reconnecting EventSource sends Last-Event-ID; a first connection may name a GET's Syncline-Seq.
     const from = headers[HEADERS.lastEventId] ?? (multi ? (url.searchParams.get(HEADERS.lastEventId) ?? undefined) : undefined);
-    const context = await options.createContext({ transport: 'http', headers, remoteAddress: clientOf(req).address });
-    const address = clientOf(req).address;
+    const address = req.remoteAddress;
+    const context = await options.createContext({ transport: 'http', headers, remoteAddress: address });
     if (!perAddress.acquire(address)) {
       throw new SynclineError('rate-limited', { detail: `At most ${limits.maxConnectionsPerAddress} streams per address.`, headers: { 'retry-after': '5' } });
     }
@@ -254,17 +249,17 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
     function flush(): void {
       flushing = false;
       if (!started || ended) return;
-      if (res.destroyed) return end();
+      if (sink.closed) return end();
       const text = render(pending.splice(0));
       if (text === '') return;
-      if (res.writableLength + Buffer.byteLength(text) > limits.maxBufferedBytes) {
+      if (sink.bufferedBytes + Buffer.byteLength(text) > limits.maxBufferedBytes) {
         // The client is not reading: end instead of buffering without bound. It resumes from its last id.
         slowConsumers++;
         end();
-        setTimeout(() => res.destroy(), SLOW_CONSUMER_GRACE_MS).unref();
+        setTimeout(() => sink.destroy(), SLOW_CONSUMER_GRACE_MS).unref();
         return;
       }
-      res.write(text);
+      sink.write(text);
     }
 
     function push(piece: Piece): void {
@@ -289,7 +284,7 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
         if (ended) return;
         ended = true;
         closeSubscriptions();
-        if (!res.destroyed && !res.writableEnded) res.end();
+        sink.end();
       },
     };
     const end = stream.end;
@@ -306,7 +301,7 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
     const expiresAt = context.session?.expiresAt;
     const expiry = expiresAt === undefined ? undefined : setTimeout(end, Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1));
     expiry?.unref();
-    res.on('close', () => {
+    sink.onClose(() => {
       stream.end();
       release();
     });
@@ -316,8 +311,7 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
       started = true;
       // Private when it carries credentials: no shared cache keeps one user's events for another.
       const answer = secureResponse(req, { status: 200, headers: { 'content-type': EVENT_STREAM_TYPE, 'cache-control': 'no-cache', 'x-accel-buffering': 'no', vary: 'Accept' } });
-      res.writeHead(answer.status, answer.headers);
-      res.flushHeaders();
+      sink.start(answer.status, answer.headers);
       flush();
     }
 
@@ -341,7 +335,7 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
       ended = true;
       closeSubscriptions();
       release();
-      problem(req, res, failure.reason, path);
+      problem(req, sink, failure.reason, path);
       return;
     }
     deps.reportError(failure.reason, 'event stream');
@@ -355,14 +349,14 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
   return {
     wants(req) {
       if (req.method !== 'GET') return false;
-      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const path = req.url.split('?')[0] ?? '/';
       if (path === eventsPath) return true;
-      return options.owns(path) && negotiate(req.headers.accept, ['application/json', EVENT_STREAM_TYPE]) === EVENT_STREAM_TYPE;
+      const accept = req.headers['accept'];
+      return options.owns(path) && negotiate(typeof accept === 'string' ? accept : accept?.join(', '), ['application/json', EVENT_STREAM_TYPE]) === EVENT_STREAM_TYPE;
     },
-    serve(req, res) {
-      res.on('error', (error) => deps.reportError(error, 'event stream response'));
-      const path = (req.url ?? '/').split('?')[0] ?? '/';
-      open(req, res).catch((error: unknown) => problem(req, res, error, path));
+    serve(req, sink) {
+      const path = req.url.split('?')[0] ?? '/';
+      open(req, sink).catch((error: unknown) => problem(req, sink, error, path));
     },
     get size() {
       return streams.size;

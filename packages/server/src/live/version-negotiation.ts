@@ -1,5 +1,5 @@
 import { CLOSE_CODES, PROTOCOL_RANGE, speaksMajor, SUBPROTOCOL, subprotocolMajor } from '@syncline/protocol';
-import type { WebSocket } from 'ws';
+import type { SocketHost, SocketListener } from './socket-host.js';
 
 /**
  * What a handshake's `Sec-WebSocket-Protocol` says about the version (docs/protocol.md §1):
@@ -28,8 +28,8 @@ export function selectSubprotocol(offered: Set<string>): string | false {
   return false;
 }
 
-/** Closes a socket whose client speaks another major, naming the versions this server speaks. */
-export function refuseVersion(ws: WebSocket, reportError: (error: unknown, where: string) => void): void {
-  ws.on('error', (error) => reportError(error, 'websocket'));
-  ws.close(CLOSE_CODES.protocolNotSupported, `supported: ${PROTOCOL_RANGE.min}-${PROTOCOL_RANGE.max}`);
+/** Closes a socket whose client speaks another major, naming the versions this server speaks; its listener only reports errors. */
+export function refuseVersion(socket: SocketHost, reportError: (error: unknown, where: string) => void): SocketListener {
+  socket.close(CLOSE_CODES.protocolNotSupported, `supported: ${PROTOCOL_RANGE.min}-${PROTOCOL_RANGE.max}`);
+  return { message: () => {}, pong: () => {}, close: () => {}, error: (error) => reportError(error, 'websocket') };
 }

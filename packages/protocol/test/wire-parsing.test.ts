@@ -18,6 +18,7 @@ const ALLOWED: Readonly<Record<string, string>> = {
   'packages/server/src/backplane/memory-backplane.ts': 'an in-process copy of a backplane message, so listeners never share the sender\'s objects',
   'packages/server/src/pipeline/action-handler.ts': 'a handler\'s result copied through JSON inside its transaction, so a value JSON cannot carry fails there',
   'packages/client/src/offline/file-persistence.ts': 'the client\'s own replica file on disk, checked by the persistence layer',
+  'packages/conformance/src/client/adapter-process.ts': 'the lines an adapter under test prints on stdout: the client suite\'s own report format, not a protocol message',
   'packages/create-syncline/src/cli.ts': 'the CLI reads its own package.json for its version',
   'apps/todo/src/browser/app.ts': 'the page\'s own records, rendered into its HTML by the app (not a protocol message)',
   'apps/polls/src/browser/polls-page.ts': 'the page\'s own records, rendered into its HTML by the app (not a protocol message)',

@@ -1,4 +1,4 @@
-import { HEADERS, PROTOCOL_VERSION, upstreamSchema, type Downstream, type HelloEvent, type Upstream } from '@syncline/protocol';
+import { HEADERS, parseJsonSafely, PROTOCOL_VERSION, upstreamSchema, type Downstream, type HelloEvent, type Upstream } from '@syncline/protocol';
 import type WebSocket from 'ws';
 import { show } from '../check.js';
 import { answer, collectionAnswer, problem, type ScriptedAnswer, type WriteHandler } from './scripted-answers.js';
@@ -92,9 +92,9 @@ export class PeerConnection {
     if (isBinary) return this.settings.violation(`the client sent a binary frame (§1: every frame is a text frame)`);
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = parseJsonSafely(text, { maxDepth: 64 });
     } catch {
-      return this.settings.violation(`the client sent a frame that is not JSON (§1): ${show(text)}`);
+      return this.settings.violation(`the client sent a frame that is not JSON, or JSON nested too deep or with a prototype key (§1, §2.6): ${show(text)}`);
     }
     const parsed = upstreamSchema.safeParse(value);
     if (!parsed.success) return this.settings.violation(`the client sent a frame that is not a valid request (§2.1): ${show(value)}`);

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CLOSE_CODES, SUBPROTOCOL } from '@syncline/protocol';
+import { CLOSE_CODES, parseJsonSafely, SUBPROTOCOL } from '@syncline/protocol';
 import { WebSocketServer } from 'ws';
 import { ConformanceFailure } from '../conformance-failure.js';
 import { PeerConnection, type ResumePolicy } from './peer-connection.js';
@@ -147,9 +147,9 @@ export class ScriptedServer {
     let body: unknown;
     if (text !== '') {
       try {
-        body = JSON.parse(text);
+        body = parseJsonSafely(text, { maxDepth: 64 });
       } catch {
-        this.violation(`the client sent an HTTP body that is not JSON: ${text.slice(0, 200)}`);
+        this.violation(`the client sent an HTTP body that is not JSON (or nested too deep, or with a prototype key): ${text.slice(0, 200)}`);
       }
     }
     const headers = Object.fromEntries(Object.entries(request.headers).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value]] : [])));

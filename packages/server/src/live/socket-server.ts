@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { CLOSE_CODES, type Capability } from '@syncline/protocol';
 import type { RequestContext } from '@syncline/schema';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { Clock } from '../clock.js';
 import type { ContextFactory } from '../context-factory.js';
 import { normalizeHeaders } from '../http/http-handler.js';
 import type { Executor } from '../pipeline/executor.js';
@@ -45,6 +46,8 @@ export interface SocketServerOptions {
   readonly trust?: ProxyTrust;
   /** Whether the server answers this `Host` (DNS rebinding); others get HTTP 421. Default: any. */
   readonly hostAllowed?: (host: string | undefined) => boolean;
+  /** The server's clock: the heartbeat, the request rate, session expiry. */
+  readonly clock: Clock;
 }
 
 export interface SocketServer {
@@ -77,10 +80,9 @@ export function createSocketServer(options: SocketServerOptions): SocketServer {
   });
   const connections = new Set<Connection>();
   let slowConsumers = 0;
-  const timer = setInterval(() => {
+  const timer = options.clock.setInterval(() => {
     for (const connection of connections) connection.heartbeat();
   }, options.limits.heartbeatMs);
-  timer.unref();
 
   const perAddress = createAddressCounter(options.maxConnectionsPerAddress);
 
@@ -108,6 +110,7 @@ export function createSocketServer(options: SocketServerOptions): SocketServer {
       presence: options.presence,
       ledger: options.quota?.open({ address, user: context.principal?.id }),
       reconcileMeters: options.reconcileBudget?.metersFor({ address, user: context.principal?.id }),
+      clock: options.clock,
     });
     connections.add(connection);
   }
@@ -163,7 +166,7 @@ export function createSocketServer(options: SocketServerOptions): SocketServer {
       }
     },
     async close() {
-      clearInterval(timer);
+      options.clock.clearInterval(timer);
       for (const connection of connections) connection.close(CLOSE_CODES.goingAway, 'server shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

@@ -1,3 +1,5 @@
+import { systemClock } from '../clock.js';
+
 /** A rate limit: `take()` spends one token if there is one. */
 export interface TokenBucket {
   /** True when `count` tokens (default 1) were available (and are now spent); false spends nothing. */
@@ -15,7 +17,7 @@ export interface TokenBucket {
  * const bucket = createTokenBucket(100, 200);
  * if (!bucket.take()) refuse();
  */
-export function createTokenBucket(perSecond: number, burst: number, now: () => number = () => performance.now()): TokenBucket {
+export function createTokenBucket(perSecond: number, burst: number, now: () => number = systemClock.now): TokenBucket {
   const capacity = Math.max(1, burst);
   let tokens = capacity;
   let last = now();

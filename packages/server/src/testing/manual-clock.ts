@@ -6,7 +6,9 @@ export interface ManualClock extends Clock {
    * Moves time forward by `ms`, running every timer that falls due in order of its time (in
    * the order they were set when two fall due together), each at its own time. After each
    * timer, and at the end, it lets the promises the timer started settle (a few turns of the
-   * event loop, no waiting), so timers those set are run too when they fall due.
+   * event loop, no waiting), so timers those set are run too when they fall due. Real I/O is
+   * not waited for: over real sockets, move past one heartbeat at a time and let a round trip
+   * carry the pongs in between, or the second beat finds them missing and ends the sockets.
    */
   advance(ms: number): Promise<void>;
   /** Timers set and not yet run (or, for intervals, not cleared). */

@@ -20,3 +20,4 @@ export * from './idempotency-key.js';
 export * from './reconcile.js';
 export * from './session.js';
 export * from './stream-events.js';
+export * from './clock.js';

@@ -1,29 +1,6 @@
-declare const timerBrand: unique symbol;
+import type { Clock, TimerHandle } from '@syncline/protocol';
 
-/** A timer set on a {@link Clock}; only that clock's `clearTimeout`/`clearInterval` take it. */
-export type TimerHandle = { readonly [timerBrand]: true };
-
-/**
- * The one time source of the server: every part that reads the time or sets a timer (sign-in
- * limits, presence, idempotency sweeps, heartbeats, keep-alives, the feed's poll, the log's
- * trim, rate limits, shutdown) takes it from `createSyncline`'s `clock` option. Tests pass
- * `createManualClock()` from `@syncline/server/testing` and move time by hand instead of waiting.
- *
- * @example
- * const timer = clock.setInterval(() => probe(), 1000);
- * const age = clock.now() - seenAt;
- * clock.clearInterval(timer);
- */
-export interface Clock {
-  /** Milliseconds since the epoch (session expiries and saved answers store it). */
-  now(): number;
-  /** Calls `fn` once, `ms` from now. */
-  setTimeout(fn: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle | undefined): void;
-  /** Calls `fn` every `ms` until cleared. */
-  setInterval(fn: () => void, ms: number): TimerHandle;
-  clearInterval(handle: TimerHandle | undefined): void;
-}
+export type { Clock, TimerHandle };
 
 /** Node's timers take at most this many milliseconds; a longer delay would fire at once. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
@@ -31,7 +8,7 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
 const delayOf = (ms: number): number => Math.min(Math.max(0, ms), MAX_DELAY_MS);
 
 /**
- * The real clock: `Date.now()` and Node's timers, unref'd, so no timer of the server ever keeps
+ * The server's real clock: `Date.now()` and Node's timers, unref'd, so no timer of the server ever keeps
  * a process alive (its sockets and servers do). Delays are clamped to what Node's timers take.
  */
 export const systemClock: Clock = {

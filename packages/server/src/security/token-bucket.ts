@@ -23,7 +23,8 @@ export function createTokenBucket(perSecond: number, burst: number, now: () => n
   let last = now();
   const refill = (): void => {
     const time = now();
-    tokens = Math.min(capacity, tokens + ((time - last) * perSecond) / 1000);
+    // A wall clock set back (the server's clock is Date.now by default) refills nothing, and takes nothing away.
+    tokens = Math.min(capacity, tokens + (Math.max(0, time - last) * perSecond) / 1000);
     last = time;
   };
   // More than the bucket holds is charged as a full bucket: it can still pass, once, when nothing else was spent.

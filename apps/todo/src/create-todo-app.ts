@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createPollsHandler, POLLS_BROWSER_ENTRY, resources as pollResources } from '@syncline/polls-app';
-import { createPasswordAuth, createSyncline, type PasswordAuthOptions, type ServerConfig, type Syncline } from '@syncline/server';
+import { createPasswordAuth, createSyncline, type Clock, type PasswordAuthOptions, type ServerConfig, type Syncline } from '@syncline/server';
 import { createAppHandler } from './app-handler.js';
 import { bundleBrowserScript, SIGN_OUT_ENTRY } from './browser/bundle.js';
 import { renderSectionPage } from './pages/layout.js';
@@ -18,6 +18,8 @@ export interface TodoAppOptions {
   readonly auth?: PasswordAuthOptions;
   /** How fast one user may share lists (`loadTodoConfig(process.env).sharing`); default 20 new members a minute. */
   readonly sharing?: ShareLimitOptions;
+  /** The server's clock, which the sharing limit reads too. Default the system's; tests move a manual one. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -49,8 +51,9 @@ export async function createTodoApp(options: TodoAppOptions): Promise<TodoApp> {
   const backplane = await openBackplane(config);
   // Accounts and sessions (POST /users, /session) in the same storage; the cookie authenticates the pages and their socket.
   const auth = createPasswordAuth({ ...config.auth, ...options.auth });
+  const clock = options.clock;
   const syncline = await createSyncline({
-    resources: [...serverResources({ beforeShare: createShareLimit(options.sharing) }), ...pollResources],
+    resources: [...serverResources({ beforeShare: createShareLimit({ ...(clock ? { now: () => clock.now() } : {}), ...options.sharing }) }), ...pollResources],
     auth,
     storage: await openStorage(config),
     ...(backplane ? { backplane } : {}),
@@ -59,6 +62,7 @@ export async function createTodoApp(options: TodoAppOptions): Promise<TodoApp> {
     ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
     ...(config.allowedHosts ? { allowedHosts: config.allowedHosts } : {}),
     limits: config.limits,
+    ...(clock ? { clock } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
   });
   const reportError = options.onError ?? ((error: unknown, where: string) => console.error(`[todo] ${where}:`, error));

@@ -1,4 +1,5 @@
 import { loadConfig } from '@syncline/server';
+import { createManualClock } from '@syncline/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTodoApp, type TodoApp } from '../src/create-todo-app.js';
 import { FAST_SCRYPT, FormBrowser, signUp, type Account } from './session-support.js';
@@ -17,14 +18,15 @@ interface List {
 
 const SHARE_LIMIT = 5;
 const WINDOW_MS = 60_000;
-let clock = 1_000_000;
+const clock = createManualClock();
 let app: TodoApp;
 let base: string;
 beforeAll(async () => {
   app = await createTodoApp({
     config: loadConfig({ DATABASE_URL: 'sqlite::memory:' }),
     auth: { scrypt: FAST_SCRYPT, maxSignUpsPerAddress: 1000 },
-    sharing: { maxNewMembers: SHARE_LIMIT, windowMs: WINDOW_MS, now: () => clock },
+    sharing: { maxNewMembers: SHARE_LIMIT, windowMs: WINDOW_MS },
+    clock,
     onError: () => {},
   });
   base = `http://127.0.0.1:${(await app.listen(0, '127.0.0.1')).port}`;
@@ -160,7 +162,7 @@ describe('sharing is rate-limited per user', () => {
     for (let i = 0; i < SHARE_LIMIT - 1; i++) lists.push(await createList(spammer, { title: `Prize ${i}`, members: [victim.username] }));
     expect((await json(`/lists/${lists[0]!.id}`, spammer, { method: 'PATCH', body: { members: [victim.username, others[0]!.username] } })).status).toBe(200);
 
-    clock += 10_000;
+    await clock.advance(10_000);
     const refused = await json('/lists', spammer, { method: 'POST', body: { title: 'Prize again', members: [victim.username] } });
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe(String((WINDOW_MS - 10_000) / 1000));
@@ -182,7 +184,7 @@ describe('sharing is rate-limited per user', () => {
     expect(formRefused?.status).toBe(429);
     expect(browser.page).toContain(`at most ${SHARE_LIMIT} new members`);
 
-    clock += WINDOW_MS;
+    await clock.advance(WINDOW_MS);
     expect((await json(`/lists/${lists[1]!.id}`, spammer, { method: 'PATCH', body: { members: [victim.username, others[1]!.username] } })).status).toBe(200);
   });
 });

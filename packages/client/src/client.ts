@@ -1,6 +1,7 @@
 import { SynclineError, type Capability, type Downstream } from '@syncline/protocol';
 import type { ResourceDefinition } from '@syncline/schema';
 import { createClientAuth, type ClientAuth } from './auth/client-auth.js';
+import { systemClock, type Clock } from './clock.js';
 import { createConnection, type Connection } from './connection/connection.js';
 import { createClientState, stateOfStreams } from './connection/client-state.js';
 import type { BackoffOptions, ConnectionState, ConnectionStateListener } from './connection/connection-state.js';
@@ -68,6 +69,12 @@ export interface ClientOptions extends BackoffOptions {
    * every reconnect, and conflict policies. Without it, writes are sent at once as before.
    */
   readonly offline?: OfflineOptions;
+  /**
+   * The one clock the client's timers run on: reconnect backoff, the heartbeat watchdog, request
+   * timeouts, event-stream reconnects, the outbox's retries and the replica's healing. Default
+   * the system's; tests pass `createManualClock()` (`@syncline/server/testing`) and move it by hand.
+   */
+  readonly clock?: Clock;
 }
 
 /** Events a client emits. */
@@ -155,6 +162,7 @@ export function createClient(options: ClientOptions): SynclineClient {
   const conflictListeners = listeners.conflict;
   const rejectedListeners = listeners.rejected;
   const chosen = options.transport ?? 'auto';
+  const clock = options.clock ?? systemClock;
   let connection: Connection | undefined;
   let subscriptions: Subscriptions | undefined;
   let streams: StreamSubscriptions | undefined;
@@ -180,7 +188,7 @@ export function createClient(options: ClientOptions): SynclineClient {
   if (chosen === 'sse' || chosen === 'auto') {
     streams = createStreamSubscriptions({
       baseUrl: options.url,
-      ...pick(options, ['fetch', 'onError', 'minDelayMs', 'maxDelayMs', 'random']),
+      ...pick(options, ['fetch', 'onError', 'minDelayMs', 'maxDelayMs', 'random', 'clock']),
       token,
       // Only when the app handles it: without, a stream answered 401 ends with that error.
       ...(options.onSessionEnded ? { onSessionEnded } : {}),
@@ -194,7 +202,7 @@ export function createClient(options: ClientOptions): SynclineClient {
     const route = (frame: Downstream): void => void (tracker.receive(frame) || presence?.receive(frame) || subscriptions?.receive(frame));
     const socket = createConnection({ ...options, url: url.href, token, onSessionEnded, onFrame: (frame) => route(frame) });
     connection = socket;
-    const tracker = createRequestTracker({ connection: socket, ...timeout(options) });
+    const tracker = createRequestTracker({ connection: socket, clock, ...timeout(options) });
     presence = createPresencePool({ connection: socket, tracker, onError: options.onError });
     const overSocket = createSubscriptions(socket, tracker);
     subscriptions = overSocket;
@@ -212,12 +220,12 @@ export function createClient(options: ClientOptions): SynclineClient {
         if (socket.state().kind !== 'connecting') return tracker.request(request, requestOptions);
         return new Promise((resolve, reject) => {
           const timeoutMs = requestOptions?.timeoutMs ?? options.requestTimeoutMs ?? 10_000;
-          const timer = setTimeout(() => {
+          const timer = clock.setTimeout(() => {
             waiting.delete(go);
             reject(new SynclineError('unavailable', { detail: `No answer to ${request.method} ${request.resource} within ${timeoutMs} ms.` }));
           }, timeoutMs);
           const go = (): void => {
-            clearTimeout(timer);
+            clock.clearTimeout(timer);
             waiting.delete(go);
             route(request, requestOptions).then(resolve, reject);
           };
@@ -250,7 +258,7 @@ export function createClient(options: ClientOptions): SynclineClient {
   const onConflict = (conflict: ConflictError): void => conflictListeners.forEach((listener) => listener(conflict));
   const replica: OfflineReplica | undefined = options.offline
     ? createOfflineReplica({
-        ...pick(options, ['minDelayMs', 'maxDelayMs', 'random', 'onError']),
+        ...pick(options, ['minDelayMs', 'maxDelayMs', 'random', 'onError', 'clock']),
         offline: options.offline,
         url: options.url,
         transport,

@@ -10,6 +10,7 @@
  * open.subscribe(() => render(open.getSnapshot()));
  */
 export { createClient, type ClientOptions, type ClientEvents, type SynclineClient } from './client.js';
+export { systemClock, type Clock, type TimerHandle } from './clock.js';
 export type { AuthListener, AuthSession, ClientAuth } from './auth/client-auth.js';
 export type { SessionUser } from '@syncline/protocol';
 export { backoffDelay, describeState, type BackoffOptions, type ConnectionState, type ConnectionStateListener } from './connection/connection-state.js';

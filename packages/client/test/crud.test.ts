@@ -1,6 +1,7 @@
 import { SynclineError } from '@syncline/protocol';
 import { describe, expect, it } from 'vitest';
 import { connectClient, createTestSyncline, lists, todos } from './support.js';
+import { createManualClock } from '../../server/src/testing/manual-clock.js';
 
 describe.each(['socket', 'http'] as const)('typed CRUD over %s', (transport) => {
   it('creates, reads, lists, replaces, patches and deletes', async () => {
@@ -63,8 +64,15 @@ describe('requests over the socket', () => {
 
     // Nothing listens on this path's port once the server is gone.
     await app.close();
-    await using orphan = connectClient(port, { requestTimeoutMs: 200 });
-    const error = await orphan.resource(lists).list().catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'unavailable' });
+    // On the socket only, and no second attempt within the timeout: the request waits for the socket, then gives up.
+    const clock = createManualClock();
+    await using orphan = connectClient(port, { transport: 'socket', requestTimeoutMs: 10_000, minDelayMs: 60_000, maxDelayMs: 60_000, random: () => 1, clock });
+    let error: unknown;
+    const answered = orphan.resource(lists).list().catch((e: unknown) => (error = e));
+    await clock.advance(9_999);
+    expect(error).toBeUndefined();
+    await clock.advance(1);
+    await answered;
+    expect(error).toMatchObject({ code: 'unavailable', message: expect.stringContaining('within 10000 ms') });
   });
 });

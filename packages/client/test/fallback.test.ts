@@ -2,6 +2,7 @@ import type { ChangeEvent } from '@syncline/protocol';
 import { describe, expect, it } from 'vitest';
 import { createStreamSubscriptions } from '../src/index.js';
 import { blockable, connectClient, createTestSyncline, lists, request, todos, until } from './support.js';
+import { createManualClock } from '../../server/src/testing/manual-clock.js';
 
 describe('event streams in the client', () => {
   it("transport 'sse': live views over event streams and requests over HTTP, with the same API", async () => {
@@ -27,7 +28,9 @@ describe('event streams in the client', () => {
   it('a dropped stream resumes from its last seq: every missed change once, in order', async () => {
     await using app = await createTestSyncline();
     const { port } = await app.listen(0, '127.0.0.1');
-    const streams = createStreamSubscriptions({ baseUrl: `http://127.0.0.1:${port}`, minDelayMs: 200, random: () => 1 });
+    // The reconnect waits 200 ms (random 1 → the whole cap) on a clock the test moves: the writes below land while it is down.
+    const clock = createManualClock();
+    const streams = createStreamSubscriptions({ baseUrl: `http://127.0.0.1:${port}`, minDelayMs: 200, random: () => 1, clock });
     const events: ChangeEvent[] = [];
     const snapshots: boolean[] = [];
     const subscription = streams.open('/lists', {
@@ -39,7 +42,11 @@ describe('event streams in the client', () => {
     await request(app, 'POST', '/lists', { body: { title: 'a' } });
     await expect.poll(() => events.length).toBe(1);
     streams.reconnect();
+    await expect.poll(() => streams.reachability()).toEqual({ kind: 'connecting', attempt: 2 });
     for (const title of ['b', 'c', 'd']) await request(app, 'POST', '/lists', { body: { title } });
+    await clock.advance(199);
+    expect(events).toHaveLength(1);
+    await clock.advance(1);
     await expect.poll(() => events.length).toBe(4);
     await request(app, 'POST', '/lists', { body: { title: 'e' } });
     await expect.poll(() => events.length).toBe(5);

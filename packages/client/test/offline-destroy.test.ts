@@ -6,6 +6,7 @@ import { indexedDbPersistence, memoryPersistence, UnsentWritesError } from '../s
 import { createFakeLocks } from './offline-support/fake-locks.js';
 import { offlineClient, offlineSetUp } from './offline-support/offline-setup.js';
 import { request, todos } from './support.js';
+import { createManualClock } from '../../server/src/testing/manual-clock.js';
 
 const names = async (factory: IDBFactory): Promise<(string | undefined)[]> => (await factory.databases()).map((database) => database.name);
 
@@ -38,17 +39,23 @@ describe('destroying a replica (signing out)', () => {
     await using _app = app;
     await using _proxy = proxy;
     const persistence = memoryPersistence();
-    await using client = offlineClient(proxy.port, { persistence });
+    const clock = createManualClock();
+    await using client = offlineClient(proxy.port, { persistence }, { clock });
     await client.resource(todos).get(todo.id);
     proxy.cut();
     const edits = [client.resource(todos).patch(todo.id, { title: 'Oat milk' }), client.resource(todos).create({ title: 'Bread', list: list.id })];
     edits.forEach((edit) => edit.catch(() => undefined));
     await vi.waitFor(() => expect(client.outbox.size()).toBe(2));
 
-    const refusal = await client.destroy({ timeoutMs: 100 }).catch((error: unknown) => error);
+    let refusal: unknown;
+    const refused = client.destroy({ timeoutMs: 5_000 }).catch((error: unknown) => (refusal = error));
+    await clock.advance(4_999);
+    expect(refusal).toBeUndefined();
+    await clock.advance(1);
+    await refused;
     expect(refusal).toBeInstanceOf(UnsentWritesError);
     expect(refusal).toMatchObject({ code: 'conflict', waiting: 2, conflicts: 0 });
-    expect((refusal as Error).message).toBe("The replica was not deleted: 2 writes not sent within 100 ms would be lost. Call destroy({ pending: 'discard' }) to delete them anyway.");
+    expect((refusal as Error).message).toBe("The replica was not deleted: 2 writes not sent within 5000 ms would be lost. Call destroy({ pending: 'discard' }) to delete them anyway.");
     // Nothing deleted, and the client goes on: the writes still wait, in memory and persisted.
     expect((await persistence.load()).outbox).toHaveLength(2);
     expect(client.store.get(`/todos/${todo.id}`)).toMatchObject({ dirty: true, data: { title: 'Oat milk' } });

@@ -2,13 +2,15 @@ import type { ChangeEvent } from '@syncline/protocol';
 import { describe, expect, it } from 'vitest';
 import { createConnection, createRequestTracker, createSubscriptions } from '../src/index.js';
 import { connectClient, createTestSyncline, fileServer, lists, request, tempFile, todos, until, whenOpen } from './support.js';
+import { createManualClock } from '../../server/src/testing/manual-clock.js';
 
 describe('subscriptions across reconnects', () => {
   it('resume after the client socket drops: every missed change once, in order, then live ones', async () => {
     await using app = await createTestSyncline();
     const { port } = await app.listen(0, '127.0.0.1');
-    // The reconnect waits 300 ms (random 1 → the whole cap): the writes below land while it is down.
-    const connection = createConnection({ url: `ws://127.0.0.1:${port}/live`, minDelayMs: 300, random: () => 1, onFrame: (frame) => void (tracker.receive(frame) || subscriptions.receive(frame)) });
+    // The reconnect waits 300 ms (random 1 → the whole cap) on a clock the test moves: the writes below land while it is down.
+    const clock = createManualClock();
+    const connection = createConnection({ url: `ws://127.0.0.1:${port}/live`, minDelayMs: 300, random: () => 1, clock, onFrame: (frame) => void (tracker.receive(frame) || subscriptions.receive(frame)) });
     const tracker = createRequestTracker({ connection });
     const subscriptions = createSubscriptions(connection, tracker);
     const events: ChangeEvent[] = [];
@@ -25,7 +27,10 @@ describe('subscriptions across reconnects', () => {
     connection.drop();
     expect(connection.state()).toEqual({ kind: 'connecting', attempt: 2 });
     for (const title of ['b', 'c', 'd']) await request(app, 'POST', '/lists', { body: { title } });
+    await clock.advance(299);
     expect(connection.state().kind).toBe('connecting');
+    expect(events).toHaveLength(1);
+    await clock.advance(1);
     await expect.poll(() => events.length).toBe(4);
     await request(app, 'POST', '/lists', { body: { title: 'e' } });
     await expect.poll(() => events.length).toBe(5);

@@ -22,3 +22,4 @@ export * from './reconcile.js';
 export * from './session.js';
 export * from './stream-events.js';
 export * from './stream-request.js';
+export * from './clock.js';

@@ -26,12 +26,12 @@ import { createSubscriptionHub } from './live/subscription-hub.js';
 import type { Operation, Outcome } from './operation.js';
 import { createExecutor, type Executor } from './pipeline/executor.js';
 import { createDrain } from './shutdown-drain.js';
-import { createIdempotency, type IdempotencyClock } from './pipeline/idempotency.js';
+import { createIdempotency } from './pipeline/idempotency.js';
 import { isReconcileUri } from './pipeline/reconcile.js';
 import type { PipelineDeps } from './pipeline/pipeline-deps.js';
 import { assertDefinitions } from './definitions/check-definitions.js';
 import { createResourceRegistry } from './resource-registry.js';
-import type { PresenceClock } from './presence/presence-clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { createPresenceService } from './presence/presence-service.js';
 import type { Change, Storage } from './storage/storage.js';
 import { CLOSE_CODES } from '@syncline/protocol';
@@ -70,10 +70,15 @@ export interface SynclineOptions {
   readonly limits?: Partial<SynclineLimits>;
   /** Errors that do not fail a request (after-hooks, a socket's error, a failed delivery). Default: console.error. */
   readonly onError?: (error: unknown, where: string) => void;
-  /** The clock idempotency keys expire and are swept on. Default the system's; tests pass a manual one. */
-  readonly idempotencyClock?: IdempotencyClock;
-  /** The clock presence refreshes and times out on. Default the system's; tests pass a manual one. */
-  readonly presenceClock?: PresenceClock;
+  /**
+   * The one clock every timer-driven part runs on: the sign-in limits and session expiry, presence
+   * refreshes and timeouts, the idempotency sweep, heartbeats and keep-alives, the feed's poll,
+   * the log's trim, the request rates, lingering closes and the shutdown drain. Default the
+   * system's (`systemClock`); tests pass `createManualClock()` from `@syncline/server/testing`
+   * and move time with `await clock.advance(ms)`. A Redis backplane or PostgreSQL storage, made
+   * before the server, take theirs as their own `clock` option.
+   */
+  readonly clock?: Clock;
   /**
    * The signed-in caller each read rule is tried with at start (with an anonymous one and
    * the server's own), to check the filters it returns. Default `{ id: 'syncline-start-up-probe' }`;
@@ -196,6 +201,7 @@ export interface Syncline {
  */
 export async function createSyncline(options: SynclineOptions): Promise<Syncline> {
   const limits: SynclineLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const clock = options.clock ?? systemClock;
   const reportError = options.onError ?? ((error: unknown, where: string) => console.error(`[syncline] ${where}:`, error));
   const auth = options.auth;
   const resources = [...options.resources, ...(auth?.resources ?? [])];
@@ -212,7 +218,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   const admit = createRequestEntry({ trust, hostAllowed, reportError });
 
   // Every operation, from either transport, is counted (SUBSCRIBEs through `deps.track`), so close() can let the running ones answer.
-  const drain = createDrain();
+  const drain = createDrain(clock);
   const deps: PipelineDeps = {
     registry,
     storage,
@@ -229,13 +235,13 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
   };
   await backplane.start?.();
   await storage.migrate(resources);
-  const idempotency = createIdempotency({ storage, ttlMs: limits.idempotencyTtlMs, reportError, ...(options.idempotencyClock ? { clock: options.idempotencyClock } : {}) });
+  const idempotency = createIdempotency({ storage, ttlMs: limits.idempotencyTtlMs, reportError, clock });
   const pipeline = createExecutor(deps, { idempotency, maxReconcileEntries: limits.maxReconcileEntries });
   const executor: Executor = { execute: (op) => drain.track(pipeline.execute(op)), allow: (uri) => pipeline.allow(uri) };
   const readAsServer = (resource: string, id: string) => storage.read((tx) => tx.get(resource, id));
-  const presence = createPresenceService({ backplane, executor, resources: registry, createContext, read: readAsServer, limits, reportError, ...(options.presenceClock ? { clock: options.presenceClock } : {}) });
+  const presence = createPresenceService({ backplane, executor, resources: registry, createContext, read: readAsServer, limits, reportError, clock });
   // Reconcile entries per user and per address, on HTTP and the sockets alike.
-  const reconcileBudget = createWorkBudget({ perSecond: limits.reconcileEntriesPerSecond, burst: limits.reconcileEntryBurst });
+  const reconcileBudget = createWorkBudget({ perSecond: limits.reconcileEntriesPerSecond, burst: limits.reconcileEntryBurst, now: () => clock.now() });
   const handleResources = createHttpHandler({ executor, createContext, maxBodyBytes: limits.maxBodyBytes, maxJsonDepth: limits.maxJsonDepth, origins: options.origins, reportError, reconcileBudget });
   // One share per address and per user, across the sockets and the event streams of this process.
   const quota = createSubscriptionQuota(limits);
@@ -263,6 +269,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     reconcileBudget,
     trust,
     hostAllowed,
+    clock,
   });
   const streams = createEventStreams({
     livePath,
@@ -274,6 +281,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     seq: () => feed.head,
     otherConnections: () => sockets.connections,
     quota,
+    clock,
   });
   // Every answer of the HTTP surface, whichever part made it, leaves with the security headers and, for a caller with credentials, a private cache policy.
   const handle = async (request: HttpRequest): Promise<HttpResponse> => secureResponse(request, discovery.route(request) ?? (await auth?.route(request)) ?? (await presence.route(request)) ?? (await handleResources(request)));
@@ -282,6 +290,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     execute: (op) => executor.execute(op),
     get: readAsServer,
     checkCrossSite: (method, headers, secure) => checkCrossSiteRequest(method, headers, options.origins, secure),
+    clock,
   });
   const dispatch = (change: Change): void => {
     hub.dispatch(change);
@@ -290,16 +299,17 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     if (ended !== undefined) sockets.closeSession(ended, CLOSE_CODES.sessionEnded, 'signed out');
     if (ended !== undefined) streams.closeSession(ended);
   };
-  const feed: ChangeFeed = createChangeFeed({ storage, backplane, dispatch, pollMs: limits.feedPollMs, reportError });
+  const feed: ChangeFeed = createChangeFeed({ storage, backplane, dispatch, pollMs: limits.feedPollMs, clock, reportError });
   await feed.start();
   const stopReconnects = backplane.onReconnect?.(() => void feed.catchUp());
   const stopCommitted = storage.onCommitted?.(() => void feed.catchUp());
   const owns = (path: string): boolean => registry.get(path.split('/')[1] ?? '') !== undefined || isReconcileUri(path) || isDiscoveryPath(path) || (auth?.paths.includes(path) ?? false);
   const servers: Server[] = [];
-  const trimTimer = setInterval(() => {
+  const trimTimer = clock.setInterval(() => {
     storage.trimLog(limits.changeLogRetention).catch((error: unknown) => reportError(error, 'change log trim'));
   }, 60_000);
-  trimTimer.unref();
+  // Lingering closes of refused bodies run on the server's clock too.
+  const lingering = { ...limits, clock };
 
   const syncline: Syncline = {
     handle,
@@ -307,10 +317,10 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     upgrade: (request) => sockets.admit(request),
     execute: (op) => executor.execute(op),
     authenticate: async (request) => createContext({ transport: 'http', headers: joinedHeaders(request.headers), remoteAddress: request.remoteAddress }),
-    listener: (fallback) => createNodeListener({ handle, maxBodyBytes: limits.maxBodyBytes, lingering: limits, owns, fallback, events: streams, reportError, admit }),
+    listener: (fallback) => createNodeListener({ handle, maxBodyBytes: limits.maxBodyBytes, lingering, owns, fallback, events: streams, reportError, admit }),
     attach(server) {
       sockets.attach(server);
-      answerExpectContinue(server, { maxBodyBytes: limits.maxBodyBytes, lingering: limits, owns, reportError });
+      answerExpectContinue(server, { maxBodyBytes: limits.maxBodyBytes, lingering, owns, reportError });
     },
     async listen(port, host, options = {}) {
       const handler = options.handler;
@@ -331,7 +341,7 @@ export async function createSyncline(options: SynclineOptions): Promise<Syncline
     flush: () => feed.catchUp(),
     stats: () => ({ connections: sockets.connections, streams: streams.size, ...hub.stats(), slowConsumers: sockets.slowConsumers + streams.slowConsumers, seq: feed.head }),
     async close() {
-      clearInterval(trimTimer);
+      clock.clearInterval(trimTimer);
       // Drain first: take no new connections, let the operations already running answer (at
       // most SHUTDOWN_DRAIN_MS), and only then close sockets with 1001 and cut what is left.
       const stopped = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));

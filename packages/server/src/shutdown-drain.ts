@@ -1,3 +1,5 @@
+import { systemClock, type Clock } from './clock.js';
+
 /**
  * Counts the operations being answered, so a shutdown can wait for them: a write that was
  * accepted gets its answer before the sockets close with 1001 and storage closes.
@@ -18,7 +20,7 @@ export interface Drain {
  * const outcome = await drain.track(executor.execute(op));
  * await drain.idle(10_000); // in close()
  */
-export function createDrain(): Drain {
+export function createDrain(clock: Clock = systemClock): Drain {
   let inFlight = 0;
   let waiters: Array<() => void> = [];
   const settle = (): void => {
@@ -38,12 +40,12 @@ export function createDrain(): Drain {
     idle(timeoutMs) {
       if (inFlight === 0) return Promise.resolve(true);
       return new Promise((resolve) => {
-        const timer = setTimeout(() => {
+        const timer = clock.setTimeout(() => {
           waiters = waiters.filter((waiter) => waiter !== wake);
           resolve(false);
         }, timeoutMs);
         const wake = (): void => {
-          clearTimeout(timer);
+          clock.clearTimeout(timer);
           resolve(true);
         };
         waiters.push(wake);

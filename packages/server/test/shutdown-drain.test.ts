@@ -2,17 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { createDrain } from '../src/shutdown-drain.js';
 import type { Storage } from '../src/index.js';
 import { createSqliteStorage } from '../src/storage/sqlite/index.js';
+import { createManualClock } from '../src/testing/manual-clock.js';
 import { createTestSyncline } from './support/fixtures.js';
 import { LiveClient } from './support/live-client.js';
 
 describe('close() drains the operations already running', () => {
   it('idle() waits for tracked work, and gives up after its timeout', async () => {
-    const drain = createDrain();
+    const clock = createManualClock();
+    const drain = createDrain(clock);
     expect(await drain.idle(0)).toBe(true);
     let finish = (): void => {};
     const work = drain.track(new Promise<string>((resolve) => (finish = () => resolve('done'))));
     expect(drain.inFlight).toBe(1);
-    expect(await drain.idle(10)).toBe(false);
+    let gaveUp: boolean | undefined;
+    const timedOut = drain.idle(10).then((idle) => (gaveUp = !idle));
+    await clock.advance(9);
+    expect(gaveUp).toBeUndefined();
+    await clock.advance(1);
+    await timedOut;
+    expect(gaveUp).toBe(true);
     const idle = drain.idle(5000);
     finish();
     expect(await work).toBe('done');
@@ -38,11 +46,15 @@ describe('close() drains the operations already running', () => {
         return inner.write(fn);
       },
     };
-    const syncline = await createTestSyncline({ storage });
+    // On a clock that stands still the drain's bound never passes: close() waits for the write alone.
+    const syncline = await createTestSyncline({ storage, clock: createManualClock() });
     const { port } = await syncline.listen(0, '127.0.0.1');
     const write = syncline.execute({ method: 'POST', uri: '/lists', headers: {}, body: { title: 'in flight' }, context: { transport: 'http' } });
-    const closing = syncline.close();
-    setTimeout(release, 50);
+    let closed = false;
+    const closing = syncline.close().then(() => (closed = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(closed).toBe(false);
+    release();
     const outcome = await write;
     await closing;
     expect(outcome.status).toBe(201);

@@ -1,5 +1,6 @@
 import { BEARER_SUBPROTOCOL_PREFIX, CLOSE_CODES, downstreamSchema, parseJsonSafely, PROTOCOL_MAJOR, PROTOCOL_VERSION, speaksMajor, SUBPROTOCOL, type Downstream, type HelloEvent } from '@syncline/protocol';
 import { backoffDelay, type BackoffOptions, type ConnectionState, type ConnectionStateListener } from './connection-state.js';
+import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { frameText, resolveSocketConstructor, type SocketConstructor, type SocketLike } from './socket-like.js';
 
 export interface ConnectionOptions extends BackoffOptions {
@@ -21,6 +22,8 @@ export interface ConnectionOptions extends BackoffOptions {
   readonly onSessionEnded?: () => void | Promise<void>;
   /** Frames that are not valid messages, sockets that fail: reported, never thrown. */
   readonly onError?: (error: unknown) => void;
+  /** The clock of the backoff, the handshake bound and the heartbeat watchdog. Default the system's. */
+  readonly clock?: Clock;
 }
 
 /** One logical connection over many sockets: it reconnects until closed. */
@@ -61,7 +64,8 @@ export function createConnection(options: ConnectionOptions): Connection {
   let current: ConnectionState = { kind: 'connecting', attempt: 1 };
   let socket: SocketLike | undefined;
   let lastHello: HelloEvent | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: TimerHandle | undefined;
+  const clock = options.clock ?? systemClock;
   let renewing: Promise<void> | undefined;
   // Bumped by renew(): a token read before the bump is stale.
   let credentials = 0;
@@ -72,8 +76,8 @@ export function createConnection(options: ConnectionOptions): Connection {
     for (const listener of [...listeners]) listener(next);
   };
   const setTimer = (ms: number, run: () => void): void => {
-    clearTimeout(timer);
-    timer = setTimeout(run, ms);
+    clock.clearTimeout(timer);
+    timer = clock.setTimeout(run, ms);
   };
 
   /** Forgets the socket (its late events are ignored) and schedules the next attempt. */
@@ -81,7 +85,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     const wasOpen = current.kind === 'open';
     const dead = socket;
     socket = undefined;
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
     if (dead) {
       dead.onopen = dead.onmessage = dead.onclose = null;
       // `ws` emits an error when a socket is closed mid-handshake; a discarded socket's

@@ -1,5 +1,6 @@
 import { SynclineError } from '@syncline/protocol';
 import { uuidv7 } from '@syncline/schema';
+import { systemClock, type Clock } from '../clock.js';
 import type { BackoffOptions } from '../connection/connection-state.js';
 import { asSynclineError, isRecord, type JsonRecord } from '../requests/answers.js';
 import type { Transport } from '../requests/transport.js';
@@ -70,6 +71,8 @@ export interface OfflineReplicaOptions extends BackoffOptions {
   readonly onError?: ((error: unknown) => void) | undefined;
   /** Another tab deleted the replica: this one closed and opens its persistence no more. */
   readonly onDestroyed?: () => void;
+  /** The clock of the retries, the healing re-reads and `destroy`'s wait. Default the system's. */
+  readonly clock?: Clock | undefined;
 }
 
 /**
@@ -88,6 +91,7 @@ const FOLLOWER_REFRESH_MS = 2_000;
 
 export function createOfflineReplica(options: OfflineReplicaOptions): OfflineReplica {
   const { persistence } = options.offline;
+  const clock = options.clock ?? systemClock;
   const core = createReplicaCore({
     persistence,
     policy: options.offline.policy ?? 'merge',
@@ -107,7 +111,7 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
   const sender = createSender({
     ...options,
     core,
-    reconcile: () => reconcile(core, options.transport),
+    reconcile: () => reconcile(core, options.transport, clock),
   });
   const ready = core.serial(() => refreshFromPersistence(core, false)).then(() => {
     loaded = true;
@@ -142,7 +146,7 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
   // Messages between tabs are hints; persistence is the truth. While writes wait, a tab that
   // does not send re-reads it now and then and tells the sender again, so a message either
   // of them missed cannot leave a write unsent or shown as waiting after it was settled.
-  const healing = setInterval(() => {
+  const healing = clock.setInterval(() => {
     if (!loaded || tabs.isLeader() || outbox.size() === 0) return;
     refresh().then(
       () => void (outbox.size() > 0 && tabs.announce({ type: 'syncline:changed' })),
@@ -197,7 +201,7 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
   let closed = false;
   const shutDown = (detail: string): void => {
     closed = true;
-    clearInterval(healing);
+    clock.clearInterval(healing);
     sender.stop();
     tabs.close();
     outbox.abandon(new SynclineError('unavailable', { detail }));
@@ -225,7 +229,7 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
         uri,
         method,
         create: request.create ?? false,
-        madeAt: Date.now(),
+        madeAt: clock.now(),
         ...(body === undefined ? {} : { body }),
         ...(headers === undefined ? {} : { headers }),
         ...(policy === undefined ? {} : { policy }),
@@ -272,14 +276,14 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
       if ((destroyOptions.pending ?? 'send') === 'send') {
         const timeoutMs = destroyOptions.timeoutMs ?? DESTROY_TIMEOUT_MS;
         // Held conflicts wait for the user, not for the server: no wait can send them.
-        const emptied = core.conflicts.size === 0 && (await outboxEmptied({ outbox, timeoutMs, kick: () => (tabs.isLeader() ? sender.kick() : tabs.announce({ type: 'syncline:changed' })) }));
+        const emptied = core.conflicts.size === 0 && (await outboxEmptied({ outbox, timeoutMs, clock, kick: () => (tabs.isLeader() ? sender.kick() : tabs.announce({ type: 'syncline:changed' })) }));
         if (!emptied || core.conflicts.size > 0) throw new UnsentWritesError({ waiting: outbox.size(), conflicts: core.conflicts.size, timeoutMs });
       }
       // The other tabs hear it before the database goes, and this tab keeps the outbox lock
       // until it is gone, so no tab takes over the sending and reads the replica back meanwhile.
       tabs.announce({ type: 'syncline:destroyed' });
       closed = true;
-      clearInterval(healing);
+      clock.clearInterval(healing);
       sender.stop();
       try {
         await core.serial(() => persistence.destroy());

@@ -1,4 +1,5 @@
 import { reconcileResponseSchema, SynclineError, type ReconcileAnswer as WireAnswer } from '@syncline/protocol';
+import { systemClock, type Clock } from '../clock.js';
 import { expectSuccess, isRecord, retryAfterMs } from '../requests/answers.js';
 import type { IncomingResponse, OutgoingRequest, Transport } from '../requests/transport.js';
 import { settleConflict } from './conflict-settlement.js';
@@ -37,12 +38,12 @@ export type ReconcileAnswer = WireAnswer | { readonly uri: string; readonly stat
  * @example
  * await reconcile(core, transport); // one round trip for the whole replica
  */
-export async function reconcile(core: ReplicaCore, transport: Transport): Promise<void> {
+export async function reconcile(core: ReplicaCore, transport: Transport, clock: Clock = systemClock): Promise<void> {
   const uris = [...new Set([...[...core.store.entries()].map((entry) => entry.uri), ...core.outbox.all().map((write) => write.uri)])];
   for (let start = 0; start < uris.length; start += RECONCILE_BATCH) {
     const chunk = uris.slice(start, start + RECONCILE_BATCH);
     const sent = chunk.map((uri) => ({ uri, etag: core.store.get(uri)?.etag ?? null }));
-    const answers = await ask(transport, sent);
+    const answers = await ask(transport, sent, clock);
     await core.serial(async () => {
       for (const [index, answer] of answers.entries()) {
         const asked = sent[index];
@@ -81,20 +82,20 @@ async function apply(core: ReplicaCore, etag: string | null, answer: ReconcileAn
 type Asked = readonly { readonly uri: string; readonly etag: string | null }[];
 
 /** One `POST /_reconcile`, or conditional GETs from a server without it (by its capabilities, or by probing when it never said). */
-async function ask(transport: Transport, sent: Asked): Promise<ReconcileAnswer[]> {
+async function ask(transport: Transport, sent: Asked, clock: Clock): Promise<ReconcileAnswer[]> {
   const offered = await transport.capabilities?.();
-  if (offered !== undefined && !offered.includes('reconcile')) return askEach(transport, sent);
-  const response = await patiently(transport, { method: 'POST', resource: '/_reconcile', body: { entries: sent } });
+  if (offered !== undefined && !offered.includes('reconcile')) return askEach(transport, sent, clock);
+  const response = await patiently(transport, { method: 'POST', resource: '/_reconcile', body: { entries: sent } }, clock);
   // Only a server that never said what it offers is probed: for one that did, a 404 is an error.
-  if (offered === undefined && (response.status === 404 || response.status === 405)) return askEach(transport, sent);
+  if (offered === undefined && (response.status === 404 || response.status === 405)) return askEach(transport, sent, clock);
   return answersOf(expectSuccess(response).body, sent.length);
 }
 
 /** One conditional `GET` per entry. */
-async function askEach(transport: Transport, sent: Asked): Promise<ReconcileAnswer[]> {
+async function askEach(transport: Transport, sent: Asked, clock: Clock): Promise<ReconcileAnswer[]> {
   const answers: ReconcileAnswer[] = [];
   for (const { uri, etag } of sent) {
-    const current = await patiently(transport, { method: 'GET', resource: uri, ...(etag === null ? {} : { headers: { 'if-none-match': etag } }) });
+    const current = await patiently(transport, { method: 'GET', resource: uri, ...(etag === null ? {} : { headers: { 'if-none-match': etag } }) }, clock);
     const currentEtag = current.headers['etag'] ?? etag;
     if (current.status === 304 && currentEtag !== null) answers.push({ uri, status: 304, etag: currentEtag });
     else if (current.status === 200 && isRecord(current.body) && currentEtag !== null) answers.push({ uri, status: 200, etag: currentEtag, body: current.body });
@@ -106,12 +107,12 @@ async function askEach(transport: Transport, sent: Asked): Promise<ReconcileAnsw
 }
 
 /** Sends a request, and again after its `Retry-After` while it is answered 429 (a few times at most). */
-async function patiently(transport: Transport, request: OutgoingRequest): Promise<IncomingResponse> {
+async function patiently(transport: Transport, request: OutgoingRequest, clock: Clock): Promise<IncomingResponse> {
   for (let attempt = 1; ; attempt++) {
     const response = await transport.request(request);
     if (response.status !== 429 || attempt === RATE_LIMITED_ATTEMPTS) return response;
     const ms = Math.min(retryAfterMs(response) ?? 1000, MAX_RETRY_WAIT_MS);
-    await new Promise((resolve) => setTimeout(resolve, ms));
+    await new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
   }
 }
 

@@ -1,4 +1,5 @@
 import { SynclineError } from '@syncline/protocol';
+import { systemClock, type Clock } from '../clock.js';
 import type { ReplicaStore } from '../store/replica-store.js';
 import type { OutboxView } from './outbox.js';
 
@@ -53,16 +54,17 @@ export class UnsentWritesError extends SynclineError {
  * @example
  * if (!(await outboxEmptied({ outbox, kick: () => sender.kick(), timeoutMs: 5_000 }))) throw …;
  */
-export function outboxEmptied(options: { readonly outbox: OutboxView; readonly kick: () => void; readonly timeoutMs: number }): Promise<boolean> {
+export function outboxEmptied(options: { readonly outbox: OutboxView; readonly kick: () => void; readonly timeoutMs: number; readonly clock?: Clock }): Promise<boolean> {
   const { outbox } = options;
+  const clock = options.clock ?? systemClock;
   if (outbox.size() === 0) return Promise.resolve(true);
   return new Promise((resolve) => {
     const finish = (emptied: boolean): void => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       stop();
       resolve(emptied);
     };
-    const timer = setTimeout(() => finish(false), options.timeoutMs);
+    const timer = clock.setTimeout(() => finish(false), options.timeoutMs);
     const stop = outbox.subscribe((size) => void (size === 0 && finish(true)));
     options.kick();
   });

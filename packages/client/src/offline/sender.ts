@@ -1,4 +1,5 @@
 import { isSynclineError, problemSchema, SynclineError } from '@syncline/protocol';
+import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { backoffDelay, type BackoffOptions } from '../connection/connection-state.js';
 import { etagOfVersion } from '../live/live-record.js';
 import { expectSuccess, isRecord, retryAfterMs, type JsonRecord } from '../requests/answers.js';
@@ -14,6 +15,8 @@ export interface SenderOptions extends BackoffOptions {
   readonly reconcile: () => Promise<void>;
   /** Failures other than an unreachable server (a persistence that fails, a malformed answer): reported, then retried. */
   readonly onError?: ((error: unknown) => void) | undefined;
+  /** The clock of the retries. Default the system's. */
+  readonly clock?: Clock | undefined;
 }
 
 /** The one sender of the outbox (in the tab holding the outbox lock). */
@@ -52,11 +55,12 @@ export function createSender(options: SenderOptions): Sender {
   let stopped = false;
   let needsReconcile = true;
   let failures = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: TimerHandle | undefined;
+  const clock = options.clock ?? systemClock;
 
   const later = (ms: number): void => {
-    clearTimeout(timer);
-    timer = setTimeout(() => sender.kick(), ms);
+    clock.clearTimeout(timer);
+    timer = clock.setTimeout(() => sender.kick(), ms);
   };
   const loop = async (): Promise<void> => {
     while (!stopped) {
@@ -160,7 +164,7 @@ export function createSender(options: SenderOptions): Sender {
         again = true;
         return;
       }
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       running = true;
       again = false;
       loop().then(
@@ -186,7 +190,7 @@ export function createSender(options: SenderOptions): Sender {
     },
     stop() {
       stopped = true;
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
     },
   };
   return sender;

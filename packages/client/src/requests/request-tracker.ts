@@ -1,4 +1,5 @@
 import { SynclineError, type Downstream, type RequestId, type RequestMessage } from '@syncline/protocol';
+import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import type { Connection } from '../connection/connection.js';
 import { assertNever } from '../connection/connection-state.js';
 import type { IncomingResponse, OutgoingRequest, Transport } from './transport.js';
@@ -12,7 +13,7 @@ export interface ResponseHandler {
 interface Pending {
   readonly message: RequestMessage;
   readonly handler: ResponseHandler;
-  readonly timer: ReturnType<typeof setTimeout> | undefined;
+  readonly timer: TimerHandle | undefined;
   sent: boolean;
 }
 
@@ -20,6 +21,8 @@ export interface RequestTrackerOptions {
   readonly connection: Connection;
   /** Default per-request timeout. Default 10 s. */
   readonly timeoutMs?: number;
+  /** The clock of the timeouts. Default the system's. */
+  readonly clock?: Clock;
 }
 
 /** Socket requests multiplexed by id; also the socket's {@link Transport}. */
@@ -45,6 +48,7 @@ export interface RequestTracker extends Transport {
  */
 export function createRequestTracker(options: RequestTrackerOptions): RequestTracker {
   const { connection } = options;
+  const clock = options.clock ?? systemClock;
   const pending = new Map<string, Pending>();
   let nextId = 1;
 
@@ -52,7 +56,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
     const entry = pending.get(key);
     if (!entry) return undefined;
     pending.delete(key);
-    clearTimeout(entry.timer);
+    clock.clearTimeout(entry.timer);
     return entry;
   };
   const transmit = (entry: Pending): void => {
@@ -92,7 +96,7 @@ export function createRequestTracker(options: RequestTrackerOptions): RequestTra
         return id;
       }
       const timeoutMs = sendOptions.timeoutMs ?? options.timeoutMs ?? 10_000;
-      const timer = setTimeout(() => {
+      const timer = clock.setTimeout(() => {
         settle(key)?.handler.onError(new SynclineError('unavailable', { detail: `No answer to ${request.method} ${request.resource} within ${timeoutMs} ms.` }));
       }, timeoutMs);
       const entry: Pending = { message: { ...request, id }, handler, timer, sent: false };

@@ -1,4 +1,5 @@
 import { HEADERS, parseJsonSafely, parseStreamEvent, problemSchema, SynclineError } from '@syncline/protocol';
+import { systemClock, type Clock } from '../clock.js';
 import { backoffDelay, type BackoffOptions } from '../connection/connection-state.js';
 import type { Subscription, SubscriptionHandlers, Subscriptions } from '../subscriptions/subscriptions.js';
 import { createSseParser } from './sse-parser.js';
@@ -17,6 +18,8 @@ export interface StreamSubscriptionsOptions extends BackoffOptions {
   readonly idleMs?: number;
   /** Streams that fail (they are retried): reported, never thrown. */
   readonly onError?: (error: unknown) => void;
+  /** The clock of the reconnect backoff and the idle bound. Default the system's. */
+  readonly clock?: Clock;
 }
 
 /** Subscriptions over server-sent event streams (protocol.md §10), with the socket's resume rules. */
@@ -57,6 +60,7 @@ const FINAL_STATUS = (status: number): boolean => status >= 400 && status < 500 
  */
 export function createStreamSubscriptions(options: StreamSubscriptionsOptions): StreamSubscriptions {
   const fetchImpl = options.fetch ?? globalThis.fetch;
+  const clock = options.clock ?? systemClock;
   const entries = new Set<Entry>();
   let nextId = 1;
   let renewing: Promise<void> | undefined;
@@ -116,7 +120,7 @@ export function createStreamSubscriptions(options: StreamSubscriptionsOptions): 
   /** Reads one stream until it ends, fails or goes silent. */
   const read = async (entry: Entry, body: ReadableStream<Uint8Array>, controller: AbortController): Promise<void> => {
     const idleMs = options.idleMs ?? 60_000;
-    let idle = setTimeout(() => controller.abort(), idleMs);
+    let idle = clock.setTimeout(() => controller.abort(), idleMs);
     const parser = createSseParser((event) => {
       try {
         deliver(entry, event.event, event.data);
@@ -130,12 +134,12 @@ export function createStreamSubscriptions(options: StreamSubscriptionsOptions): 
       for (;;) {
         const { done, value } = await reader.read();
         if (done || entry.closed) return;
-        clearTimeout(idle);
-        idle = setTimeout(() => controller.abort(), idleMs);
+        clock.clearTimeout(idle);
+        idle = clock.setTimeout(() => controller.abort(), idleMs);
         parser.feed(decoder.decode(value, { stream: true }));
       }
     } finally {
-      clearTimeout(idle);
+      clock.clearTimeout(idle);
       reader.cancel().catch(() => {});
     }
   };
@@ -145,8 +149,8 @@ export function createStreamSubscriptions(options: StreamSubscriptionsOptions): 
     while (!entry.closed) {
       if (attempt > 1) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, backoffDelay(attempt, options));
-          entry.wake = () => (clearTimeout(timer), resolve());
+          const timer = clock.setTimeout(resolve, backoffDelay(attempt, options));
+          entry.wake = () => (clock.clearTimeout(timer), resolve());
         });
         entry.wake = undefined;
         if (entry.closed) return;

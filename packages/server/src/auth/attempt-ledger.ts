@@ -1,4 +1,4 @@
-import type { AuthClock } from './auth-clock.js';
+import type { Clock } from '../clock.js';
 
 /** What the sign-in and sign-up limits remember about one key, until `endsAt`. */
 export interface LedgerEntry {
@@ -37,7 +37,7 @@ export interface AttemptLedger {
 export interface AttemptLedgerOptions {
   /** Entries kept at most, over every kind of key. */
   readonly maxEntries: number;
-  readonly clock: AuthClock;
+  readonly clock: Clock;
 }
 
 export function createAttemptLedger(options: AttemptLedgerOptions): AttemptLedger {

@@ -10,7 +10,7 @@ import type { Change, StoredRecord } from '../storage/storage.js';
 import { DEFAULT_AUTH_LIMITS, type AuthLimits } from '../limits.js';
 import { addressGroup } from '../security/address-group.js';
 import { createAttemptLedger } from './attempt-ledger.js';
-import { systemAuthClock, type AuthClock } from './auth-clock.js';
+import { deferredClock, systemClock, type Clock } from '../clock.js';
 import { sessions, users } from './auth-resources.js';
 import { checkCredentials, credentialsOf, normalizeUsername } from './credentials.js';
 import { createHashGate } from './hash-gate.js';
@@ -28,8 +28,6 @@ export interface PasswordAuthOptions extends Partial<AuthLimits> {
   readonly secureCookies?: 'auto' | boolean;
   /** scrypt's cost parameters (tests lower them). */
   readonly scrypt?: { N: number; r: number; p: number };
-  /** The clock of the sign-in and sign-up limits. Default the system's; tests pass a manual one. */
-  readonly clock?: AuthClock;
 }
 
 /** What the server gives the authenticator once it is running. */
@@ -38,6 +36,8 @@ export interface AuthRuntime {
   get(resource: string, id: string): Promise<StoredRecord | undefined>;
   /** Refuses cross-site unsafe requests carried by a cookie (CSRF). */
   checkCrossSite(method: string, headers: Readonly<Record<string, string>>, secure: boolean | undefined): void;
+  /** The server's clock (its `clock` option): session expiries and the sign-in and sign-up limits run on it. */
+  readonly clock?: Clock;
 }
 
 export interface SignedIn {
@@ -134,7 +134,9 @@ export function createPasswordAuth(options: PasswordAuthOptions = {}): Authentic
   const cookieName = options.cookieName ?? 'syncline_session';
   const cost = options.scrypt ?? DEFAULT_SCRYPT;
   const limits: AuthLimits = { ...DEFAULT_AUTH_LIMITS, ...definedOf(options) };
-  const clock = options.clock ?? systemAuthClock;
+  let runtime: AuthRuntime | undefined;
+  // The server's clock, known once it binds this authenticator; the system's before that.
+  const clock = deferredClock(() => runtime?.clock ?? systemClock);
   // One bounded ledger for every count the sign-in and sign-up limits keep.
   const ledger = createAttemptLedger({ maxEntries: limits.maxTrackedAttempts, clock });
   const limiter = createSignInLimiter({
@@ -148,7 +150,6 @@ export function createPasswordAuth(options: PasswordAuthOptions = {}): Authentic
   });
   const hashes = createHashGate({ concurrency: limits.hashConcurrency, maxQueued: limits.maxQueuedHashes });
   const cache = new Map<string, { context: { principal: Principal; session: Omit<SessionInfo, 'via'> }; until: number }>();
-  let runtime: AuthRuntime | undefined;
   // Unknown users are checked against this hash, so they take as long as a wrong password.
   let dummyHash: Promise<string> | undefined;
 
@@ -159,7 +160,7 @@ export function createPasswordAuth(options: PasswordAuthOptions = {}): Authentic
 
   async function lookup(token: string): Promise<{ principal: Principal; session: Omit<SessionInfo, 'via'> } | undefined> {
     const id = sha256(token);
-    const now = Date.now();
+    const now = clock.now();
     const cached = cache.get(id);
     if (cached !== undefined && cached.until > now) return cached.context.session.expiresAt > now ? cached.context : undefined;
     const record = await bound().get(sessions.name, id);
@@ -233,7 +234,7 @@ export function createPasswordAuth(options: PasswordAuthOptions = {}): Authentic
       if (!valid || user === undefined) throw new SynclineError('unauthenticated', { detail: 'Wrong username or password.' });
       attempt.succeeded();
       const token = randomBytes(32).toString('base64url');
-      const expiresAt = Date.now() + ttl;
+      const expiresAt = clock.now() + ttl;
       const outcome = await bound().execute({
         method: 'PUT',
         uri: `/sessions/${sha256(token)}`,
@@ -261,7 +262,7 @@ export function createPasswordAuth(options: PasswordAuthOptions = {}): Authentic
     cookie(signedIn, secure) {
       const attributes = ['Path=/', 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : [])];
       if (signedIn === undefined) return [`${cookieName}=`, 'Max-Age=0', ...attributes].join('; ');
-      return [`${cookieName}=${signedIn.token}`, `Max-Age=${Math.floor((signedIn.expiresAt - Date.now()) / 1000)}`, ...attributes].join('; ');
+      return [`${cookieName}=${signedIn.token}`, `Max-Age=${Math.floor((signedIn.expiresAt - clock.now()) / 1000)}`, ...attributes].join('; ');
     },
 
     csrfToken(context) {

@@ -1,5 +1,5 @@
 import { SynclineError } from '@syncline/protocol';
-import type { AuthClock } from './auth-clock.js';
+import { waitOn, type Clock } from '../clock.js';
 import type { AttemptLedger } from './attempt-ledger.js';
 
 export interface SignInLimiterOptions {
@@ -13,7 +13,7 @@ export interface SignInLimiterOptions {
   /** The spacing: a username past `slowAfterFailures` has one password checked per interval. */
   readonly slowIntervalMs: number;
   readonly ledger: AttemptLedger;
-  readonly clock: AuthClock;
+  readonly clock: Clock;
 }
 
 /** One sign-in in progress: counted as a failure unless it is settled otherwise. */
@@ -92,7 +92,7 @@ export function createSignInLimiter(options: SignInLimiterOptions): SignInLimite
       ledger.set(keys.turn, { count: 0, endsAt: turn + options.slowIntervalMs });
       waiting.set(address, (waiting.get(address) ?? 0) + 1);
       try {
-        if (turn > now) await clock.wait(turn - now);
+        if (turn > now) await waitOn(clock, turn - now);
       } finally {
         const left = (waiting.get(address) ?? 1) - 1;
         if (left > 0) waiting.set(address, left);

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { systemClock, type Clock } from '../clock.js';
 import { DEFAULT_LIMITS } from '../limits.js';
 
 /** How long and how much of an unread body is read and discarded after the answer, before the connection closes. */
@@ -7,6 +8,8 @@ export interface LingeringCloseOptions {
   readonly lingeringCloseMs: number;
   /** At most this many bytes of the body. */
   readonly lingeringCloseBytes: number;
+  /** The clock of the time bound. Default the system's. */
+  readonly clock?: Clock;
 }
 
 /** An answer written before the body it refuses was read. */
@@ -40,7 +43,7 @@ export function answerUnreadBody(req: IncomingMessage, res: ServerResponse, answ
   const finish = (): void => {
     if (done) return;
     done = true;
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
     req.off('data', discard);
     // Ends the response, so Node closes the connection: after the body's end, or at a bound.
     res.end();
@@ -49,8 +52,8 @@ export function answerUnreadBody(req: IncomingMessage, res: ServerResponse, answ
     discarded += chunk.byteLength;
     if (discarded > options.lingeringCloseBytes) finish();
   };
-  const timer = setTimeout(finish, options.lingeringCloseMs);
-  timer.unref();
+  const clock = options.clock ?? systemClock;
+  const timer = clock.setTimeout(finish, options.lingeringCloseMs);
   req.on('data', discard);
   req.once('end', finish);
   req.once('close', finish);

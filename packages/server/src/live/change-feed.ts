@@ -1,3 +1,4 @@
+import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import type { Backplane } from '../backplane/backplane.js';
 import type { Change, Storage } from '../storage/storage.js';
 
@@ -8,6 +9,8 @@ export interface ChangeFeedOptions {
   readonly dispatch: (change: Change) => void;
   /** How often to compare the log's head with what was dispatched, to heal messages the backplane lost. */
   readonly pollMs: number;
+  /** The clock of the poll. Default the system's. */
+  readonly clock?: Clock;
   readonly reportError: (error: unknown, where: string) => void;
 }
 
@@ -34,7 +37,8 @@ export function createChangeFeed(options: ChangeFeedOptions): ChangeFeed {
   // Set when a fill is asked for while one runs: the running one reads the log once more.
   let again = false;
   let unsubscribe: (() => void) | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: TimerHandle | undefined;
+  const clock = options.clock ?? systemClock;
 
   const fill = (): Promise<void> => {
     again = true;
@@ -87,7 +91,7 @@ export function createChangeFeed(options: ChangeFeedOptions): ChangeFeed {
     async start() {
       head = (await options.storage.logBounds()).head;
       unsubscribe = options.backplane.subscribe(receive);
-      timer = setInterval(() => {
+      timer = clock.setInterval(() => {
         options.storage.logBounds().then(
           (bounds) => {
             if (bounds.head > head) void fill();
@@ -95,11 +99,10 @@ export function createChangeFeed(options: ChangeFeedOptions): ChangeFeed {
           (error: unknown) => options.reportError(error, 'change feed: polling the change log'),
         );
       }, options.pollMs);
-      timer.unref();
     },
     stop() {
       unsubscribe?.();
-      if (timer) clearInterval(timer);
+      clock.clearInterval(timer);
     },
     async catchUp() {
       await filling;

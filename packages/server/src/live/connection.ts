@@ -6,6 +6,7 @@ import type { Executor } from '../pipeline/executor.js';
 import type { PipelineDeps } from '../pipeline/pipeline-deps.js';
 import type { SubscriptionHub } from './subscription-hub.js';
 import { createLiveSubscriptions } from './live-subscriptions.js';
+import type { Clock } from '../clock.js';
 import { createTokenBucket } from '../security/token-bucket.js';
 import type { PresenceService } from '../presence/presence-service.js';
 import type { SubscriptionLedger } from '../security/subscription-quota.js';
@@ -48,6 +49,8 @@ export interface ConnectionOptions {
   readonly presence?: PresenceService | undefined;
   /** Counts this connection's subscriptions (records, collections, presence) against its address's and user's share. */
   readonly ledger?: SubscriptionLedger | undefined;
+  /** The server's clock: the request rate, session expiry, the slow consumer's grace. */
+  readonly clock: Clock;
   /** The budgets of reconcile entries this connection's address and user share with their other connections and requests. */
   readonly reconcileMeters?: readonly WorkMeter[] | undefined;
 }
@@ -78,7 +81,7 @@ export function openConnection(options: ConnectionOptions): Connection {
   const { socket, limits } = options;
   const inflight = new Set<string>();
   let consecutiveErrors = 0;
-  const rate = createTokenBucket(limits.maxMessagesPerSecond, limits.messageBurst);
+  const rate = createTokenBucket(limits.maxMessagesPerSecond, limits.messageBurst, () => options.clock.now());
   let limitedInARow = 0;
   // A reconcile's entries are charged to the message rate (the request itself already took one
   // message) and to the budgets shared with the caller's other connections.
@@ -117,7 +120,7 @@ export function openConnection(options: ConnectionOptions): Connection {
       // The client is not reading: close instead of buffering without bound. It resumes from its last seq.
       options.onSlowConsumer();
       socket.close(CLOSE_CODES.slowConsumer, 'slow consumer');
-      setTimeout(() => socket.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
+      options.clock.setTimeout(() => socket.terminate(), SLOW_CONSUMER_GRACE_MS);
       return;
     }
     socket.send(frame);
@@ -219,13 +222,12 @@ export function openConnection(options: ConnectionOptions): Connection {
 
   // A session that expires while the socket is open ends it; the client signs in again and resumes.
   const expiresAt = options.context.session?.expiresAt;
-  const expiry = expiresAt === undefined ? undefined : setTimeout(() => connection.close(CLOSE_CODES.sessionEnded, 'session expired'), Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1));
-  expiry?.unref();
+  const expiry = expiresAt === undefined ? undefined : options.clock.setTimeout(() => connection.close(CLOSE_CODES.sessionEnded, 'session expired'), Math.min(Math.max(0, expiresAt - options.clock.now()), 2 ** 31 - 1));
   let ended = false;
   function closed(): void {
     if (ended) return;
     ended = true;
-    if (expiry !== undefined) clearTimeout(expiry);
+    options.clock.clearTimeout(expiry);
     subscriptions.closeAll();
     options.ledger?.releaseAll();
     // A socket that closed, or was terminated for a missed heartbeat, leaves every presence at once.

@@ -1,5 +1,6 @@
 import { HEADERS, PROBLEM_CONTENT_TYPE, streamSubscriptionsOf, SynclineError, type ErrorStreamEvent, type Problem, type ResetStreamEvent, type ResumedStreamEvent, type SnapshotStreamEvent } from '@syncline/protocol';
 import type { RequestContext } from '@syncline/schema';
+import type { Clock } from '../clock.js';
 import type { ContextFactory } from '../context-factory.js';
 import { negotiate } from '../http/content-negotiation.js';
 import { normalizeHeaders } from '../http/http-handler.js';
@@ -43,6 +44,8 @@ export interface EventStreamOptions {
   readonly otherConnections: () => number;
   /** The subscriptions each address and user may hold, shared with the sockets. */
   readonly quota?: SubscriptionQuota | undefined;
+  /** The server's clock: the keep-alive, session expiry, the slow consumer's grace. */
+  readonly clock: Clock;
 }
 
 export interface EventStreams {
@@ -110,15 +113,14 @@ function subscriptionUris(url: URL, max: number): string[] {
  * that position loses nothing and repeats nothing.
  */
 export function createEventStreams(options: EventStreamOptions): EventStreams {
-  const { deps, limits } = options;
+  const { deps, limits, clock } = options;
   const eventsPath = `${options.livePath.replace(/\/$/, '')}/events`;
   const streams = new Set<{ end(): void; readonly context: RequestContext; heartbeat(): void }>();
   const perAddress = createAddressCounter(limits.maxConnectionsPerAddress);
   let slowConsumers = 0;
-  const timer = setInterval(() => {
+  const timer = clock.setInterval(() => {
     for (const stream of streams) stream.heartbeat();
   }, limits.heartbeatMs);
-  timer.unref();
 
   function problem(req: StreamRequest, sink: EventSink, error: unknown, instance: string): void {
     const outcome = errorOutcome(error, instance, deps.reportError);
@@ -256,7 +258,7 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
         // The client is not reading: end instead of buffering without bound. It resumes from its last id.
         slowConsumers++;
         end();
-        setTimeout(() => sink.destroy(), SLOW_CONSUMER_GRACE_MS).unref();
+        clock.setTimeout(() => sink.destroy(), SLOW_CONSUMER_GRACE_MS);
         return;
       }
       sink.write(text);
@@ -296,11 +298,10 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
       streams.delete(stream);
       perAddress.release(address);
       ledger?.releaseAll();
-      if (expiry !== undefined) clearTimeout(expiry);
+      clock.clearTimeout(expiry);
     };
     const expiresAt = context.session?.expiresAt;
-    const expiry = expiresAt === undefined ? undefined : setTimeout(end, Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1));
-    expiry?.unref();
+    const expiry = expiresAt === undefined ? undefined : clock.setTimeout(end, Math.min(Math.max(0, expiresAt - clock.now()), 2 ** 31 - 1));
     sink.onClose(() => {
       stream.end();
       release();
@@ -370,7 +371,7 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
       }
     },
     close() {
-      clearInterval(timer);
+      clock.clearInterval(timer);
       for (const stream of [...streams]) stream.end();
     },
   };

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CLOSE_CODES, type Capability } from '@syncline/protocol';
 import type { RequestContext } from '@syncline/schema';
+import type { Clock } from '../clock.js';
 import type { ContextFactory } from '../context-factory.js';
 import { normalizeHeaders } from '../http/http-handler.js';
 import type { Executor } from '../pipeline/executor.js';
@@ -46,6 +47,8 @@ export interface SocketServerOptions {
   readonly trust?: ProxyTrust;
   /** Whether the server answers this `Host` (DNS rebinding); others get HTTP 421. Default: any. */
   readonly hostAllowed?: (host: string | undefined) => boolean;
+  /** The server's clock: the heartbeat, the request rate, session expiry. */
+  readonly clock: Clock;
 }
 
 /** A WebSocket upgrade request, as any host sees it before the handshake. */
@@ -108,10 +111,9 @@ export function createSocketServer(options: SocketServerOptions): SocketServer {
   let ws: WsUpgrade | undefined;
   const connections = new Set<Connection>();
   let slowConsumers = 0;
-  const timer = setInterval(() => {
+  const timer = options.clock.setInterval(() => {
     for (const connection of connections) connection.heartbeat();
   }, options.limits.heartbeatMs);
-  timer.unref();
 
   const perAddress = createAddressCounter(options.maxConnectionsPerAddress);
 
@@ -136,6 +138,7 @@ export function createSocketServer(options: SocketServerOptions): SocketServer {
       presence: options.presence,
       ledger: options.quota?.open({ address, user: context.principal?.id }),
       reconcileMeters: options.reconcileBudget?.metersFor({ address, user: context.principal?.id }),
+      clock: options.clock,
     });
     connections.add(connection);
     return connection.listener;
@@ -204,7 +207,7 @@ export function createSocketServer(options: SocketServerOptions): SocketServer {
       }
     },
     async close() {
-      clearInterval(timer);
+      options.clock.clearInterval(timer);
       for (const connection of connections) connection.close(CLOSE_CODES.goingAway, 'server shutting down');
       await ws?.close();
     },

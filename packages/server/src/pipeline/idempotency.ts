@@ -4,33 +4,19 @@ import type { RequestContext } from '@syncline/schema';
 import type { Operation, Outcome } from '../operation.js';
 import type { Storage, StorageWriter, StoredOutcome } from '../storage/storage.js';
 import type { PipelineDeps } from './pipeline-deps.js';
+import { systemClock, type Clock } from '../clock.js';
 
 /** The methods a key applies to (the draft's non-idempotent ones, and PUT/DELETE whose retries may meet changed preconditions). */
 const KEYED_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Time for keys: tests pass a manual one. */
-export interface IdempotencyClock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-  /** Calls `tick` every `ms` until the returned function is called. */
-  every(ms: number, tick: () => void): () => void;
-}
-
-const systemClock: IdempotencyClock = {
-  now: () => Date.now(),
-  every(ms, tick) {
-    const timer = setInterval(tick, ms);
-    timer.unref();
-    return () => clearInterval(timer);
-  },
-};
 
 export interface IdempotencyOptions {
   readonly storage: Storage;
   /** How long a saved outcome answers retries (`SYNCLINE_IDEMPOTENCY_TTL_MS`). */
   readonly ttlMs: number;
   readonly reportError: (error: unknown, where: string) => void;
-  readonly clock?: IdempotencyClock;
+  /** The server's clock: when saved answers expire, and the sweep. Default the system's. */
+  readonly clock?: Clock;
   /** How often expired outcomes are deleted. Default: a tenth of the TTL, between 1 s and 1 h. */
   readonly sweepMs?: number;
 }
@@ -143,9 +129,9 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
   const inFlight = new Set<string>();
   const sweep = () => options.storage.trimOutcomes(clock.now());
   const sweepMs = options.sweepMs ?? Math.min(3_600_000, Math.max(1_000, Math.floor(ttlMs / 10)));
-  const stopSweep = clock.every(sweepMs, () => {
+  const sweeping = clock.setInterval(() => {
     sweep().catch((error: unknown) => reportError(error, 'idempotency key sweep'));
-  });
+  }, sweepMs);
 
   /** The storage a keyed operation writes through: every write transaction checks the key first and must answer before it commits. */
   function guardedStorage(storage: Storage, operation: KeyedOperation): Storage {
@@ -202,6 +188,6 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       }
     },
     sweep,
-    close: stopSweep,
+    close: () => clock.clearInterval(sweeping),
   };
 }

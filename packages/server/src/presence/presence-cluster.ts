@@ -1,7 +1,7 @@
 import { presenceDataSchema, presenceStateSchema } from '@syncline/protocol';
 import { z } from 'zod';
 import type { Backplane, TopicMessage } from '../backplane/backplane.js';
-import type { PresenceClock } from './presence-clock.js';
+import type { Clock } from '../clock.js';
 import type { PresenceEntry, PresenceRegistry } from './presence-registry.js';
 
 /** The backplane topic presence travels on. */
@@ -37,7 +37,7 @@ export interface PresenceClusterOptions {
   readonly node: string;
   readonly backplane: Backplane;
   readonly registry: PresenceRegistry;
-  readonly clock: PresenceClock;
+  readonly clock: Clock;
   readonly refreshMs: number;
   readonly timeoutMs: number;
   readonly reportError: (error: unknown, where: string) => void;
@@ -127,10 +127,10 @@ export function startPresenceCluster(options: PresenceClusterOptions): PresenceC
     publish({ type: 'sync', node });
     refresh();
   });
-  const stopTicking = clock.every(options.refreshMs, () => {
+  const ticking = clock.setInterval(() => {
     refresh();
     registry.expire(clock.now() - options.timeoutMs, node);
-  });
+  }, options.refreshMs);
   publish({ type: 'sync', node });
 
   return {
@@ -138,7 +138,7 @@ export function startPresenceCluster(options: PresenceClusterOptions): PresenceC
     withdraw: (connection, uri) => publish(uri === undefined ? { type: 'remove', node, connection } : { type: 'remove', node, connection, uri }),
     async close() {
       if (closed) return;
-      stopTicking();
+      clock.clearInterval(ticking);
       stopReconnects?.();
       stopListening();
       await publishTopic?.(PRESENCE_TOPIC, { type: 'bye', node }).catch((error: unknown) => options.reportError(error, 'presence goodbye'));

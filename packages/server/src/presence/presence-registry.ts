@@ -85,7 +85,7 @@ function same(a: PresenceMember, b: PresenceMember): boolean {
  * @example
  * const registry = createPresenceRegistry();
  * registry.listen('/todos/42/presence', (op, member) => console.log(op, member.user));
- * registry.set({ node, connection, uri: '/todos/42/presence', user: 'ana', state: 'editing', data: {}, at: Date.now() }, clock.now());
+ * registry.set({ node, connection, uri: '/todos/42/presence', user: 'ana', state: 'editing', data: {}, at: clock.now() }, clock.now());
  */
 export function createPresenceRegistry(report: (error: unknown, where: string) => void): PresenceRegistry {
   const byUri = new Map<string, Map<string, Stored>>();

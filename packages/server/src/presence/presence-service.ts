@@ -12,7 +12,7 @@ import type { Executor } from '../pipeline/executor.js';
 import { recordUri, type ResourceRegistry } from '../resource-registry.js';
 import type { Change } from '../storage/storage.js';
 import { presenceMethodNotAllowed, presencePath } from './presence-access.js';
-import { systemClock, type PresenceClock } from './presence-clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import { startPresenceCluster } from './presence-cluster.js';
 import { createPresenceRegistry } from './presence-registry.js';
 import type { PresenceRecordReader } from './presence-visibility.js';
@@ -27,8 +27,8 @@ export interface PresenceServiceOptions {
   /** Reads a record as the server, for the records a collection's presence visibility rests on (protocol.md §11). */
   readonly read: PresenceRecordReader;
   readonly limits: Pick<SynclineLimits, 'presenceRefreshMs' | 'presenceTimeoutMs' | 'presenceMaxDataBytes' | 'maxPresencePerConnection' | 'maxSubscriptions'>;
-  /** Default the system clock; tests move a manual one. */
-  readonly clock?: PresenceClock;
+  /** The server's clock (refreshes, timeouts). Default the system's. */
+  readonly clock?: Clock;
   readonly reportError: (error: unknown, where: string) => void;
 }
 

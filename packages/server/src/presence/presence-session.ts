@@ -6,7 +6,7 @@ import { errorOutcome } from '../pipeline/error-outcome.js';
 import type { Executor } from '../pipeline/executor.js';
 import type { ResourceRegistry } from '../resource-registry.js';
 import { authorizePresence, canonicalPresence, presenceMethodNotAllowed, presencePath, principalName, type PresenceTargetInfo } from './presence-access.js';
-import type { PresenceClock } from './presence-clock.js';
+import type { Clock } from '../clock.js';
 import type { PresenceCluster } from './presence-cluster.js';
 import type { PresenceRegistry } from './presence-registry.js';
 import type { PresenceRecordReader } from './presence-visibility.js';
@@ -19,7 +19,7 @@ export interface PresenceCore {
   readonly cluster: PresenceCluster;
   readonly resources: ResourceRegistry;
   readonly executor: Executor;
-  readonly clock: PresenceClock;
+  readonly clock: Clock;
   readonly maxDataBytes: number;
   readonly maxPerConnection: number;
   readonly maxSubscriptions: number;
@@ -114,7 +114,7 @@ export function openPresenceSession(core: PresenceCore, context: RequestContext,
       throw new SynclineError('rate-limited', { detail: `A connection may be present at ${core.maxPerConnection} URIs at once.` });
     }
     const name = principalName(context);
-    const entry = { node: core.node, connection, uri: info.uri, user: context.principal?.id ?? null, ...(name === undefined ? {} : { name }), state: parsed.data.state, data, at: Date.now() };
+    const entry = { node: core.node, connection, uri: info.uri, user: context.principal?.id ?? null, ...(name === undefined ? {} : { name }), state: parsed.data.state, data, at: core.clock.now() };
     core.registry.set(entry, core.clock.now());
     core.cluster.announce(entry);
     watch(info, grant.sight);

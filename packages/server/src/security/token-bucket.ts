@@ -1,3 +1,5 @@
+import { systemClock } from '../clock.js';
+
 /** A rate limit: `take()` spends one token if there is one. */
 export interface TokenBucket {
   /** True when `count` tokens (default 1) were available (and are now spent); false spends nothing. */
@@ -15,13 +17,14 @@ export interface TokenBucket {
  * const bucket = createTokenBucket(100, 200);
  * if (!bucket.take()) refuse();
  */
-export function createTokenBucket(perSecond: number, burst: number, now: () => number = () => performance.now()): TokenBucket {
+export function createTokenBucket(perSecond: number, burst: number, now: () => number = systemClock.now): TokenBucket {
   const capacity = Math.max(1, burst);
   let tokens = capacity;
   let last = now();
   const refill = (): void => {
     const time = now();
-    tokens = Math.min(capacity, tokens + ((time - last) * perSecond) / 1000);
+    // A wall clock set back (the server's clock is Date.now by default) refills nothing, and takes nothing away.
+    tokens = Math.min(capacity, tokens + (Math.max(0, time - last) * perSecond) / 1000);
     last = time;
   };
   // More than the bucket holds is charged as a full bucket: it can still pass, once, when nothing else was spent.

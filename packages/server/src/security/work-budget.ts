@@ -1,3 +1,4 @@
+import { systemClock } from '../clock.js';
 import { addressGroup } from './address-group.js';
 import { createTokenBucket, type TokenBucket } from './token-bucket.js';
 
@@ -43,7 +44,7 @@ export interface WorkBudgetOptions {
   readonly burst: number;
   /** How much more an address may spend than a user: several people may share one (an office behind NAT). Default 4. */
   readonly addressFactor?: number;
-  /** Milliseconds, for tests. Default `performance.now`. */
+  /** Milliseconds: the server's clock. Default the system's. */
   readonly now?: () => number;
 }
 
@@ -69,7 +70,7 @@ const SWEEP_AT = 1_000;
  */
 export function createWorkBudget(options: WorkBudgetOptions): WorkBudget {
   const factor = options.addressFactor ?? 4;
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? systemClock.now;
   const buckets = new Map<string, { bucket: TokenBucket; capacity: number }>();
   let sweepAt = SWEEP_AT;
 

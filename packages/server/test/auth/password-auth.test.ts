@@ -8,6 +8,7 @@ import { createSqliteStorage } from '../../src/storage/sqlite/index.js';
 import { request } from '../support/fixtures.js';
 import { LiveClient } from '../support/live-client.js';
 import { createSignedInSyncline } from '../support/signed-in.js';
+import { createManualClock } from '../../src/testing/manual-clock.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -177,13 +178,20 @@ describe('sessions on sockets', () => {
   });
 
   it('closes a socket whose session expires with 4401; a new token resumes the subscription without a gap', async () => {
-    await using syncline = await server({ sessionTtlMs: 1500 });
+    // Shorter than a heartbeat (25 s), so the only thing the clock ends is the session.
+    const clock = createManualClock();
+    await using syncline = await createSignedInSyncline({ sessionTtlMs: 20_000 }, { clock });
     const { port } = await syncline.listen(0, '127.0.0.1');
     const { token } = await signUpAndIn(syncline);
     const socket = await LiveClient.connect(port, { headers: { authorization: `Bearer ${token}` } });
     const subscribed = await socket.request('SUBSCRIBE', '/notes', { id: 's' });
     const seq = subscribed.headers['syncline-seq'];
-    expect((await socket.closed).code).toBe(CLOSE_CODES.sessionEnded);
+    let ended = false;
+    const closed = socket.closed.then((close) => ((ended = true), close));
+    await clock.advance(19_999);
+    expect(ended).toBe(false);
+    await clock.advance(1);
+    expect((await closed).code).toBe(CLOSE_CODES.sessionEnded);
     expect((await request(syncline, 'GET', '/notes', { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
     const renewed = await request(syncline, 'POST', '/session', { body: { username: 'ana', password: 'correct horse' } });
     await request(syncline, 'POST', '/notes', { headers: { authorization: `Bearer ${renewed.body.token}` }, body: { text: 'while away' } });

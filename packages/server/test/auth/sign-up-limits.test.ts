@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createSignedInSyncline } from '../support/signed-in.js';
 import { byStatus, postFrom } from './auth-requests.js';
-import { createManualAuthClock } from './manual-auth-clock.js';
+import { createManualClock } from '../../src/testing/manual-clock.js';
 
 describe('sign-up cannot be used to exhaust the server', () => {
   it('an address gets 5 sign-ups in 10 minutes, then 429 with Retry-After; other addresses still sign up, and it may again when the window ends', async () => {
-    const clock = createManualAuthClock();
-    await using syncline = await createSignedInSyncline({ clock });
+    const clock = createManualClock();
+    await using syncline = await createSignedInSyncline({}, { clock });
     const answers = [];
     for (let i = 0; i < 7; i++) answers.push(await postFrom(syncline, '203.0.113.7', '/users', `user-${i}`, 'correct horse'));
     expect(answers.map((answer) => answer.status)).toEqual([201, 201, 201, 201, 201, 429, 429]);
@@ -15,7 +15,7 @@ describe('sign-up cannot be used to exhaust the server', () => {
     // A taken name counts too: it cannot be used to probe names for free.
     expect((await postFrom(syncline, '192.0.2.1', '/users', 'user-0', 'correct horse')).status).toBe(409);
     expect((await postFrom(syncline, '192.0.2.1', '/users', 'ana', 'correct horse')).status).toBe(201);
-    clock.advance(10 * 60_000);
+    await clock.advance(10 * 60_000);
     expect((await postFrom(syncline, '203.0.113.7', '/users', 'user-7', 'correct horse')).status).toBe(201);
   });
 

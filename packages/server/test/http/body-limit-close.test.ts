@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createTestSyncline } from '../support/fixtures.js';
+import { createManualClock } from '../../src/testing/manual-clock.js';
 
 // A body over the limit is answered 413 before it is read; the client, still uploading, must
 // be able to read that answer. Destroying the connection at once makes the kernel answer the
@@ -92,16 +93,22 @@ describe('a body over the limit', () => {
     expect(received).toMatch(/^HTTP\/1\.1 413 /);
   });
 
-  it('a client that stops sending midway is closed once the lingering time has passed', async () => {
-    await using app = await createTestSyncline({ limits: { maxBodyBytes: 1000, lingeringCloseMs: 200 } });
+  it('a client that stops sending midway is closed once the lingering time has passed, not before', async () => {
+    const clock = createManualClock();
+    await using app = await createTestSyncline({ clock, limits: { maxBodyBytes: 1000, lingeringCloseMs: 10_000 } });
     const { port } = await app.listen(0, '127.0.0.1');
     const socket = connect(port, '127.0.0.1');
     let received = '';
     socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    let open = true;
+    const closed = once(socket, 'close').then(() => (open = false));
     socket.write('POST /lists HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n');
     socket.write(' '.repeat(2000));
+    await expect.poll(() => received).toMatch(/^HTTP\/1\.1 413 /);
     // It sends nothing more and does not close: the server does, at the bound.
-    await once(socket, 'close');
-    expect(received).toMatch(/^HTTP\/1\.1 413 /);
+    await clock.advance(9_999);
+    expect(open).toBe(true);
+    await clock.advance(1);
+    await closed;
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { request } from '../support/fixtures.js';
-import { changeLog, gate, keyedServer, manualClock, slowGate } from './idempotency-support.js';
+import { createManualClock } from '../../src/testing/manual-clock.js';
+import { changeLog, gate, keyedServer, slowGate } from './idempotency-support.js';
 
 const key = (value: string, user?: string) => ({ 'idempotency-key': value, ...(user ? { 'x-user': user } : {}) });
 
@@ -136,21 +137,23 @@ describe('Idempotency-Key over HTTP', () => {
   });
 
   it('a key expires after the TTL: a retry then runs again, and the sweep deletes expired keys', async () => {
-    const clock = manualClock();
+    const clock = createManualClock();
     const { app, storage } = await keyedServer({ clock, ttlMs: 60_000 });
     await using _ = app;
     const post = (k: string) => request(app, 'POST', '/lists', { headers: key(k), body: { title: 't' } });
+    // Off the sweep's beat (every 6 s): the keys expire at 61 s, between the sweeps at 60 s and 66 s.
+    await clock.advance(1_000);
     await post('e-1');
     await post('e-2');
-    clock.advance(59_999);
+    await clock.advance(59_999);
     expect((await post('e-1')).headers['idempotency-replayed']).toBe('true');
-    clock.advance(1);
+    await clock.advance(1);
     const again = await post('e-1');
     expect(again.status).toBe(201);
     expect(again.headers['idempotency-replayed']).toBeUndefined();
     expect(await changeLog(storage)).toHaveLength(3);
     expect(await storage.read((tx) => tx.findOutcome(JSON.stringify(['anonymous', 'e-2'])))).toBeDefined();
-    clock.tick();
+    await clock.advance(5_000);
     await expect.poll(() => storage.read((tx) => tx.findOutcome(JSON.stringify(['anonymous', 'e-2'])))).toBeUndefined();
     // The re-used key's new answer is fresh and stays.
     expect((await post('e-1')).headers['idempotency-replayed']).toBe('true');

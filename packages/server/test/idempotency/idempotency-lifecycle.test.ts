@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, loadConfig } from '../../src/index.js';
 import { createIdempotency } from '../../src/pipeline/idempotency.js';
 import { createSqliteStorage } from '../../src/storage/sqlite/index.js';
-import { keyedServer, manualClock } from './idempotency-support.js';
+import type { Storage } from '../../src/storage/storage.js';
+import { createManualClock } from '../../src/testing/manual-clock.js';
+import { keyedServer } from './idempotency-support.js';
 
 describe('idempotency keys: settings, sweep and key syntax', () => {
   it('keys last 24 hours and a reconcile holds 1000 entries by default; both have variables', () => {
@@ -14,23 +16,34 @@ describe('idempotency keys: settings, sweep and key syntax', () => {
     expect(() => loadConfig({ SYNCLINE_IDEMPOTENCY_TTL_MS: '0' })).toThrow(/SYNCLINE_IDEMPOTENCY_TTL_MS/);
   });
 
-  it('the sweep is scheduled at a tenth of the TTL and stops when the server closes', async () => {
-    const clock = manualClock();
-    const scheduled: number[] = [];
-    const counting = { ...clock, every: (ms: number, tick: () => void) => (scheduled.push(ms), clock.every(ms, tick)) };
-    const { app } = await keyedServer({ clock: counting, ttlMs: 60_000 });
-    expect(scheduled).toEqual([6_000]);
-    expect(clock.pending()).toBe(1);
+  it('the sweep runs every tenth of the TTL and stops when the server closes, which leaves no timer behind', async () => {
+    const clock = createManualClock();
+    const start = clock.now();
+    const sqlite = createSqliteStorage({ filename: ':memory:' });
+    const sweeps: number[] = [];
+    const storage: Storage = Object.assign(Object.create(sqlite) as Storage, {
+      trimOutcomes: (now: number) => (sweeps.push(now - start), sqlite.trimOutcomes(now)),
+    });
+    const { app } = await keyedServer({ clock, storage, ttlMs: 60_000 });
+    await clock.advance(5_999);
+    expect(sweeps).toEqual([]);
+    await clock.advance(1);
+    expect(sweeps).toEqual([6_000]);
+    await clock.advance(12_000);
+    expect(sweeps).toEqual([6_000, 12_000, 18_000]);
+    expect(clock.pending).toBeGreaterThan(0);
     await app.close();
-    expect(clock.pending()).toBe(0);
+    expect(clock.pending).toBe(0);
+    await clock.advance(60_000);
+    expect(sweeps).toHaveLength(3);
   });
 
   it('a failing sweep is reported, not thrown', async () => {
     const storage = createSqliteStorage({ filename: ':memory:' });
-    const clock = manualClock();
+    const clock = createManualClock();
     const reported: string[] = [];
     const idempotency = createIdempotency({ storage, ttlMs: 1000, clock, reportError: (_error, where) => reported.push(where) });
-    clock.tick(); // not migrated: the outcomes table does not exist
+    await clock.advance(1_000); // the first sweep; not migrated: the outcomes table does not exist
     await expect.poll(() => reported).toEqual(['idempotency key sweep']);
     idempotency.close();
     await storage.close();

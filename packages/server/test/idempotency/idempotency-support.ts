@@ -1,35 +1,8 @@
 import { defineResource } from '@syncline/schema';
 import { z } from 'zod';
-import type { IdempotencyClock, Storage } from '../../src/index.js';
+import type { Clock, Storage } from '../../src/index.js';
 import { createSqliteStorage } from '../../src/storage/sqlite/index.js';
 import { createTestSyncline, testResources } from '../support/fixtures.js';
-
-/** A clock the test moves by hand; `tick()` runs the sweep it was asked to schedule. */
-export interface ManualClock extends IdempotencyClock {
-  advance(ms: number): void;
-  tick(): void;
-  /** How many periodic calls are scheduled. */
-  pending(): number;
-}
-
-export function manualClock(start = Date.UTC(2026, 0, 1)): ManualClock {
-  let now = start;
-  const ticks: Array<() => void> = [];
-  return {
-    now: () => now,
-    every(_ms, tick) {
-      ticks.push(tick);
-      return () => ticks.splice(ticks.indexOf(tick), 1);
-    },
-    advance(ms) {
-      now += ms;
-    },
-    tick() {
-      for (const tick of [...ticks]) tick();
-    },
-    pending: () => ticks.length,
-  };
-}
 
 /** A gate a hook waits at, so a test can hold a write in flight. */
 export function gate(): { entered: Promise<void>; release(): void; wait(): Promise<void> } {
@@ -64,12 +37,12 @@ export const slow = defineResource({
 });
 
 /** A test server over storage the test can read directly; `x-user` names the caller. */
-export async function keyedServer(options: { storage?: Storage; clock?: IdempotencyClock; ttlMs?: number } = {}) {
+export async function keyedServer(options: { storage?: Storage; clock?: Clock; ttlMs?: number } = {}) {
   const storage = options.storage ?? createSqliteStorage({ filename: ':memory:' });
   const app = await createTestSyncline({
     resources: [...testResources, slow],
     storage,
-    ...(options.clock ? { idempotencyClock: options.clock } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
     ...(options.ttlMs ? { limits: { idempotencyTtlMs: options.ttlMs } } : {}),
   });
   return { app, storage };

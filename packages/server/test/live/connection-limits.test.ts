@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestSyncline, request } from '../support/fixtures.js';
+import { createManualClock } from '../../src/testing/manual-clock.js';
 import { LiveClient } from '../support/live-client.js';
 
 describe('connection limits and liveness', () => {
@@ -25,16 +26,24 @@ describe('connection limits and liveness', () => {
     await healthy.waitFor((f) => f['event'] === 'change' && f['seq'] === created.body.version);
   });
 
-  it('sends heartbeats, and terminates a client that stops answering pings', async () => {
-    await using app = await createTestSyncline({ limits: { heartbeatMs: 50 } });
+  it('sends heartbeats, and terminates a client that misses the ping of one beat, at the next', async () => {
+    const clock = createManualClock();
+    await using app = await createTestSyncline({ clock, limits: { heartbeatMs: 25_000 } });
     const { port } = await app.listen(0, '127.0.0.1');
     await using alive = await LiveClient.connect(port);
-    await alive.waitFor((f) => f['event'] === 'heartbeat' && typeof f['seq'] === 'number');
     const silent = await LiveClient.connect(port);
     expect(app.stats().connections).toBe(2);
     (silent.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    await clock.advance(24_999);
+    expect(alive.frames.some((f) => f['event'] === 'heartbeat')).toBe(false);
+    await clock.advance(1);
+    await alive.waitFor((f) => f['event'] === 'heartbeat' && typeof f['seq'] === 'number');
+    // The ping came before that frame, so its pong went out before this request: answered, the server has it.
+    await alive.request('GET', '/lists');
+    expect(app.stats().connections).toBe(2);
+    await clock.advance(25_000);
     // The paused client cannot see its own end; the server's count shows it was terminated.
-    await expect.poll(() => app.stats().connections, { timeout: 5000 }).toBe(1);
+    await expect.poll(() => app.stats().connections).toBe(1);
     expect(alive.socket.readyState).toBe(alive.socket.OPEN);
     (silent.socket as unknown as { _socket: { resume(): void } })._socket.resume();
     expect((await silent.closed).code).toBe(1006);

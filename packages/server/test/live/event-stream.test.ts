@@ -5,6 +5,7 @@ import { createTestSyncline, request } from '../support/fixtures.js';
 import { LiveClient } from '../support/live-client.js';
 import { ownedNotes } from '../support/signed-in.js';
 import { SseClient } from '../support/sse-client.js';
+import { createManualClock } from '../../src/testing/manual-clock.js';
 
 const merge = { 'content-type': 'application/merge-patch+json' };
 
@@ -334,11 +335,17 @@ describe('authorization, heartbeats, slow consumers and shutdown', () => {
   });
 
   it('sends heartbeat comments with the position', async () => {
-    await using app = await createTestSyncline({ limits: { heartbeatMs: 50 } });
+    const clock = createManualClock();
+    await using app = await createTestSyncline({ clock, limits: { heartbeatMs: 25_000 } });
     const { port } = await app.listen(0, '127.0.0.1');
     await request(app, 'POST', '/lists', { body: { title: 'L' } });
     await using stream = await SseClient.open(port, '/lists');
-    await stream.until(() => stream.events.some((e) => e.type === 'comment' && e.comment === 'hb 1'), 2000, 'heartbeat');
+    await stream.until(() => stream.named('snapshot').length === 1);
+    await clock.advance(24_999);
+    const beat = () => stream.events.some((e) => e.type === 'comment' && e.comment === 'hb 1');
+    expect(beat()).toBe(false);
+    await clock.advance(1);
+    await stream.until(beat, 5000, 'heartbeat');
   });
 
   it('ends a stream whose client stops reading (slow consumer) while others carry on', async () => {

@@ -8,7 +8,7 @@ import { createSqliteStorage } from '../../src/storage/sqlite/index.js';
 import { createTestSyncline } from '../support/fixtures.js';
 import { LiveClient } from '../support/live-client.js';
 import { REDIS_URL, redisReachable, uniqueChannel } from '../support/redis.js';
-import { createManualClock, type ManualClock } from './manual-clock.js';
+import { createManualClock, type ManualClock } from '../../src/testing/manual-clock.js';
 
 type Frame = Awaited<ReturnType<LiveClient['request']>>;
 const as = (user: string) => ({ headers: { 'x-user': user } });
@@ -29,7 +29,7 @@ function cluster(backplane: () => Promise<Backplane>, clock: ManualClock) {
     const syncline = await createTestSyncline({
       storage: createSqliteStorage({ filename }),
       backplane: wrap(await backplane()),
-      presenceClock: clock,
+      clock,
       limits: { feedPollMs: 600_000, presenceRefreshMs: REFRESH, presenceTimeoutMs: TIMEOUT },
     });
     const { port } = await syncline.listen(0, '127.0.0.1');
@@ -112,15 +112,15 @@ function clusterCases(backplane: () => Promise<Backplane>): void {
     // While A refreshes, its entry outlives many timeouts.
     for (let i = 0; i < 10; i++) {
       const heard = refreshes;
-      clock.advance(REFRESH);
+      await clock.advance(REFRESH);
       await expect.poll(() => refreshes).toBeGreaterThan(heard);
     }
     expect(ops(watcher, 'p')).toEqual(['join ana editing']);
 
     dead = true;
-    clock.advance(TIMEOUT - REFRESH);
+    await clock.advance(TIMEOUT - REFRESH);
     expect(ops(watcher, 'p')).toEqual(['join ana editing']);
-    clock.advance(2 * REFRESH);
+    await clock.advance(2 * REFRESH);
     await expect.poll(() => ops(watcher, 'p')).toEqual(['join ana editing', 'leave ana editing']);
     expect((await watcher.request('GET', uri))['body']['members']).toEqual([]);
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createTestSyncline } from '../support/fixtures.js';
 import { LiveClient } from '../support/live-client.js';
+import { createManualClock } from '../../src/testing/manual-clock.js';
 
 type Frame = Awaited<ReturnType<LiveClient['request']>>;
 
@@ -122,7 +123,8 @@ describe('presence over the socket', () => {
   });
 
   it('a socket that stops answering pings is removed after the heartbeat timeout', async () => {
-    const { syncline, port, list } = await serverWithList({ limits: { heartbeatMs: 40 } });
+    const clock = createManualClock();
+    const { syncline, port, list } = await serverWithList({ clock, limits: { heartbeatMs: 25_000 } });
     await using _server = syncline;
     await using bob = await LiveClient.connect(port, as('bob'));
     await bob.request('SUBSCRIBE', `${list}/presence`, { id: 'p' });
@@ -136,6 +138,12 @@ describe('presence over the socket', () => {
     await answered;
     answering = false;
     expect(await nthEvent(bob, 'p', 1)).toMatchObject({ op: 'join', member: { user: 'ana' } });
+    // Two beats: the first pings both sockets, and bob's pong is in before his request is answered.
+    await clock.advance(25_000);
+    await bob.waitFor((f) => f['event'] === 'heartbeat');
+    await bob.request('GET', list);
+    expect(frozen.readyState).toBe(WebSocket.OPEN);
+    await clock.advance(25_000);
     expect(await nthEvent(bob, 'p', 2)).toMatchObject({ op: 'leave', member: { user: 'ana', state: 'editing' } });
     expect(frozen.readyState).toBe(WebSocket.CLOSED);
   });

@@ -2,6 +2,7 @@ import { uuidv7 } from '@syncline/schema';
 import { describe, expect, it } from 'vitest';
 import { createTestSyncline, request } from '../support/fixtures.js';
 import { LiveClient } from '../support/live-client.js';
+import { createManualClock } from '../../src/testing/manual-clock.js';
 
 /** `count` entries for distinct todos that do not exist (each answered 404). */
 const distinct = (count: number) => ({ entries: Array.from({ length: count }, () => ({ uri: `/todos/${uuidv7()}`, etag: null })) });
@@ -24,7 +25,7 @@ describe('reconcile charged per distinct entry, duplicates collapsed', () => {
 
   it('on the socket, entries are charged to the connection\'s message rate: a second 1,000-entry reconcile past it is 429 and not run, while a plain request still runs', async () => {
     // 50 entries cost one message: 1,000 entries cost 20 of the 30 the bucket holds.
-    await using app = await createTestSyncline({ limits: { maxMessagesPerSecond: 1, messageBurst: 30, reconcileEntriesPerMessage: 50 } });
+    await using app = await createTestSyncline({ clock: createManualClock(), limits: { maxMessagesPerSecond: 1, messageBurst: 30, reconcileEntriesPerMessage: 50 } });
     const { port } = await app.listen(0, '127.0.0.1');
     await using client = await LiveClient.connect(port);
     expect((await client.request('POST', '/_reconcile', { body: distinct(1000) })).status).toBe(200);
@@ -40,7 +41,7 @@ describe('reconcile charged per distinct entry, duplicates collapsed', () => {
   });
 
   it('one user\'s entries are budgeted across connections and HTTP; another user is not affected', async () => {
-    await using app = await createTestSyncline({ limits: { reconcileEntryBurst: 1500, reconcileEntriesPerSecond: 1 } });
+    await using app = await createTestSyncline({ clock: createManualClock(), limits: { reconcileEntryBurst: 1500, reconcileEntriesPerSecond: 1 } });
     const { port } = await app.listen(0, '127.0.0.1');
     await using first = await LiveClient.connect(port, { headers: as('mallory') });
     await using second = await LiveClient.connect(port, { headers: as('mallory') });
@@ -54,7 +55,7 @@ describe('reconcile charged per distinct entry, duplicates collapsed', () => {
   });
 
   it('anonymous callers share their address\'s budget (four times a user\'s)', async () => {
-    await using app = await createTestSyncline({ limits: { reconcileEntryBurst: 300, reconcileEntriesPerSecond: 1 } });
+    await using app = await createTestSyncline({ clock: createManualClock(), limits: { reconcileEntryBurst: 300, reconcileEntriesPerSecond: 1 } });
     expect((await request(app, 'POST', '/_reconcile', { body: distinct(1000) })).status).toBe(200);
     const refused = await request(app, 'POST', '/_reconcile', { body: distinct(300) });
     expect(refused.status).toBe(429);

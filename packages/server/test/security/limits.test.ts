@@ -2,6 +2,7 @@ import { defineResource } from '@syncline/schema';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestSyncline, request, testResources } from '../support/fixtures.js';
+import { createManualClock } from '../../src/testing/manual-clock.js';
 import { LiveClient } from '../support/live-client.js';
 import { upgradeRequest } from './upgrade-request.js';
 
@@ -27,7 +28,8 @@ describe('limits per client address and per connection', () => {
   });
 
   it('message rate: requests past the burst get rate-limited answers and are not run; a client that keeps on is closed with 4429', async () => {
-    await using app = await createTestSyncline({ limits: { maxMessagesPerSecond: 1, messageBurst: 5, maxConsecutiveErrors: 3 } });
+    // A clock that stands still: no token comes back while the test sends, however slow the machine.
+    await using app = await createTestSyncline({ clock: createManualClock(), limits: { maxMessagesPerSecond: 1, messageBurst: 5, maxConsecutiveErrors: 3 } });
     const { port } = await app.listen(0, '127.0.0.1');
     const client = await LiveClient.connect(port);
     for (let i = 1; i <= 5; i++) expect((await client.request('POST', '/lists', { id: i, body: { title: `list ${i}` } })).status).toBe(201);
@@ -46,14 +48,19 @@ describe('limits per client address and per connection', () => {
     expect(stored.body.items.map((list: { title: string }) => list.title).sort()).toEqual(['list 1', 'list 2', 'list 3', 'list 4', 'list 5']);
   });
 
-  it('message rate: a client that slows down after a rate-limited answer is served again', async () => {
-    await using app = await createTestSyncline({ limits: { maxMessagesPerSecond: 20, messageBurst: 2 } });
+  it('message rate: a client that slows down after a rate-limited answer is served again, one request per refilled token', async () => {
+    const clock = createManualClock();
+    await using app = await createTestSyncline({ clock, limits: { maxMessagesPerSecond: 20, messageBurst: 2 } });
     const { port } = await app.listen(0, '127.0.0.1');
     await using client = await LiveClient.connect(port);
     const burst = await Promise.all([1, 2, 3].map((id) => client.request('GET', '/lists', { id })));
     expect(burst.map((answer) => answer['status'])).toEqual([200, 200, 429]);
-    await new Promise((resolve) => setTimeout(resolve, 120));
-    expect((await client.request('GET', '/lists', { id: 4 })).status).toBe(200);
+    // 20 a second: one token every 50 ms.
+    await clock.advance(49);
+    expect((await client.request('GET', '/lists', { id: 4 })).status).toBe(429);
+    await clock.advance(1);
+    expect((await client.request('GET', '/lists', { id: 5 })).status).toBe(200);
+    expect((await client.request('GET', '/lists', { id: 6 })).status).toBe(429);
     expect(client.socket.readyState).toBe(client.socket.OPEN);
   });
 

@@ -98,6 +98,16 @@ describe('token bucket', () => {
     now += 10_000;
     expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()]).toEqual([true, true, true, false]);
   });
+
+  it('a clock set back neither refills nor drains it, and time counts again from there', () => {
+    let now = 1_000_000;
+    const bucket = createTokenBucket(10, 3, () => now);
+    expect([bucket.take(), bucket.take()]).toEqual([true, true]);
+    now -= 60_000;
+    expect([bucket.take(), bucket.take()]).toEqual([true, false]);
+    now += 100;
+    expect([bucket.take(), bucket.take()]).toEqual([true, false]);
+  });
 });
 
 describe('address counter', () => {

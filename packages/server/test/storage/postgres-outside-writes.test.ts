@@ -4,6 +4,7 @@ import type { Change, Storage } from '../../src/storage/storage.js';
 import { createPostgresStorage, fitIdentifier } from '../../src/storage/postgres/index.js';
 import { createTestSyncline, lists, request, testResources, todos } from '../support/fixtures.js';
 import { LiveClient } from '../support/live-client.js';
+import { createManualClock } from '../../src/testing/manual-clock.js';
 import { POSTGRES_URL, dropSchemas, postgresReachable, uniqueSchema } from '../support/postgres.js';
 
 // Writes made with psql or by another service on Syncline's tables: the triggers the
@@ -200,9 +201,12 @@ describe.skipIf(!reachable)('writes made outside Syncline on PostgreSQL', () => 
     const schema = uniqueSchema('syncline_outside');
     schemas.push(schema);
     // A poll this slow never runs during the test: only the notification can bring the events.
+    // The listener waits a second before it connects again: on this clock, until the test moves it.
+    const clock = createManualClock();
     await using app = await createTestSyncline({
-      storage: createPostgresStorage({ connectionString: POSTGRES_URL, schema, pool: 4, onError: () => {} }),
+      storage: createPostgresStorage({ connectionString: POSTGRES_URL, schema, pool: 4, onError: () => {}, clock }),
       limits: { feedPollMs: 600_000 },
+      clock,
     });
     const { port } = await app.listen(0, '127.0.0.1');
     await using client = await LiveClient.connect(port);
@@ -248,9 +252,12 @@ describe.skipIf(!reachable)('writes made outside Syncline on PostgreSQL', () => 
   it('after the LISTEN connection is killed, outside writes still reach subscribers once it is back', async () => {
     const schema = uniqueSchema('syncline_outside');
     schemas.push(schema);
+    // The listener waits a second before it connects again: on this clock, until the test moves it.
+    const clock = createManualClock();
     await using app = await createTestSyncline({
-      storage: createPostgresStorage({ connectionString: POSTGRES_URL, schema, pool: 4, onError: () => {} }),
+      storage: createPostgresStorage({ connectionString: POSTGRES_URL, schema, pool: 4, onError: () => {}, clock }),
       limits: { feedPollMs: 600_000 },
+      clock,
     });
     const { port } = await app.listen(0, '127.0.0.1');
     await using client = await LiveClient.connect(port);
@@ -267,9 +274,15 @@ describe.skipIf(!reachable)('writes made outside Syncline on PostgreSQL', () => 
       const { rows } = await raw.query<{ pid: number }>(listening, [`LISTEN "${fitIdentifier(`syncline_${schema}`)}"`]);
       return rows.length > 0 ? rows : undefined;
     });
+    const idle = clock.pending;
     for (const { pid } of killed) await raw.query('SELECT pg_terminate_backend($1)', [pid]);
+    // The listener heard that its connection ended: its wait before reconnecting is set.
+    await expect.poll(() => clock.pending).toBe(idle + 1);
     // Written while nobody listens: the notification is lost, the reconnection reads the log.
     await raw.query(`INSERT INTO lists (id, title) VALUES ('while-down', 'x')`);
+    await clock.advance(999);
+    expect(client.events('all')).toHaveLength(1);
+    await clock.advance(1);
     await client.eventsFor('all', 2, 3000);
     await eventually(async () => {
       const { rows } = await raw.query<{ pid: number }>(listening, [`LISTEN "${fitIdentifier(`syncline_${schema}`)}"`]);

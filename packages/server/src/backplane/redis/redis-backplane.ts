@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from '../../clock.js';
 import type { Change } from '../../storage/storage.js';
 import type { Backplane, TopicMessage } from '../backplane.js';
 import { loadRedisDriver, type RedisConnection, type RedisConstructor } from './redis-driver.js';
@@ -21,6 +22,8 @@ export interface RedisBackplaneOptions {
   readonly onError?: (error: unknown, where: string) => void;
   /** Loads the driver; tests pass one that fails. Default: `import('ioredis')`. */
   readonly loadDriver?: () => Promise<RedisConstructor>;
+  /** The clock the probe runs on (made before the server, so given here too). Default the system's. */
+  readonly clock?: Clock;
 }
 
 /** The Redis backplane, with what tests and health checks need. */
@@ -56,6 +59,7 @@ export interface RedisBackplane extends Backplane {
 export function createRedisBackplane(options: RedisBackplaneOptions): RedisBackplane {
   const channel = options.channel ?? 'syncline:changes';
   const probeIntervalMs = options.probeIntervalMs ?? 10_000;
+  const clock = options.clock ?? systemClock;
   const report = options.onError ?? ((error: unknown, where: string) => console.error(`[syncline] redis backplane: ${where}:`, error));
   const node = randomUUID();
   const listeners = new Set<(change: Change) => void>();
@@ -177,8 +181,7 @@ export function createRedisBackplane(options: RedisBackplaneOptions): RedisBackp
       },
     );
   }
-  const timer = probeIntervalMs > 0 ? setInterval(probe, probeIntervalMs) : undefined;
-  timer?.unref();
+  const timer = probeIntervalMs > 0 ? clock.setInterval(probe, probeIntervalMs) : undefined;
 
   return {
     async publish(change) {
@@ -210,7 +213,7 @@ export function createRedisBackplane(options: RedisBackplaneOptions): RedisBackp
     async close() {
       if (closed) return;
       closed = true;
-      if (timer) clearInterval(timer);
+      clock.clearInterval(timer);
       listeners.clear();
       reconnectListeners.clear();
       topicListeners.clear();

@@ -1,3 +1,5 @@
+import { systemClock, type Clock, type TimerHandle } from '../../clock.js';
+
 /** The slice of pg's `Client` the listener calls. */
 export interface PgListenClient {
   connect(): Promise<unknown>;
@@ -15,6 +17,8 @@ export interface NotificationListenerOptions {
   readonly onError: (error: Error) => void;
   /** The wait before connecting again after the connection was lost. Default 1000 ms. */
   readonly retryMs?: number;
+  /** The clock of that wait. Default the system's. */
+  readonly clock?: Clock;
 }
 
 export interface NotificationListener {
@@ -34,7 +38,8 @@ export function createNotificationListener(options: NotificationListenerOptions)
   let client: PgListenClient | undefined;
   let started = false;
   let closed = false;
-  let retry: NodeJS.Timeout | undefined;
+  let retry: TimerHandle | undefined;
+  const clock = options.clock ?? systemClock;
 
   const notify = () => {
     for (const listener of [...listeners]) listener();
@@ -42,11 +47,10 @@ export function createNotificationListener(options: NotificationListenerOptions)
 
   const scheduleRetry = () => {
     if (closed || retry) return;
-    retry = setTimeout(() => {
+    retry = clock.setTimeout(() => {
       retry = undefined;
       void open();
     }, retryMs);
-    retry.unref();
   };
 
   async function open(): Promise<void> {
@@ -100,7 +104,7 @@ export function createNotificationListener(options: NotificationListenerOptions)
     async close() {
       closed = true;
       listeners.clear();
-      if (retry) clearTimeout(retry);
+      clock.clearTimeout(retry);
       const open = client;
       client = undefined;
       await open?.end().catch(() => undefined);

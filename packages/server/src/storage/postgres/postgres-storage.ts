@@ -1,6 +1,7 @@
 import { Kysely } from 'kysely';
 import type { ResourceDefinition } from '@syncline/schema';
 import type { Storage } from '../storage.js';
+import type { Clock } from '../../clock.js';
 import type { SqlTables } from '../sql/sql-dialect.js';
 import { createSqlStorage } from '../sql/sql-storage.js';
 import { describeTable } from '../sql/record-codec.js';
@@ -30,6 +31,8 @@ export interface PostgresStorageOptions {
    * connection and opens another when needed. Default: console.error.
    */
   readonly onError?: (error: Error) => void;
+  /** The clock of the LISTEN connection's reconnect wait. Default the system's. */
+  readonly clock?: Clock;
 }
 
 // The schema goes into a `-c search_path=` option and into DDL: keep it to plain identifiers.
@@ -101,6 +104,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     createClient: async () => new (await pg()).Client({ connectionString: options.connectionString }),
     channel: notifyChannel(schema),
     onError,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return {
     ...storage,

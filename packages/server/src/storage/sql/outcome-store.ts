@@ -93,7 +93,7 @@ export async function upsertOutcome(db: SqlDatabase, dialect: SqlDialect, outcom
  * Deletes the outcomes that expired at or before `before`; answers how many.
  *
  * @example
- * const deleted = await deleteExpiredOutcomes(tx, Date.now());
+ * const deleted = await deleteExpiredOutcomes(tx, clock.now());
  */
 export async function deleteExpiredOutcomes(db: SqlDatabase, before: number): Promise<number> {
   const result = await db

@@ -18,7 +18,9 @@ const noNode = { group: ['node:*'], message: 'Browsers import this package too: 
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', 'packages/create-syncline/template/**', 'consumer/**', '**/*.d.ts'],
+    // Build output and generated files; the starter template and the consumer project are
+    // separate projects (their own tsconfig), checked by `test:starter` and `test:consumer`.
+    ignores: ['**/node_modules/**', '**/dist/**', 'dist-packages/**', 'coverage/**', 'test-results/**', '**/results/**', '**/*.d.ts', 'packages/create-syncline/template/**', 'consumer/**'],
   },
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },

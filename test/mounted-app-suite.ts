@@ -1,6 +1,6 @@
 import { createClient, type SynclineClient } from '@syncline/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { messages } from '../examples/express/src/resources.js';
+import type { messages } from '@syncline/example-express/resources';
 
 /** An application of the mounting examples: Syncline and the framework's own routes on one server. */
 export interface MountedApp {

@@ -132,14 +132,24 @@ export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
 };
 
+/** What {@link send} answers: a status, a body of this content type, and headers to add. */
+export interface SentAnswer {
+  readonly status: number;
+  /** The `Content-Type`, `text/html; charset=utf-8` for a page. */
+  readonly type: string;
+  readonly body: string;
+  readonly headers?: Record<string, string>;
+}
+
 /**
  * Answers with a body of this type, with {@link SECURITY_HEADERS} ({@link PAGE_SECURITY_HEADERS} for HTML);
  * to a request with a cookie or `Authorization`, a `private` cache policy.
  *
  * @example
- * send(res, 404, 'text/plain; charset=utf-8', 'Not found');
+ * send(res, { status: 404, type: 'text/plain; charset=utf-8', body: 'Not found' });
  */
-export function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
+export function send(res: ServerResponse, sent: SentAnswer): void {
+  const { status, type, body, headers = {} } = sent;
   const security = type.startsWith('text/html') ? PAGE_SECURITY_HEADERS : SECURITY_HEADERS;
   // A signed-in user's answer is theirs: `private` (secureResponse), as the API's are.
   const answer = secureResponse(res.req, { status, headers: { ...security, 'content-type': type, 'content-length': String(Buffer.byteLength(body)), ...headers } });
@@ -186,6 +196,6 @@ export function failRequest(res: ServerResponse, error: unknown, report: (error:
   if (res.headersSent) return void res.destroy();
   // A body left unread (413) is answered so that a client still sending it can read the answer.
   if (refused && error.status === 413) return answerUnreadBody(res.req, res, { status: 413, headers: { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: error.message });
-  if (refused) send(res, error.status, 'text/plain; charset=utf-8', error.message, { 'cache-control': 'no-store' });
-  else send(res, 500, 'text/plain; charset=utf-8', 'The server failed to answer; the error was logged.', { 'cache-control': 'no-store' });
+  if (refused) send(res, { status: error.status, type: 'text/plain; charset=utf-8', body: error.message, headers: { 'cache-control': 'no-store' } });
+  else send(res, { status: 500, type: 'text/plain; charset=utf-8', body: 'The server failed to answer; the error was logged.', headers: { 'cache-control': 'no-store' } });
 }

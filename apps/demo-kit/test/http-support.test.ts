@@ -30,19 +30,19 @@ describe('the demo kit request helpers', () => {
   it('read a posted form, and tell a form from JSON by its content type', async () => {
     const answer = await exchange((req, res) => {
       const form = isForm(req);
-      void readForm(req).then((fields) => send(res, 200, 'text/plain; charset=utf-8', `${form} ${fields.get('title')} ${headersOf(req)['x-one']}`));
+      void readForm(req).then((fields) => send(res, { status: 200, type: 'text/plain; charset=utf-8', body: `${form} ${fields.get('title')} ${headersOf(req)['x-one']}` }));
     }, 'title=Milk+%26+honey&_csrf=t', { 'x-one': 'a' });
     expect(answer).toMatchObject({ status: 200, body: 'true Milk & honey a' });
     expect(answer.headers['content-length']).toBe(String(Buffer.byteLength(answer.body)));
-    const json = await exchange((req, res) => send(res, 200, 'text/plain', String(isForm(req))), '{}', { 'content-type': 'application/json' });
+    const json = await exchange((req, res) => send(res, { status: 200, type: 'text/plain', body: String(isForm(req)) }), '{}', { 'content-type': 'application/json' });
     expect(json.body).toBe('false');
   });
 
   it('refuse a form over 64 KiB with payload-too-large', async () => {
     const answer = await exchange((req, res) => {
       readForm(req).then(
-        () => send(res, 200, 'text/plain', 'read'),
-        (error: unknown) => send(res, 413, 'text/plain', error instanceof SynclineError ? error.code : 'other'),
+        () => send(res, { status: 200, type: 'text/plain', body: 'read' }),
+        (error: unknown) => send(res, { status: 413, type: 'text/plain', body: error instanceof SynclineError ? error.code : 'other' }),
       );
     }, `title=${'x'.repeat(64 * 1024)}`);
     expect(answer).toMatchObject({ status: 413, body: 'payload-too-large' });

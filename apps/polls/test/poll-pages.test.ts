@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TodoApp } from '../../todo/src/create-todo-app.js';
 import { createPoll, FormBrowser, HTML, signUp, startTestApp, voteOverHttp, type Account, type PollJson } from './polls-support.js';
 
-let app: TodoApp;
+let app: Awaited<ReturnType<typeof startTestApp>>['app'];
 let base: string;
 let ana: Account;
 let bob: Account;

@@ -1,8 +1,8 @@
 import { defineResource } from '@syncline/schema';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { createSqliteStorage } from '../../server/src/storage/sqlite/index.js';
-import { createSyncline } from '../../server/src/index.js';
+import { createSqliteStorage } from '@syncline/server/sqlite';
+import { createSyncline } from '@syncline/server';
 import { memoryPersistence } from '../src/index.js';
 import { connectClient } from './support.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Change, StoredRecord } from '../../server/src/index.js';
+import type { Change, StoredRecord } from '@syncline/server';
 import type { WriteRecord } from './offline-support/convergence-actors.js';
 import { doubleApplications, lostAcknowledgements } from './offline-support/convergence-checks.js';
 

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SynclineOptions } from '../../server/src/index.js';
-import { createSqliteStorage } from '../../server/src/storage/sqlite/index.js';
+import type { SynclineOptions } from '@syncline/server';
+import { createSqliteStorage } from '@syncline/server/sqlite';
 import { createTestSyncline } from '../../server/test/support/fixtures.js';
 import WebSocket from 'ws';
 import { createClient, type ClientOptions, type LiveView, type SocketConstructor, type SynclineClient } from '../src/index.js';

@@ -44,11 +44,18 @@ export function currentState<T>(client: SynclineClient, key: string, initial: Li
   return entry?.state ?? initial;
 }
 
+/** How to start a shared live value: its state until the view answers, and how to open the view. */
+export interface SharedSource<T> {
+  readonly initial: LiveState<T>;
+  readonly open: () => LiveView<T>;
+}
+
 /**
- * Subscribes `listener` to the live value `key`, opening it with `open` when no component
- * holds it yet; returns the unsubscribe function (for `useSyncExternalStore`).
+ * Subscribes `listener` to the live value `key`, opening it with `source.open` when no
+ * component holds it yet; returns the unsubscribe function (for `useSyncExternalStore`).
  */
-export function subscribeShared<T>(client: SynclineClient, key: string, initial: LiveState<T>, open: () => LiveView<T>, listener: () => void): () => void {
+export function subscribeShared<T>(client: SynclineClient, key: string, source: SharedSource<T>, listener: () => void): () => void {
+  const { initial, open } = source;
   const views = viewsOf(client);
   let entry = views.get(key) as SharedView<T> | undefined;
   if (!entry) {

@@ -29,7 +29,7 @@ export function useRecord<D extends ResourceDefinition>(definition: D, id: strin
   const client = useSynclineClient();
   const key = `/${definition.name}/${encodeURIComponent(id)}`;
   const subscribe = useCallback(
-    (listener: () => void) => subscribeShared<RecordOf<D> | undefined>(client, key, LOADING_RECORD, () => client.resource(definition).live(id), listener),
+    (listener: () => void) => subscribeShared<RecordOf<D> | undefined>(client, key, { initial: LOADING_RECORD, open: () => client.resource(definition).live(id) }, listener),
     // The key names the definition and the id.
     [client, key],
   );
@@ -53,7 +53,7 @@ export function useCollection<D extends ResourceDefinition>(definition: D, query
   const qs = queryString(query, definition);
   const key = `/${definition.name}?${qs}`;
   const subscribe = useCallback(
-    (listener: () => void) => subscribeShared<readonly RecordOf<D>[]>(client, key, LOADING_COLLECTION, () => client.resource(definition).liveQuery(qs), listener),
+    (listener: () => void) => subscribeShared<readonly RecordOf<D>[]>(client, key, { initial: LOADING_COLLECTION, open: () => client.resource(definition).liveQuery(qs) }, listener),
     // The key names the definition and the query.
     [client, key],
   );

@@ -2,8 +2,8 @@ import type { ListQuery, MergePatchOf, SynclineClient } from '@syncline/client';
 import type { SynclineError } from '@syncline/protocol';
 import type { InputOf, RecordOf } from '@syncline/schema';
 import { describe, expectTypeOf, it } from 'vitest';
-import { useCollection, useMutation, useRecord, useSynclineClient, type LiveStatus } from '../src/index.js';
-import { todos } from './support.js';
+import { type useCollection, type useMutation, type useRecord, useSynclineClient, type LiveStatus } from '../src/index.js';
+import type { todos } from './support.js';
 
 type Todo = RecordOf<typeof todos>;
 

@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { defineResource, type RecordOf } from '../src/define-resource.js';
-import { isCondition, type Filter } from '../src/filter.js';
-import { where } from '../src/filter-build.js';
+import { isCondition, type Filter, type Scalar } from '../src/filter.js';
+import { where, type WhereOperators } from '../src/filter-build.js';
 import { formatQueryObject, type OrderOf, type QueryObject, type WhereOf } from '../src/query-object.js';
 import { parseCollectionQuery } from '../src/query-string.js';
 
@@ -110,7 +110,7 @@ describe('query object types', () => {
     expectTypeOf<Extract<WhereOf<Task>['tags'], object>>().toEqualTypeOf<{ readonly contains?: string; readonly eq?: never; readonly ne?: never }>();
     expectTypeOf<keyof WhereOf<Task>>().toEqualTypeOf<keyof Task>();
     // An untyped definition is checked at run time only.
-    expectTypeOf<WhereOf<Record<string, unknown>>>().toEqualTypeOf<Readonly<Record<string, import('../src/filter.js').Scalar | import('../src/filter-build.js').WhereOperators>>>();
+    expectTypeOf<WhereOf<Record<string, unknown>>>().toEqualTypeOf<Readonly<Record<string, Scalar | WhereOperators>>>();
   });
 });
 

@@ -92,11 +92,11 @@ export function createPollsHandler(options: PollsHandlerOptions): PollsHandler {
     if (target.kind === 'action') return redirect(res, pollPath(target.id));
     const answer = await render(user, target, 200);
     // Pages change with every vote: always revalidate (they carry the position they reflect).
-    send(res, answer.status, HTML, answer.body, { 'cache-control': 'no-cache' });
+    send(res, { status: answer.status, type: HTML, body: answer.body, headers: { 'cache-control': 'no-cache' } });
   }
 
   const refuse = (res: ServerResponse, status: number, why: string, headers: Record<string, string> = {}): void =>
-    send(res, status, TEXT, why, { 'cache-control': 'no-store', ...headers });
+    send(res, { status, type: TEXT, body: why, headers: { 'cache-control': 'no-store', ...headers } });
 
   async function form(req: IncomingMessage, res: ServerResponse, target: PollsTarget): Promise<void> {
     if (isCrossSite(req, options.origins)) return refuse(res, 403, 'This form was sent from another site. Go back, reload the page and try again.');
@@ -116,7 +116,7 @@ export function createPollsHandler(options: PollsHandlerOptions): PollsHandler {
     if (result.kind === 'redirect') return redirect(res, result.location);
     const again = parsePollsPath(result.page) ?? { kind: 'collection' };
     const answer = await render(user, again, result.status, { message: result.message, values: result.values });
-    send(res, answer.status, HTML, answer.body, { 'cache-control': 'no-store' });
+    send(res, { status: answer.status, type: HTML, body: answer.body, headers: { 'cache-control': 'no-store' } });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, api: Listener): Promise<void> {
@@ -124,8 +124,8 @@ export function createPollsHandler(options: PollsHandlerOptions): PollsHandler {
     const method = req.method ?? 'GET';
     if (path === POLLS_SCRIPT_PATH || path === POLLS_STYLESHEET_PATH) {
       if (method !== 'GET' && method !== 'HEAD') return refuse(res, 405, 'Method not allowed', { allow: 'GET, HEAD' });
-      if (path === POLLS_STYLESHEET_PATH) return send(res, 200, 'text/css; charset=utf-8', POLLS_STYLESHEET, { 'cache-control': 'no-cache' });
-      return send(res, 200, 'text/javascript; charset=utf-8', await options.script(), { 'cache-control': 'no-cache' });
+      if (path === POLLS_STYLESHEET_PATH) return send(res, { status: 200, type: 'text/css; charset=utf-8', body: POLLS_STYLESHEET, headers: { 'cache-control': 'no-cache' } });
+      return send(res, { status: 200, type: 'text/javascript; charset=utf-8', body: await options.script(), headers: { 'cache-control': 'no-cache' } });
     }
     const target = parsePollsPath(path);
     if (target === undefined) return api(req, res);

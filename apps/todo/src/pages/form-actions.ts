@@ -75,7 +75,7 @@ export async function performAction(caller: Caller, action: FormAction, form: UR
     case 'leave-list':
       return leaveList(caller, action.listId, result);
     default:
-      return todoAction(caller, action, form, from, result);
+      return todoAction(caller, action, { form, from }, result);
   }
 }
 
@@ -117,7 +117,8 @@ async function leaveList(caller: Caller, listId: string, result: Result): Promis
   return result(await run(caller, 'PATCH', listUri(listId), { body: { members: list.members.filter((member) => member !== me) }, ifMatch: `"${list.version}"` }), '/', page);
 }
 
-async function todoAction(caller: Caller, action: Extract<FormAction, { todoId: string }>, form: URLSearchParams, from: string, result: Result): Promise<ActionResult> {
+/** A todo's action, from the form's fields posted on the page `from`. */
+async function todoAction(caller: Caller, action: Extract<FormAction, { todoId: string }>, { form, from }: { form: URLSearchParams; from: string }, result: Result): Promise<ActionResult> {
   const uri = todoUri(action.todoId);
   const { record: todo } = await readOne<TodoItem & { list: string }>(caller, uri);
   if (todo === undefined) return { kind: 'refused', status: 404, message: 'That todo was deleted meanwhile.', page: from, values: {} };

@@ -71,6 +71,14 @@ interface Refusal {
   readonly headers?: Record<string, string>;
   readonly errors?: { path: (string | number)[]; message: string }[];
 }
+/** A sign-in or sign-up page to answer with. */
+interface AccountPageAnswer {
+  readonly kind: 'sign-in' | 'sign-up';
+  readonly status: number;
+  readonly page: Omit<AccountPageOptions, 'csrf'>;
+  readonly headers?: Record<string, string>;
+}
+
 const isRefusal = (error: unknown): error is Refusal => error instanceof Error && typeof (error as Partial<Refusal>).status === 'number';
 
 /** What a refused sign-in or sign-up says to the user. */
@@ -103,7 +111,7 @@ export function createPageHandler(options: PageHandlerOptions): PageHandler {
     return { caller: { syncline, context }, viewer: { user: context.principal.id, csrf: auth.csrfToken(context) ?? '' } };
   }
 
-  async function renderAt(caller: Caller, viewer: Viewer, path: string, status: number, notice?: Notice): Promise<{ status: number; body: string }> {
+  async function renderAt({ caller, viewer }: { caller: Caller; viewer: Viewer }, path: string, status: number, notice?: Notice): Promise<{ status: number; body: string }> {
     const target = parseResourcePath(path);
     if (path === '/' || (target?.resource === 'lists' && target.id === undefined)) {
       const { items, seq } = await readLists(caller);
@@ -116,37 +124,39 @@ export function createPageHandler(options: PageHandlerOptions): PageHandler {
   }
 
   async function sendPage(res: ServerResponse, user: { caller: Caller; viewer: Viewer }, path: string): Promise<void> {
-    const page = await renderAt(user.caller, user.viewer, path, 200);
+    const page = await renderAt(user, path, 200);
     // Pages change with every write: always revalidate (they carry the position they reflect).
-    send(res, page.status, HTML, page.body, { 'cache-control': 'no-cache' });
+    send(res, { status: page.status, type: HTML, body: page.body, headers: { 'cache-control': 'no-cache' } });
   }
 
   /** An anonymous browser asking for a page is sent to sign in, and back here afterwards. */
   const toSignIn = (req: IncomingMessage, res: ServerResponse): void => redirect(res, signInPath(safeNext(req.url ?? '/')));
   const refuseForm = (res: ServerResponse, why: string): void =>
-    send(res, 403, 'text/plain; charset=utf-8', `${why} Go back, reload the page and try again.`, { 'cache-control': 'no-store' });
+    send(res, { status: 403, type: 'text/plain; charset=utf-8', body: `${why} Go back, reload the page and try again.`, headers: { 'cache-control': 'no-store' } });
 
-  function sendAccountPage(req: IncomingMessage, res: ServerResponse, kind: 'sign-in' | 'sign-up', status: number, page: Omit<AccountPageOptions, 'csrf'>, headers: Record<string, string> = {}): void {
+  /** The sign-in or sign-up page, with a fresh form token; `headers` are added (a `Retry-After`, say). */
+  function sendAccountPage(req: IncomingMessage, res: ServerResponse, account: AccountPageAnswer): void {
+    const { kind, status, page, headers = {} } = account;
     const { token, setCookie } = formToken(req, isSecure(req));
     const render = kind === 'sign-in' ? renderSignInPage : renderSignUpPage;
-    send(res, status, HTML, render({ ...page, csrf: token }), { 'cache-control': 'no-store', ...headers, ...(setCookie ? { 'set-cookie': setCookie } : {}) });
+    send(res, { status, type: HTML, body: render({ ...page, csrf: token }), headers: { 'cache-control': 'no-store', ...headers, ...(setCookie ? { 'set-cookie': setCookie } : {}) } });
   }
 
   async function other(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     const method = req.method ?? 'GET';
-    if (method === 'GET' && path === '/assets/app.css') return send(res, 200, 'text/css; charset=utf-8', STYLESHEET, { 'cache-control': 'no-cache' });
-    if (method === 'GET' && path === '/assets/app.js') return send(res, 200, 'text/javascript; charset=utf-8', await options.script(), { 'cache-control': 'no-cache' });
-    if (method === 'GET' && path === SIGN_OUT_SCRIPT && options.signOutScript) return send(res, 200, 'text/javascript; charset=utf-8', await options.signOutScript(), { 'cache-control': 'no-cache' });
-    if (method !== 'GET' && method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed', { allow: 'GET, HEAD' });
+    if (method === 'GET' && path === '/assets/app.css') return send(res, { status: 200, type: 'text/css; charset=utf-8', body: STYLESHEET, headers: { 'cache-control': 'no-cache' } });
+    if (method === 'GET' && path === '/assets/app.js') return send(res, { status: 200, type: 'text/javascript; charset=utf-8', body: await options.script(), headers: { 'cache-control': 'no-cache' } });
+    if (method === 'GET' && path === SIGN_OUT_SCRIPT && options.signOutScript) return send(res, { status: 200, type: 'text/javascript; charset=utf-8', body: await options.signOutScript(), headers: { 'cache-control': 'no-cache' } });
+    if (method !== 'GET' && method !== 'HEAD') return send(res, { status: 405, type: 'text/plain; charset=utf-8', body: 'Method not allowed', headers: { allow: 'GET, HEAD' } });
     const user = await signedIn(req);
     if (path === SIGN_IN_PATH || path === SIGN_UP_PATH) {
       const next = safeNext(url.searchParams.get('next'));
       if (user !== undefined) return redirect(res, next);
-      return sendAccountPage(req, res, path === SIGN_IN_PATH ? 'sign-in' : 'sign-up', 200, { next });
+      return sendAccountPage(req, res, { kind: path === SIGN_IN_PATH ? 'sign-in' : 'sign-up', status: 200, page: { next } });
     }
-    if (user === undefined) return path === '/' ? toSignIn(req, res) : send(res, 404, HTML, renderNotFoundPage(syncline.stats().seq), { 'cache-control': 'no-cache' });
+    if (user === undefined) return path === '/' ? toSignIn(req, res) : send(res, { status: 404, type: HTML, body: renderNotFoundPage(syncline.stats().seq), headers: { 'cache-control': 'no-cache' } });
     return sendPage(res, user, path);
   }
 
@@ -163,7 +173,7 @@ export function createPageHandler(options: PageHandlerOptions): PageHandler {
     }
     const { record } = await readOne<{ list: string }>(user.caller, `/todos/${encodeURIComponent(target.id)}`);
     if (record !== undefined) return redirect(res, listPath(record.list));
-    send(res, 404, HTML, renderNotFoundPage(syncline.stats().seq, user.viewer), { 'cache-control': 'no-cache' });
+    send(res, { status: 404, type: HTML, body: renderNotFoundPage(syncline.stats().seq, user.viewer), headers: { 'cache-control': 'no-cache' } });
   }
 
   async function form(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -179,13 +189,13 @@ export function createPageHandler(options: PageHandlerOptions): PageHandler {
     if (action === undefined) {
       const allow = allowedFormMethods(parseResourcePath(path) ?? { resource: 'lists' });
       // A method this URL does not take is 405; a right method with fields that name no change is 400.
-      if (method === undefined || !allow.split(', ').includes(method)) return send(res, 405, 'text/plain; charset=utf-8', `Forms cannot ${method ?? 'do that'} here.`, { allow });
-      return send(res, 400, 'text/plain; charset=utf-8', 'This form does not name a change of this resource.');
+      if (method === undefined || !allow.split(', ').includes(method)) return send(res, { status: 405, type: 'text/plain; charset=utf-8', body: `Forms cannot ${method ?? 'do that'} here.`, headers: { allow } });
+      return send(res, { status: 400, type: 'text/plain; charset=utf-8', body: 'This form does not name a change of this resource.' });
     }
     const result = await performAction(user.caller, action, fields, sameOriginPage(req));
     if (result.kind === 'redirect') return redirect(res, result.location);
-    const refused = await renderAt(user.caller, user.viewer, result.page, result.status, { message: result.message, values: result.values });
-    send(res, refused.status, HTML, refused.body);
+    const refused = await renderAt(user, result.page, result.status, { message: result.message, values: result.values });
+    send(res, { status: refused.status, type: HTML, body: refused.body });
   }
 
   async function account(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -201,7 +211,7 @@ export function createPageHandler(options: PageHandlerOptions): PageHandler {
       await auth.signOut(context);
       return redirect(res, SIGN_IN_PATH, { 'set-cookie': auth.cookie(undefined, secure), ...FORGET_CACHE });
     }
-    if (formMethod(fields) !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'Forms cannot do that here.', { allow: 'POST' });
+    if (formMethod(fields) !== 'POST') return send(res, { status: 405, type: 'text/plain; charset=utf-8', body: 'Forms cannot do that here.', headers: { allow: 'POST' } });
     // Before there is a session, the form's token is the one in its own cookie (login CSRF).
     if (!verifyFormToken(req, fields.get('_csrf'))) return refuseForm(res, 'This form has no valid security token.');
     const kind = path === '/users' ? 'sign-up' : 'sign-in';
@@ -215,7 +225,7 @@ export function createPageHandler(options: PageHandlerOptions): PageHandler {
     } catch (error) {
       if (!isRefusal(error)) throw error;
       const headers = error.headers?.['retry-after'] ? { 'retry-after': error.headers['retry-after'] } : {};
-      return sendAccountPage(req, res, kind, error.status, { next, username, notice: { message: accountMessage(error) } }, headers);
+      return sendAccountPage(req, res, { kind, status: error.status, page: { next, username, notice: { message: accountMessage(error) } }, headers });
     }
   }
 

@@ -118,7 +118,8 @@ export function renderDeletedList(): SafeHtml {
   return html`<h1>List gone</h1><p>This list was deleted, or is no longer shared with you. <a href="/">Back to all lists</a>.</p>`;
 }
 
-function renderTodo(todo: TodoItem, index: number, count: number, csrf: string, values: FormValues): SafeHtml {
+/** One todo of the list, at `index` of `count` (the first cannot move up, the last down). */
+function renderTodo(todo: TodoItem, { index, count }: { index: number; count: number }, csrf: string, values: FormValues): SafeHtml {
   const token = csrfField(csrf);
   const done = `done-${todo.id}`;
   const title = `title-${todo.id}`;
@@ -158,5 +159,5 @@ function renderTodo(todo: TodoItem, index: number, count: number, csrf: string, 
 /** The todos of a list, in order, each with its forms. */
 export function renderTodoItems(todos: readonly TodoItem[], viewer: Viewer, values: FormValues = {}): SafeHtml {
   if (todos.length === 0) return html`<li class="empty">Nothing to do.</li>`;
-  return html`${todos.map((todo, index) => renderTodo(todo, index, todos.length, viewer.csrf, values))}`;
+  return html`${todos.map((todo, index) => renderTodo(todo, { index, count: todos.length }, viewer.csrf, values))}`;
 }

@@ -67,7 +67,7 @@ export async function settleConflict(core: ReplicaCore, input: ConflictInput): P
       break;
     case 'record': {
       const first = writes[0];
-      const writeBack = writeBackOf(uri, resolution.record, server, serverEtag, {
+      const writeBack = writeBackOf(uri, resolution.record, { record: server, etag: serverEtag }, {
         order: first?.order ?? core.outbox.nextOrder(),
         ...(first?.policy ? { policy: first.policy } : {}),
         ...(resolving ? { resolution: true } : {}),
@@ -145,13 +145,14 @@ export function sameRecord(a: JsonRecord | null, b: JsonRecord | null): boolean 
 }
 
 /**
- * The write that puts `record` on the server over `server` (pinned to its ETag): a `PUT`,
- * a `DELETE`, or a re-create when the server deleted it.
+ * The write that puts `record` on the server over the server's version (pinned to its ETag):
+ * a `PUT`, a `DELETE`, or a re-create when the server deleted it.
  *
  * @example
- * writeBackOf('/todos/1', merged, server, '"9"', { order: 12 }); // PUT /todos/1, If-Match "9"
+ * writeBackOf('/todos/1', merged, { record: server, etag: '"9"' }, { order: 12 }); // PUT /todos/1, If-Match "9"
  */
-export function writeBackOf(uri: string, record: JsonRecord | null, server: JsonRecord | null, serverEtag: string | null, options: { readonly order: number; readonly policy?: ConflictPolicyName; readonly resolution?: true }): PendingWrite {
+export function writeBackOf(uri: string, record: JsonRecord | null, over: { readonly record: JsonRecord | null; readonly etag: string | null }, options: { readonly order: number; readonly policy?: ConflictPolicyName; readonly resolution?: true }): PendingWrite {
+  const { record: server, etag: serverEtag } = over;
   const common = { key: uuidv7(), uri, madeAt: Date.now(), ...options };
   if (record === null) return { ...common, method: 'DELETE', create: false, ifMatch: serverEtag, base: server };
   const body = withoutSystemFields(record);

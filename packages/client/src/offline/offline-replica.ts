@@ -253,7 +253,7 @@ export function createOfflineReplica(options: OfflineReplicaOptions): OfflineRep
       // since (a pushed change, another writer, a lost answer), the choice meets the newer
       // version as a resolution: merged with it or held again, never overruled unseen and
       // never acknowledged without it (conflict-settlement.ts).
-      const writeBack = writeBackOf(uri, choice, held.server, held.serverEtag, { order: outbox.nextOrder(), resolution: true });
+      const writeBack = writeBackOf(uri, choice, { record: held.server, etag: held.serverEtag }, { order: outbox.nextOrder(), resolution: true });
       const settled = outbox.wait(writeBack.key);
       // The sender may take the write-back and settle it while its commit is awaited below, before
       // the caller holds the promise: a rejection then is not unhandled. The caller still gets it.

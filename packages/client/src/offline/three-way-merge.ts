@@ -40,11 +40,12 @@ export function threeWayMerge(base: JsonRecord | null, local: JsonRecord, server
   assertSafeJson(local, 'local');
   assertSafeJson(server, 'server');
   const conflicts: string[] = [];
-  const merged = mergeObjects(base ?? {}, local, server, '', conflicts);
+  const merged = mergeObjects({ base: base ?? {}, local, server }, '', conflicts);
   return { merged, conflicts };
 }
 
-function mergeObjects(base: JsonRecord, local: JsonRecord, server: JsonRecord, prefix: string, conflicts: string[]): JsonRecord {
+/** Merges two objects key by key; a conflict's path goes to `conflicts`. */
+function mergeObjects({ base, local, server }: Sides<JsonRecord>, prefix: string, conflicts: string[]): JsonRecord {
   const merged: JsonRecord = {};
   // The server's key order first, then keys only the local side has.
   const keys = new Set([...Object.keys(server), ...Object.keys(local), ...Object.keys(base)]);
@@ -55,18 +56,25 @@ function mergeObjects(base: JsonRecord, local: JsonRecord, server: JsonRecord, p
       if (value !== undefined) setOwn(merged, key, copy(value));
       continue;
     }
-    const value = mergeValue(ownValue(base, key), ownValue(local, key), ownValue(server, key), path, conflicts);
+    const value = mergeValue({ base: ownValue(base, key), local: ownValue(local, key), server: ownValue(server, key) }, path, conflicts);
     if (value !== undefined) setOwn(merged, key, value);
   }
   return merged;
 }
 
-function mergeValue(base: unknown, local: unknown, server: unknown, path: string, conflicts: string[]): unknown {
+/** A value on each side of the merge: the common version, the local edit, the server's version. */
+interface Sides<T> {
+  readonly base: T;
+  readonly local: T;
+  readonly server: T;
+}
+
+function mergeValue({ base, local, server }: Sides<unknown>, path: string, conflicts: string[]): unknown {
   if (jsonEqual(local, server)) return copy(server);
   if (jsonEqual(local, base)) return copy(server);
   if (jsonEqual(server, base)) return copy(local);
   if (isPlainObject(local) && isPlainObject(server)) {
-    return mergeObjects(isPlainObject(base) ? base : {}, local, server, `${path}.`, conflicts);
+    return mergeObjects({ base: isPlainObject(base) ? base : {}, local, server }, `${path}.`, conflicts);
   }
   conflicts.push(path);
   return copy(server);

@@ -1,4 +1,4 @@
-import { SynclineError } from '@syncline/protocol';
+import type { SynclineError } from '@syncline/protocol';
 import { etagOfVersion } from '../live/live-record.js';
 import { asSynclineError, expectSuccess, isRecord, type JsonRecord } from '../requests/answers.js';
 import type { IncomingResponse, OutgoingRequest, Transport } from '../requests/transport.js';

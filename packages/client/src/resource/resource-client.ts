@@ -2,7 +2,7 @@ import { SynclineError } from '@syncline/protocol';
 import { applyMergePatch, formatQueryObject, SYSTEM_FIELDS, uuidv7, type InputOf, type QueryObject, type RecordOf, type ResourceDefinition } from '@syncline/schema';
 import { createLiveQuery } from '../live/live-query.js';
 import { createLiveRecord, etagOfVersion } from '../live/live-record.js';
-import { createViewPool, type LiveView } from '../live/live-view.js';
+import type { createViewPool, LiveView } from '../live/live-view.js';
 import { expectSuccess, isRecord, pageOf, recordOf, type JsonRecord } from '../requests/answers.js';
 import type { OfflineReplica, OfflineWriteRequest } from '../offline/offline-replica.js';
 import type { ConflictPolicyName } from '../offline/offline-types.js';

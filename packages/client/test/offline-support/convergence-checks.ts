@@ -1,4 +1,4 @@
-import type { Change } from '../../../server/src/index.js';
+import type { Change } from '@syncline/server';
 import type { JsonRecord } from '../../src/requests/answers.js';
 import { knownNotes, type Actor, type WriteRecord } from './convergence-actors.js';
 import { opOf } from './convergence-steps.js';

@@ -1,6 +1,6 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import type { ConflictPolicyName } from '../../src/index.js';
-import type { Change } from '../../../server/src/index.js';
+import type { Change } from '@syncline/server';
 import { reloadActor, startActor, stopActor, tempFolder, type Actor, type ActorConfig, type WriteRecord } from './convergence-actors.js';
 import { doubleApplications, droppedConflicts, keyOwners, lostAcknowledgements, replicaDifferences } from './convergence-checks.js';
 import { notes, startConvergenceServer, type ConvergenceServer } from './convergence-server.js';

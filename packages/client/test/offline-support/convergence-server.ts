@@ -1,7 +1,7 @@
 import { defineResource, MATCH_ALL } from '@syncline/schema';
 import { z } from 'zod';
-import { createSyncline, type Change, type Syncline } from '../../../server/src/index.js';
-import { createSqliteStorage } from '../../../server/src/storage/sqlite/index.js';
+import { createSyncline, type Change, type Syncline } from '@syncline/server';
+import { createSqliteStorage } from '@syncline/server/sqlite';
 import { createWriteLedger, type WriteLedger } from './write-ledger.js';
 
 /**

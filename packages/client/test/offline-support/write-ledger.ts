@@ -1,4 +1,4 @@
-import type { Change, Storage, StorageWriter } from '../../../server/src/index.js';
+import type { Change, Storage, StorageWriter } from '@syncline/server';
 
 /** One committed write transaction: the changes it made and the idempotency key it answered (undefined: none). */
 export interface LedgerEntry {

@@ -70,7 +70,9 @@ export function createSubscriptionQuota(limits: SubscriptionQuotaLimits): Subscr
     else tallies.set(key, tally);
   }
 
-  function check(key: string, bytes: number, maxCount: number, maxBytes: number, who: string): void {
+  /** Refuses one more subscription of `bytes` on the tally `key` past `bound` (`who` names it in the message). */
+  function check(key: string, bytes: number, bound: { readonly maxCount: number; readonly maxBytes: number; readonly who: string }): void {
+    const { maxCount, maxBytes, who } = bound;
     const tally = tallies.get(key) ?? NONE;
     if (tally.count + 1 > maxCount) {
       throw new SynclineError('rate-limited', { detail: `At most ${maxCount} subscriptions per ${who}; unsubscribe from some first.` });
@@ -106,8 +108,8 @@ export function createSubscriptionQuota(limits: SubscriptionQuotaLimits): Subscr
         hold(key, uri) {
           const bytes = checkUri(uri);
           release(key);
-          check(addressTally, bytes, limits.maxSubscriptionsPerAddress, limits.maxSubscriptionBytesPerAddress, 'client address');
-          if (userTally !== undefined) check(userTally, bytes, limits.maxSubscriptionsPerUser, limits.maxSubscriptionBytesPerUser, 'user');
+          check(addressTally, bytes, { maxCount: limits.maxSubscriptionsPerAddress, maxBytes: limits.maxSubscriptionBytesPerAddress, who: 'client address' });
+          if (userTally !== undefined) check(userTally, bytes, { maxCount: limits.maxSubscriptionsPerUser, maxBytes: limits.maxSubscriptionBytesPerUser, who: 'user' });
           held.set(key, bytes);
           add(addressTally, 1, bytes);
           if (userTally !== undefined) add(userTally, 1, bytes);

@@ -40,7 +40,15 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 // Duplicate schema/object: two processes migrating at once both ran `IF NOT EXISTS`.
 const ALREADY_EXISTS = new Set(['42P06', '23505']);
 
-async function openPool(pg: PgModule, connectionString: string, schema: string, max: number, onError: (error: Error) => void): Promise<PgPool> {
+/** What {@link openPool} opens: the options resolved (the schema checked, the defaults applied). */
+interface PoolSettings {
+  readonly connectionString: string;
+  readonly schema: string;
+  readonly max: number;
+  readonly onError: (error: Error) => void;
+}
+
+async function openPool(pg: PgModule, { connectionString, schema, max, onError }: PoolSettings): Promise<PgPool> {
   const types = {
     getTypeParser: (oid: number, format?: string) => (RAW_JSON_OIDS.has(oid) ? (text: string) => text : pg.types.getTypeParser(oid, format)),
   };
@@ -94,7 +102,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
   // `pg` is imported on first use, not when this module loads: it is an optional dependency.
   let driver: Promise<PgModule> | undefined;
   const pg = () => (driver ??= (options.loadDriver ?? loadPgDriver)());
-  const pool = () => (opened ??= pg().then((module) => openPool(module, options.connectionString, schema, max, onError)));
+  const pool = () => (opened ??= pg().then((module) => openPool(module, { connectionString: options.connectionString, schema, max, onError })));
   const db = new Kysely<SqlTables>({
     dialect: new SchemaScopedPostgresDialect({ pool }, schema),
     plugins: [new IndexNamePlugin()],

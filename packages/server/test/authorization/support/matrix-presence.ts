@@ -34,7 +34,7 @@ interface Watch {
   revoked: boolean;
 }
 
-type PresenceCommand = Extract<Command, { op: 'presenceJoin' | 'presenceLeave' | 'presenceWatch' | 'presenceGet' }>;
+export type PresenceCommand = Extract<Command, { op: 'presenceJoin' | 'presenceLeave' | 'presenceWatch' | 'presenceGet' }>;
 
 export function isPresenceCommand(cmd: Command): cmd is PresenceCommand {
   return cmd.op === 'presenceJoin' || cmd.op === 'presenceLeave' || cmd.op === 'presenceWatch' || cmd.op === 'presenceGet';

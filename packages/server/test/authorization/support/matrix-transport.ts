@@ -13,8 +13,15 @@ export interface MatrixServers {
   readonly readerPort: number;
 }
 
+/** Who sends a request of the matrix, and how: the user's session, over its socket or HTTP. */
+export interface Sender {
+  readonly servers: MatrixServers;
+  readonly session: Session;
+  readonly via: Via;
+}
+
 /** A request on the user's writer socket, or over HTTP (GETs to the reader, the rest to the writer). */
-export async function call(servers: MatrixServers, session: Session, via: Via, method: string, uri: string, body?: unknown): Promise<Answer> {
+export async function call({ servers, session, via }: Sender, method: string, uri: string, body?: unknown): Promise<Answer> {
   if (via === 'ws') {
     const frame = await session.writer.request(method, uri, body === undefined ? {} : { body });
     return { status: frame['status'] as number, body: frame['body'] };

@@ -25,7 +25,7 @@ import { checkRepresentation, fail, Violation } from './matrix-checks.js';
 import { call, httpCall, streamRead, type MatrixServers } from './matrix-transport.js';
 import { checkFrames, checkSnapshot, expectStatus, matrixStats, type Answer, type Session, type StepState } from './matrix-observations.js';
 import { scenarioArbitrary, type Command, type Scenario, type Via } from './matrix-commands.js';
-import { isPresenceCommand, presenceList, PresenceWorld } from './matrix-presence.js';
+import { isPresenceCommand, presenceList, PresenceWorld, type PresenceCommand } from './matrix-presence.js';
 import { PURGED_TITLE } from './sharing-resources.js';
 import { Model, resolve, type ModelList, type ModelTodo, type ResolvedQuery } from './matrix-model.js';
 
@@ -116,11 +116,12 @@ function actorIndex(model: Model, cmd: Command, names: readonly string[]): numbe
   return found >= 0 ? found : cmd.user === 'owner' ? 0 : 1;
 }
 
-async function apply(servers: MatrixServers, model: Model, session: Session, cmd: Command, names: string[]): Promise<void> {
+/** Runs a command other than presence's (matrix-presence.ts runs those) and checks its answer against the model. */
+async function apply(servers: MatrixServers, model: Model, session: Session, cmd: Exclude<Command, PresenceCommand>, names: string[]): Promise<void> {
   const me = session.name;
   switch (cmd.op) {
     case 'createList': {
-      const answer = await call(servers, session, cmd.via, 'POST', '/lists', { title: cmd.title });
+      const answer = await call({ servers, session, via: cmd.via }, 'POST', '/lists', { title: cmd.title });
       expectStatus('POST /lists', answer, 201);
       const list: ModelList = { id: answer.body.id, title: cmd.title, owner: me, members: [] };
       checkRepresentation('POST /lists', 'lists', answer.body, { ...list });
@@ -147,7 +148,7 @@ async function apply(servers: MatrixServers, model: Model, session: Session, cmd
         next = list && { ...list, members };
       }
       const expected = !model.canSeeList(me, id) ? 404 : list && next && list.owner !== me && JSON.stringify(list.members) !== JSON.stringify(next.members) ? 403 : 200;
-      const answer = await call(servers, session, cmd.via, 'PATCH', `/lists/${id}`, patch);
+      const answer = await call({ servers, session, via: cmd.via }, 'PATCH', `/lists/${id}`, patch);
       expectStatus(`PATCH /lists/${id} ${JSON.stringify(patch)}`, answer, expected);
       if (expected === 200 && next) {
         checkRepresentation('PATCH /lists', 'lists', answer.body, { ...next });
@@ -158,7 +159,7 @@ async function apply(servers: MatrixServers, model: Model, session: Session, cmd
     case 'deleteList': {
       const id = model.listId(cmd.list);
       const expected = !model.canSeeList(me, id) ? 404 : model.lists.get(id)?.owner !== me ? 403 : 204;
-      const answer = await call(servers, session, cmd.via, 'DELETE', `/lists/${id}`);
+      const answer = await call({ servers, session, via: cmd.via }, 'DELETE', `/lists/${id}`);
       expectStatus(`DELETE /lists/${id}`, answer, expected);
       if (expected === 204) {
         model.lists.delete(id);
@@ -169,7 +170,7 @@ async function apply(servers: MatrixServers, model: Model, session: Session, cmd
     case 'createTodo': {
       const list = model.listId(cmd.list);
       const expected = model.canSeeList(me, list) ? 201 : 422;
-      const answer = await call(servers, session, cmd.via, 'POST', '/todos', { title: cmd.title, done: cmd.done, list });
+      const answer = await call({ servers, session, via: cmd.via }, 'POST', '/todos', { title: cmd.title, done: cmd.done, list });
       expectStatus(`POST /todos in ${list}`, answer, expected);
       if (expected === 201) {
         const todo: ModelTodo = { id: answer.body.id, title: cmd.title, done: cmd.done, list };
@@ -182,7 +183,7 @@ async function apply(servers: MatrixServers, model: Model, session: Session, cmd
     case 'updateTodo': {
       const id = model.todoId(cmd.todo);
       const expected = model.canSeeTodo(me, id) ? 200 : 404;
-      const answer = await call(servers, session, cmd.via, 'PATCH', `/todos/${id}`, { title: cmd.title, done: cmd.done });
+      const answer = await call({ servers, session, via: cmd.via }, 'PATCH', `/todos/${id}`, { title: cmd.title, done: cmd.done });
       expectStatus(`PATCH /todos/${id}`, answer, expected);
       if (expected === 200) {
         const todo = { ...(model.todos.get(id) as ModelTodo), title: cmd.title, done: cmd.done };
@@ -194,7 +195,7 @@ async function apply(servers: MatrixServers, model: Model, session: Session, cmd
     case 'deleteTodo': {
       const id = model.todoId(cmd.todo);
       const expected = model.canSeeTodo(me, id) ? 204 : 404;
-      expectStatus(`DELETE /todos/${id}`, await call(servers, session, cmd.via, 'DELETE', `/todos/${id}`), expected);
+      expectStatus(`DELETE /todos/${id}`, await call({ servers, session, via: cmd.via }, 'DELETE', `/todos/${id}`), expected);
       if (expected === 204) model.todos.delete(id);
       return;
     }
@@ -202,14 +203,14 @@ async function apply(servers: MatrixServers, model: Model, session: Session, cmd
       // Always a value different from the stored one: the write must be refused, never dropped.
       if (cmd.field === 'listOwner') {
         const id = model.listId(cmd.index);
-        const answer = await call(servers, session, cmd.via, 'PATCH', `/lists/${id}`, { owner: `${me}-not-the-owner` });
+        const answer = await call({ servers, session, via: cmd.via }, 'PATCH', `/lists/${id}`, { owner: `${me}-not-the-owner` });
         expectStatus(`PATCH /lists/${id} owner`, answer, model.canSeeList(me, id) ? 403 : 404);
         return;
       }
       const id = model.todoId(cmd.index);
       const patch =
         cmd.field === 'todoSecret' ? { secret: 'guess' } : cmd.field === 'todoOwner' ? { owner: `${me}-not-the-owner` } : { members: [`${me}-not-a-member`] };
-      const answer = await call(servers, session, cmd.via, 'PATCH', `/todos/${id}`, patch);
+      const answer = await call({ servers, session, via: cmd.via }, 'PATCH', `/todos/${id}`, patch);
       // Hidden fields do not exist for callers: naming one is an unknown field (422), as for any name.
       expectStatus(`PATCH /todos/${id} ${JSON.stringify(patch)}`, answer, model.canSeeTodo(me, id) ? 422 : 404);
       return;
@@ -219,7 +220,7 @@ async function apply(servers: MatrixServers, model: Model, session: Session, cmd
       const id = model.todoId(cmd.todo);
       const todo = model.todos.get(id);
       const expected = !todo || !model.canSeeTodo(me, id) ? 404 : cmd.action === 'purge' && model.lists.get(todo.list)?.owner !== me ? 403 : 200;
-      const answer = await call(servers, session, cmd.via, 'POST', `/todos/${id}/${cmd.action}`, {});
+      const answer = await call({ servers, session, via: cmd.via }, 'POST', `/todos/${id}/${cmd.action}`, {});
       expectStatus(`ACTION /todos/${id}/${cmd.action}`, answer, expected);
       if (expected === 200 && todo) {
         const next = cmd.action === 'toggle' ? { ...todo, done: !todo.done } : { ...todo, title: PURGED_TITLE };

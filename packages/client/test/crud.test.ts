@@ -1,7 +1,7 @@
 import { SynclineError } from '@syncline/protocol';
 import { describe, expect, it } from 'vitest';
 import { connectClient, createTestSyncline, lists, todos } from './support.js';
-import { createManualClock } from '../../server/src/testing/manual-clock.js';
+import { createManualClock } from '@syncline/server/testing';
 
 describe.each(['socket', 'http'] as const)('typed CRUD over %s', (transport) => {
   it('creates, reads, lists, replaces, patches and deletes', async () => {

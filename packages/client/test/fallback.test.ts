@@ -2,7 +2,7 @@ import type { ChangeEvent } from '@syncline/protocol';
 import { describe, expect, it } from 'vitest';
 import { createStreamSubscriptions } from '../src/index.js';
 import { blockable, connectClient, createTestSyncline, lists, request, todos, until } from './support.js';
-import { createManualClock } from '../../server/src/testing/manual-clock.js';
+import { createManualClock } from '@syncline/server/testing';
 
 describe('event streams in the client', () => {
   it("transport 'sse': live views over event streams and requests over HTTP, with the same API", async () => {

@@ -6,7 +6,7 @@ import { indexedDbPersistence, memoryPersistence, UnsentWritesError } from '../s
 import { createFakeLocks } from './offline-support/fake-locks.js';
 import { offlineClient, offlineSetUp } from './offline-support/offline-setup.js';
 import { request, todos } from './support.js';
-import { createManualClock } from '../../server/src/testing/manual-clock.js';
+import { createManualClock } from '@syncline/server/testing';
 
 const names = async (factory: IDBFactory): Promise<(string | undefined)[]> => (await factory.databases()).map((database) => database.name);
 

@@ -2,7 +2,7 @@ import type { ChangeEvent } from '@syncline/protocol';
 import { describe, expect, it } from 'vitest';
 import { createConnection, createRequestTracker, createSubscriptions } from '../src/index.js';
 import { connectClient, createTestSyncline, fileServer, lists, request, tempFile, todos, until, whenOpen } from './support.js';
-import { createManualClock } from '../../server/src/testing/manual-clock.js';
+import { createManualClock } from '@syncline/server/testing';
 
 describe('subscriptions across reconnects', () => {
   it('resume after the client socket drops: every missed change once, in order, then live ones', async () => {

@@ -26,16 +26,16 @@ export const conflictCase: ClientCase = {
     write(request, feed) {
       const current = feed.get(TARGET);
       if (request.method !== 'PATCH' || request.resource !== recordUri(TARGET) || current === undefined) {
-        return problem(405, 'method-not-allowed', 'Method not allowed', `This case expects PATCH ${recordUri(TARGET)}.`, { allow: 'GET, HEAD, PATCH' });
+        return problem({ status: 405, code: 'method-not-allowed', title: 'Method not allowed', detail: `This case expects PATCH ${recordUri(TARGET)}.`, headers: { allow: 'GET, HEAD, PATCH' } });
       }
       const ifMatch = request.headers['if-match'];
       if (current.version === 3) {
         // Another writer got there first: the client's If-Match ("3") is now stale.
         const moved = scriptedRecord(0, 4);
         feed.append('update', TARGET, moved);
-        return problem(412, 'precondition-failed', 'Precondition failed', `If-Match failed: the current ETag is ${etagOf(moved)}.`, { etag: etagOf(moved) });
+        return problem({ status: 412, code: 'precondition-failed', title: 'Precondition failed', detail: `If-Match failed: the current ETag is ${etagOf(moved)}.`, headers: { etag: etagOf(moved) } });
       }
-      if (ifMatch !== etagOf(current)) return problem(412, 'precondition-failed', 'Precondition failed', `If-Match failed: the current ETag is ${etagOf(current)}.`, { etag: etagOf(current) });
+      if (ifMatch !== etagOf(current)) return problem({ status: 412, code: 'precondition-failed', title: 'Precondition failed', detail: `If-Match failed: the current ETag is ${etagOf(current)}.`, headers: { etag: etagOf(current) } });
       const patched = { ...scriptedRecord(0, feed.head + 1), done: true };
       feed.append('update', TARGET, patched);
       return recordAnswer(feed, patched);

@@ -108,7 +108,7 @@ export class PeerConnection {
     else if (request.method === 'UNSUBSCRIBE') {
       const target = headers[HEADERS.subscription];
       const found = target !== undefined && this.live.delete(target);
-      this.respond(request, found ? { status: 204, headers: {} } : problem(404, 'not-found', 'Not found', 'No such subscription.'));
+      this.respond(request, found ? { status: 204, headers: {} } : problem({ status: 404, code: 'not-found', title: 'Not found', detail: 'No such subscription.' }));
     } else {
       this.respond(request, answer(this.settings.feed, { method: request.method, resource: request.resource, headers, body: request.body, via: 'socket' }, this.settings.write));
     }
@@ -122,7 +122,7 @@ export class PeerConnection {
     // The collection with no query (an empty one, `?`, is the same URI).
     if (request.resource.replace(/\?$/, '') !== COLLECTION_URI) {
       // Only the collection is served; other subscriptions (presence, records) are refused as a server would.
-      return this.respond(request, problem(404, 'not-found', 'Not found', `The scripted server serves SUBSCRIBE ${COLLECTION_URI} only.`));
+      return this.respond(request, problem({ status: 404, code: 'not-found', title: 'Not found', detail: `The scripted server serves SUBSCRIBE ${COLLECTION_URI} only.` }));
     }
     const feed = this.settings.feed;
     if (lastEventId === undefined) {
@@ -132,7 +132,7 @@ export class PeerConnection {
     }
     if (!/^\d+$/.test(lastEventId)) {
       this.settings.violation(`last-event-id must be a non-negative integer (§6.2), got ${show(lastEventId)}`);
-      return this.respond(request, problem(400, 'bad-request', 'Bad request', 'last-event-id must be a non-negative integer.'));
+      return this.respond(request, problem({ status: 400, code: 'bad-request', title: 'Bad request', detail: 'last-event-id must be a non-negative integer.' }));
     }
     const missed = this.settings.resumePolicy() === 'log' ? feed.since(Number(lastEventId)) : undefined;
     if (missed === undefined) {

@@ -22,8 +22,17 @@ export interface ScriptedRequest {
 /** A case's own answer to a write, given the feed; the scripted server answers 405 to writes otherwise. */
 export type WriteHandler = (request: ScriptedRequest, feed: ScriptedFeed) => ScriptedAnswer;
 
+/** What a problem answer says (RFC 9457, docs/errors.md): its status, `code`, title and detail, and any headers beside. */
+export interface ProblemSpec {
+  readonly status: number;
+  readonly code: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly headers?: Headers;
+}
+
 /** A problem answer (RFC 9457, docs/errors.md) with `code`. */
-export function problem(status: number, code: string, title: string, detail: string, headers: Headers = {}): ScriptedAnswer {
+export function problem({ status, code, title, detail, headers = {} }: ProblemSpec): ScriptedAnswer {
   return { status, headers: { ...headers, 'content-type': PROBLEM_CONTENT_TYPE }, body: { type: `${PROBLEM_TYPE_PREFIX}${code}`, title, status, code, detail } };
 }
 
@@ -50,12 +59,12 @@ export function answer(feed: ScriptedFeed, request: ScriptedRequest, write: Writ
   const path = request.resource.split('?')[0] ?? '';
   const prefix = `${COLLECTION_URI}/`;
   const id = path.startsWith(prefix) ? path.slice(prefix.length) : undefined;
-  if (path !== COLLECTION_URI && (id === undefined || id === '' || id.includes('/'))) return problem(404, 'not-found', 'Not found', `The scripted server serves ${COLLECTION_URI} only.`);
+  if (path !== COLLECTION_URI && (id === undefined || id === '' || id.includes('/'))) return problem({ status: 404, code: 'not-found', title: 'Not found', detail: `The scripted server serves ${COLLECTION_URI} only.` });
   if (request.method === 'GET' || request.method === 'HEAD') {
     if (id === undefined) return collectionAnswer(feed);
     const record = feed.get(id);
-    return record === undefined ? problem(404, 'not-found', 'Not found', `No record ${id}.`) : recordAnswer(feed, record);
+    return record === undefined ? problem({ status: 404, code: 'not-found', title: 'Not found', detail: `No record ${id}.` }) : recordAnswer(feed, record);
   }
   if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(request.method) && write !== undefined) return write(request, feed);
-  return problem(405, 'method-not-allowed', 'Method not allowed', `This case does not expect ${request.method} ${path}.`, { allow: 'GET, HEAD' });
+  return problem({ status: 405, code: 'method-not-allowed', title: 'Method not allowed', detail: `This case does not expect ${request.method} ${path}.`, headers: { allow: 'GET, HEAD' } });
 }

@@ -72,7 +72,7 @@ export function createLiveSubscriptions(options: LiveSubscriptionsOptions): Live
     const from = lastEventId === undefined ? undefined : parsePosition(lastEventId);
     // Registered before anything is read: every change committed from here on is queued, none falls between snapshot and live.
     const subscriber: LiveSubscriber = { idJson: JSON.stringify(id), position: 0, catchingUp: true, queue: [], send: options.send };
-    const group = hub.add(subscriber, target.definition, target.id === undefined ? 'collection' : 'record', filter, view);
+    const group = hub.add(subscriber, { definition: target.definition, kind: target.id === undefined ? 'collection' : 'record', filter, view });
     active.set(key, { subscriber, group });
     try {
       if (from !== undefined) {

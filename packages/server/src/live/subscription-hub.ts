@@ -27,12 +27,16 @@ export interface LiveSubscriber {
  * and read rule) and one field view. A change is matched once per group and serialized
  * once per view, whatever the number of sockets.
  */
-export interface SubscriptionGroup {
-  readonly key: string;
+/** What subscribers share when they share a group: the resource, what they follow, the filter and the fields they see. */
+export interface GroupSpec {
   readonly definition: ResourceDefinition;
   readonly kind: 'record' | 'collection';
   readonly filter: Filter;
   readonly view: FieldView;
+}
+
+export interface SubscriptionGroup extends GroupSpec {
+  readonly key: string;
   readonly subscribers: Set<LiveSubscriber>;
 }
 
@@ -78,7 +82,7 @@ function createFrameBuilder(definition: ResourceDefinition, change: Change): (op
 }
 
 export interface SubscriptionHub {
-  add(subscriber: LiveSubscriber, definition: ResourceDefinition, kind: 'record' | 'collection', filter: Filter, view: FieldView): SubscriptionGroup;
+  add(subscriber: LiveSubscriber, spec: GroupSpec): SubscriptionGroup;
   remove(subscriber: LiveSubscriber, group: SubscriptionGroup): void;
   /** Fans a change out to every group of its resource. Called by the change feed, in `seq` order. */
   dispatch(change: Change): void;
@@ -110,7 +114,8 @@ export function createSubscriptionHub(): SubscriptionHub {
   }
 
   const hub: SubscriptionHub = {
-    add(subscriber, definition, kind, filter, view) {
+    add(subscriber, spec) {
+      const { definition, kind, filter, view } = spec;
       const key = `${kind}:${view.key}:${filterKey(filter)}`;
       let resource = byResource.get(definition.name);
       if (!resource) byResource.set(definition.name, (resource = { groups: new Map(), index: createGroupIndex() }));

@@ -15,7 +15,7 @@ describe('the subscription hub', () => {
     // An id whose JSON holds the characters a reader by offset would trip on.
     const id = 'a,"seq":1,b';
     const subscriber: LiveSubscriber = { idJson: JSON.stringify(id), position: 0, catchingUp: true, queue: [], send: (frame, seq) => sent.push([frame, seq]) };
-    const group = hub.add(subscriber, lists, 'collection', MATCH_ALL, fieldView(lists));
+    const group = hub.add(subscriber, { definition: lists, kind: 'collection', filter: MATCH_ALL, view: fieldView(lists) });
     hub.deliver(subscriber, group, change(2));
     hub.dispatch(change(3));
     hub.goLive(subscriber, group);

@@ -8,12 +8,8 @@ import { defineResource } from '@syncline/schema';
 import { createSyncline } from '@syncline/server';
 import { createSqliteStorage } from '@syncline/server/sqlite';
 import { z } from 'zod';
+import { check, streamText } from './runtime-smoke-support.js';
 
-const runtime = 'Deno' in globalThis ? 'deno' : 'Bun' in globalThis ? 'bun' : 'node';
-const check = (what: string, ok: boolean, detail = ''): void => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${runtime}: ${what}${detail ? ` (${detail})` : ''}`);
-  if (!ok) process.exit(1);
-};
 
 const notes = defineResource({ name: 'notes', schema: z.object({ text: z.string() }) });
 const syncline = await createSyncline({ resources: [notes], storage: createSqliteStorage({ filename: ':memory:' }), onError: () => {} });
@@ -26,23 +22,14 @@ check('GET answers the record', read.status === 200 && ((await read.json()) as {
 
 const stream = await syncline.fetch(new Request(`${origin}/notes`, { headers: { accept: 'text/event-stream' } }));
 check('an event stream starts', stream.status === 200 && stream.headers.get('content-type') === 'text/event-stream');
-const reader = stream.body!.getReader();
-const decoder = new TextDecoder();
-let text = '';
-const until = async (needle: string): Promise<void> => {
-  while (!text.includes(needle)) {
-    const { done, value } = await reader.read();
-    if (done) throw new Error('the stream ended');
-    text += decoder.decode(value, { stream: true });
-  }
-};
-await until('event: snapshot');
+const events = streamText(stream.body!);
+await events.until('event: snapshot');
 check('the snapshot arrives', true);
 await syncline.fetch(new Request(`${origin}/notes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"second"}' }));
 await syncline.flush();
-await until('"second"');
-check('a change arrives on the stream', text.includes('event: change'));
-await reader.cancel();
+await events.until('"second"');
+check('a change arrives on the stream', events.text().includes('event: change'));
+await events.cancel();
 check('cancelling frees the stream on the server', syncline.stats().streams === 0);
 await syncline.close();
 check('closes', true);

@@ -9,15 +9,11 @@ import { defineResource } from '@syncline/schema';
 import { createSyncline, type SocketHost, type SocketListener, type Syncline } from '@syncline/server';
 import { createSqliteStorage } from '@syncline/server/sqlite';
 import { z } from 'zod';
+import { check, runtime, streamText } from './runtime-smoke-support.js';
 
 declare const Deno: any;
 declare const Bun: any;
 
-const runtime = 'Deno' in globalThis ? 'deno' : 'Bun' in globalThis ? 'bun' : 'node';
-const check = (what: string, ok: boolean, detail = ''): void => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${runtime}: ${what}${detail ? ` (${detail})` : ''}`);
-  if (!ok) process.exit(1);
-};
 
 /** Deno's server-side WebSocket as a SocketHost: it has no ping of its own (`idleTimeout` keeps the connection alive). */
 function denoHost(socket: any, listener: () => SocketListener | undefined): SocketHost {
@@ -108,17 +104,8 @@ check('with the security headers', created.headers.get('x-frame-options') === 'D
 
 const stream = await fetch(`${base}/notes`, { headers: { accept: 'text/event-stream' } });
 check('an event stream starts over the network', stream.status === 200 && stream.headers.get('content-type') === 'text/event-stream');
-const reader = stream.body!.getReader();
-const decoder = new TextDecoder();
-let text = '';
-const until = async (needle: string): Promise<void> => {
-  while (!text.includes(needle)) {
-    const { done, value } = await reader.read();
-    if (done) throw new Error('the stream ended');
-    text += decoder.decode(value, { stream: true });
-  }
-};
-await until('event: snapshot');
+const events = streamText(stream.body!);
+await events.until('event: snapshot');
 check('its snapshot arrives', true);
 
 const socket = new WebSocket(`ws://127.0.0.1:${served.port}/live`, 'syncline.1');
@@ -147,10 +134,10 @@ await fetch(`${base}/notes`, { method: 'POST', headers: { 'content-type': 'appli
 await syncline.flush();
 const change = await arrived((frame) => frame.event === 'change');
 check('the socket is pushed the change', change.body.text === 'second');
-await until('"second"');
+await events.until('"second"');
 check('the event stream is pushed the change', true);
 
-await reader.cancel();
+await events.cancel();
 socket.close(1000, 'done');
 for (let i = 0; i < 100 && syncline.stats().streams + syncline.stats().connections > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
 check('the stream and the socket are freed on the server', syncline.stats().streams === 0 && syncline.stats().connections === 0, JSON.stringify(syncline.stats()));

@@ -43,7 +43,8 @@ function isRetryable(error: unknown): boolean {
  * Group commit: the concurrent writes of one process share one transaction, so the
  * writers' lock (the `syncline_seq` row) and the WAL flush of the commit are paid once
  * per batch rather than once per write. No timer: the next batch is whatever queued while
- * the previous one was in flight, at most `maxBatch` writes, and one batch runs at a time.
+ * the previous one was in flight (and one turn of the event loop after it, so requests
+ * already received join), at most `maxBatch` writes, and one batch runs at a time.
  *
  * A batch begins, takes the writers' lock, then runs its writes one after another, each
  * in its own SAVEPOINT: each sees the ones before it (so `If-Match` and idempotency keys
@@ -68,7 +69,12 @@ export function createWriteBatcher(options: WriteBatcherOptions): WriteBatcher {
     if (draining !== undefined) return;
     draining = (async () => {
       try {
-        while (queue.length > 0) await runBatch(queue.splice(0, maxBatch));
+        while (queue.length > 0) {
+          await runBatch(queue.splice(0, maxBatch));
+          // One turn of the event loop: the answers of the batch just committed go out, and
+          // requests already received are read, so they join the next batch rather than the one after.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
       } finally {
         // Synchronously after the queue was seen empty: a write queued later starts a new drain.
         draining = undefined;

@@ -1,5 +1,8 @@
 /**
- * `npm run bench [-- --quick] [--systems=a,b] [--scenarios=fanout,filtered,http] [--profile]`
+ * `npm run bench [-- --quick] [--systems=a,b] [--scenarios=fanout,filtered,http,postgres] [--profile]`
+ *
+ * `postgres` (bench/src/postgres/) needs PostgreSQL (`BENCH_POSTGRES_URL`, default
+ * postgres://postgres@127.0.0.1:5432/test) and Redis (`REDIS_URL`, default 127.0.0.1:6379).
  *
  * For each scenario and each system: fork a server process and a separate load process
  * (127.0.0.1 only, free ports), drive them over IPC, collect the numbers, stop both. Prints
@@ -13,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Child } from './child.js';
+import { postgresTable, runPostgresScenario } from './postgres/pg-scenario.js';
 import { expectedEvents, sleep, SYSTEM_LABELS, SYSTEMS, type LatencySummary, type LoadCommand, type LoadReply, type ServerCommand, type ServerReply, type SystemName } from './common.js';
 
 const args = process.argv.slice(2);
@@ -21,7 +25,7 @@ const option = (name: string): string | undefined => args.find((arg) => arg.star
 const quick = flag('quick');
 const profile = flag('profile');
 const systems = (option('systems')?.split(',') ?? [...SYSTEMS]) as SystemName[];
-const scenarios = option('scenarios')?.split(',') ?? ['fanout', 'filtered', 'http'];
+const scenarios = option('scenarios')?.split(',') ?? ['fanout', 'filtered', 'http', 'postgres'];
 for (const system of systems) if (!SYSTEMS.includes(system)) throw new Error(`unknown system ${system} (one of ${SYSTEMS.join(', ')})`);
 
 const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
@@ -353,6 +357,13 @@ if (scenarios.includes('http')) {
   for (const r of results) if (r.error || r.requests === 0) failures.push(`HTTP writes ${r.system}: ${r.error ?? 'no request succeeded'}`);
   scenarioResults['http writes'] = results;
   print(httpTable(results));
+}
+
+if (scenarios.includes('postgres')) {
+  const results = await runPostgresScenario(quick, SERVER_ENV);
+  for (const r of results) if (r.error || r.writes === 0) failures.push(`PostgreSQL writes ${r.system} ×${r.concurrency}: ${r.error ?? 'no write succeeded'}`);
+  scenarioResults['postgres writes'] = results;
+  print(postgresTable(results));
 }
 
 json.seconds = (Date.now() - started) / 1000;

@@ -23,7 +23,7 @@ async function openStorage(config: ServerConfig): Promise<Storage> {
   }
   const { createPostgresStorage } = await import('@syncline/server/postgres');
   const schema = process.env['FAULT_SCHEMA'];
-  return createPostgresStorage({ connectionString: config.databaseUrl, ...(schema ? { schema } : {}), onError: (error) => report(error, 'postgres') });
+  return createPostgresStorage({ connectionString: config.databaseUrl, ...(schema ? { schema } : {}), writeBatch: config.limits.maxWriteBatch, onError: (error) => report(error, 'postgres') });
 }
 
 async function openBackplane(config: ServerConfig): Promise<Backplane | undefined> {

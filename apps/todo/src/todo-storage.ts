@@ -10,7 +10,7 @@ import type { Backplane, ServerConfig, Storage } from '@syncline/server';
  * @example
  * const storage = await openStorage(loadConfig(process.env));
  */
-export async function openStorage({ databaseUrl, sqliteSynchronous, sqliteDriver }: Pick<ServerConfig, 'databaseUrl' | 'sqliteSynchronous' | 'sqliteDriver'>): Promise<Storage> {
+export async function openStorage({ databaseUrl, sqliteSynchronous, sqliteDriver, limits }: Pick<ServerConfig, 'databaseUrl' | 'sqliteSynchronous' | 'sqliteDriver'> & { readonly limits?: Pick<ServerConfig['limits'], 'maxWriteBatch'> }): Promise<Storage> {
   if (databaseUrl.startsWith('sqlite:')) {
     const filename = databaseUrl.slice('sqlite:'.length);
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
@@ -18,7 +18,7 @@ export async function openStorage({ databaseUrl, sqliteSynchronous, sqliteDriver
     return createSqliteStorage({ filename, synchronous: sqliteSynchronous, driver: sqliteDriver });
   }
   const { createPostgresStorage } = await import('@syncline/server/postgres');
-  return createPostgresStorage({ connectionString: databaseUrl });
+  return createPostgresStorage({ connectionString: databaseUrl, ...(limits ? { writeBatch: limits.maxWriteBatch } : {}) });
 }
 
 /** The Redis backplane when `REDIS_URL` is set; otherwise undefined (in-process). */

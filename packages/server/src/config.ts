@@ -25,6 +25,7 @@ export const ENVIRONMENT: Record<string, keyof SynclineLimits> = {
   SYNCLINE_MESSAGE_BURST: 'messageBurst',
   SYNCLINE_CHANGE_LOG_RETENTION: 'changeLogRetention',
   SYNCLINE_FEED_POLL_MS: 'feedPollMs',
+  SYNCLINE_PG_WRITE_BATCH_MAX: 'maxWriteBatch',
   SYNCLINE_IDEMPOTENCY_TTL_MS: 'idempotencyTtlMs',
   SYNCLINE_RECONCILE_MAX_ENTRIES: 'maxReconcileEntries',
   SYNCLINE_PRESENCE_REFRESH_MS: 'presenceRefreshMs',

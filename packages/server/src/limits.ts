@@ -34,6 +34,8 @@ export interface SynclineLimits {
   readonly changeLogRetention: number;
   /** How often the change feed compares the log's head with what it dispatched. */
   readonly feedPollMs: number;
+  /** PostgreSQL: the most concurrent writes of one process that share one transaction (group commit); 1 commits each alone. */
+  readonly maxWriteBatch: number;
   /** How long the answer of a write under an `Idempotency-Key` is kept to answer its retries; then the key may be used afresh. */
   readonly idempotencyTtlMs: number;
   /** Entries one `POST /_reconcile` may hold (413 `payload-too-large` beyond). */
@@ -89,6 +91,7 @@ export const DEFAULT_LIMITS: SynclineLimits = {
   messageBurst: 200,
   changeLogRetention: 100_000,
   feedPollMs: 1_000,
+  maxWriteBatch: 64,
   idempotencyTtlMs: 24 * 60 * 60 * 1000,
   maxReconcileEntries: 1_000,
   presenceRefreshMs: 10_000,

@@ -26,6 +26,7 @@ const COLUMN_TYPES: Readonly<Record<FieldKind, ColumnDataType>> = {
  * transactions run one at a time, as on SQLite, so what a write reads (a reference's
  * target, the children it inherits to) cannot change under it, and seq order is commit
  * order: no reader ever sees n+1 without n — the trap a BIGSERIAL falls into (docs/design-notes.md, "Positions never pass an uncommitted write").
+ * The PostgreSQL storage runs many writes in one such transaction (group commit, postgres-write-batch.ts).
  *
  * @example
  * const storage = createSqlStorage({ db, dialect: postgresDialect });

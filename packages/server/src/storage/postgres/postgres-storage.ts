@@ -4,12 +4,13 @@ import type { Storage } from '../storage.js';
 import type { Clock } from '../../clock.js';
 import type { SqlTables } from '../sql/sql-dialect.js';
 import { createSqlStorage } from '../sql/sql-storage.js';
-import { describeTable } from '../sql/record-codec.js';
+import { describeTable, type ResourceTable } from '../sql/record-codec.js';
 import { postgresDialect } from './postgres-dialect.js';
 import { loadPgDriver, type PgModule, type PgPool } from './postgres-driver.js';
 import { createNotificationListener } from './postgres-listener.js';
 import { IndexNamePlugin, SchemaScopedPostgresDialect } from './postgres-names.js';
 import { WRITER_SETTING, notifyChannel, outsideWriteTriggers } from './postgres-triggers.js';
+import { createWriteBatcher } from './postgres-write-batch.js';
 
 // json and jsonb: the dialect decodes JSON text itself, from the driver and from its own
 // encoded rows alike (a parsed jsonb string "x" could not be told from JSON text).
@@ -33,6 +34,12 @@ export interface PostgresStorageOptions {
   readonly onError?: (error: Error) => void;
   /** The clock of the LISTEN connection's reconnect wait. Default the system's. */
   readonly clock?: Clock;
+  /**
+   * The most concurrent writes that share one transaction (group commit, see
+   * postgres-write-batch.ts); 1 commits every write on its own. Default 64
+   * (`SYNCLINE_PG_WRITE_BATCH_MAX`).
+   */
+  readonly writeBatch?: number;
 }
 
 // The schema goes into a `-c search_path=` option and into DDL: keep it to plain identifiers.
@@ -79,7 +86,9 @@ async function openPool(pg: PgModule, { connectionString, schema, max, onError }
  * Storage in PostgreSQL through `pg`, on the shared Kysely SQL storage. Tables live in
  * one schema (so several apps or test runs can share a database), and seq comes from a
  * counter row locked until commit, so positions are gapless and in commit order
- * (see {@link postgresDialect}). The pool opens on first use, usually `migrate()`.
+ * (see {@link postgresDialect}). Concurrent writes share one transaction, each in its own
+ * savepoint (group commit, {@link createWriteBatcher}), so that lock and the commit's WAL
+ * flush are paid once per batch. The pool opens on first use, usually `migrate()`.
  *
  * `migrate()` takes an advisory lock per schema: servers starting together would
  * otherwise race their `CREATE … IF NOT EXISTS` and one would fail. It also installs
@@ -97,6 +106,8 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
   const max = options.pool ?? 10;
   if (!SCHEMA_NAME.test(schema)) throw new TypeError(`schema must be a lower-case identifier (a-z, 0-9, _), got ${JSON.stringify(schema)}`);
   if (!Number.isSafeInteger(max) || max < 1) throw new TypeError(`pool must be a positive integer, got ${max}`);
+  const maxBatch = options.writeBatch ?? 64;
+  if (!Number.isSafeInteger(maxBatch) || maxBatch < 1) throw new TypeError(`writeBatch must be a positive integer, got ${maxBatch}`);
   let opened: Promise<PgPool> | undefined;
   const onError = options.onError ?? ((error: Error) => console.error('[syncline] postgres pool:', error));
   // `pg` is imported on first use, not when this module loads: it is an optional dependency.
@@ -107,7 +118,17 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     dialect: new SchemaScopedPostgresDialect({ pool }, schema),
     plugins: [new IndexNamePlugin()],
   });
-  const storage = createSqlStorage({ db, dialect: postgresDialect, ...(options.now ? { now: options.now } : {}) });
+  const now = options.now ?? (() => new Date());
+  const storage = createSqlStorage({ db, dialect: postgresDialect, now });
+  // The batcher runs its own transactions on the pool, so it knows the migrated tables too.
+  const tables = new Map<string, ResourceTable>();
+  const tableOf = (resource: string): ResourceTable => {
+    const table = tables.get(resource);
+    if (!table) throw new Error(`Resource "${resource}" is not migrated: pass its definition to storage.migrate() first`);
+    return table;
+  };
+  const batcher = createWriteBatcher({ db, dialect: postgresDialect, tableOf, now, maxBatch });
+  let closed = false;
   const notifications = createNotificationListener({
     createClient: async () => new (await pg()).Client({ connectionString: options.connectionString }),
     channel: notifyChannel(schema),
@@ -116,8 +137,17 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
   });
   return {
     ...storage,
+    write(fn) {
+      if (closed) return Promise.reject(new Error('Storage is closed'));
+      return batcher.write(fn);
+    },
     onCommitted: (listener) => notifications.add(listener),
     async close() {
+      if (!closed) {
+        closed = true;
+        // Queued writes commit first: a shutdown must not cut a batch.
+        await batcher.idle();
+      }
       await notifications.close();
       await storage.close();
     },
@@ -127,6 +157,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         await client.query(`SELECT pg_advisory_lock(hashtext($1))`, [`syncline:${schema}`]);
         try {
           await storage.migrate(definitions);
+          for (const definition of definitions) tables.set(definition.name, describeTable(definition));
           await client.query('BEGIN', []);
           try {
             for (const definition of definitions) await client.query(outsideWriteTriggers(schema, describeTable(definition)), []);

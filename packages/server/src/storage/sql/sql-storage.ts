@@ -5,6 +5,7 @@ import { deleteOldChanges, readBounds, selectChanges } from './change-log.js';
 import { deleteExpiredOutcomes } from './outcome-store.js';
 import { describeTable, type ResourceTable } from './record-codec.js';
 import { RESERVED_TABLE_PREFIX, migrateTables } from './schema-ddl.js';
+import type { DirectConnection } from './direct-connection.js';
 import type { SqlDatabase, SqlDialect } from './sql-dialect.js';
 import { TransactionState, createReader, createWriter, type TransactionScope } from './sql-transaction.js';
 
@@ -14,6 +15,13 @@ export interface SqlStorageOptions {
   readonly dialect: SqlDialect;
   /** The clock for change times (`Change.at`); tests may pass a fixed one. */
   readonly now?: () => Date;
+  /**
+   * The open connection without the query builder, for adapters whose driver runs SQL
+   * synchronously (SQLite); `undefined` until it opens. When given, transactions begin and
+   * end on it and writes run their statements on it (`direct-writes.ts`); every other
+   * query goes through Kysely.
+   */
+  readonly direct?: () => DirectConnection | undefined;
 }
 
 function checkCount(name: string, value: number): number {
@@ -57,17 +65,24 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     if (closed) throw new Error('Storage is closed');
     return track(db.connection().execute(async (connection) => {
       const state = new TransactionState();
-      await sql.raw(begin).execute(connection);
+      // Held by this transaction from here on: nothing else runs on the connection.
+      const direct = options.direct?.();
+      const run = direct === undefined ? (source: string) => sql.raw(source).execute(connection) : (source: string) => direct.run(source, []);
+      await run(begin);
       try {
-        if (lock !== undefined) await sql.raw(lock).execute(connection);
-        const result = await fn({ db: connection, dialect, tableOf, now }, state);
+        if (lock !== undefined) await run(lock);
+        const result = await fn({ db: connection, dialect, tableOf, now, ...(direct === undefined ? {} : { direct }) }, state);
         if (state.doomedBy !== undefined) throw state.doomedBy;
-        await sql.raw('COMMIT').execute(connection);
+        await run('COMMIT');
         return result;
       } catch (error) {
         // The caller needs the error that failed the transaction; a failing ROLLBACK
         // (after a failed COMMIT the database may have rolled back already) is secondary.
-        await sql.raw('ROLLBACK').execute(connection).catch(() => undefined);
+        try {
+          await run('ROLLBACK');
+        } catch {
+          // secondary, as said
+        }
         throw error;
       } finally {
         state.open = false;

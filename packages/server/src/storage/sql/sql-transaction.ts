@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
 import type { CollectionQuery, Filter } from '@syncline/schema';
-import { StorageConflictError, type StorageReader, type StorageWriter } from '../storage.js';
+import { StorageConflictError, type StorageReader, type StorageWriter, type StoredRecord } from '../storage.js';
 import { applyMutation, selectRecord } from './apply-mutation.js';
 import { readHead } from './change-log.js';
+import type { DirectConnection } from './direct-connection.js';
+import { applyMutationDirect, selectRecordDirect } from './direct-writes.js';
 import { filterToSql } from './filter-to-sql.js';
 import { keysetToSql, orderToSql } from './order-to-sql.js';
 import { selectOutcome, upsertOutcome } from './outcome-store.js';
@@ -15,6 +17,8 @@ export interface TransactionScope {
   readonly dialect: SqlDialect;
   readonly tableOf: (resource: string) => ResourceTable;
   readonly now: () => Date;
+  /** The connection without the query builder, when the dialect's adapter offers one: the hot statements run on it. */
+  readonly direct?: DirectConnection;
 }
 
 /**
@@ -25,9 +29,20 @@ export class TransactionState {
   open = true;
   /** Set when an `apply` failed other than by a conflict: committing could leave a record without its change. */
   doomedBy: unknown = undefined;
+  /**
+   * The records `get` read in this transaction (on a direct connection), by resource and
+   * id, until a mutation of that record: a write transaction holds the write lock from
+   * its start, so these are the stored records, and an update or delete whose `before` is
+   * one of them need not read it again.
+   */
+  readonly reads = new Map<string, StoredRecord>();
   check(): void {
     if (!this.open) throw new Error('This storage transaction has ended; use the tx only inside read()/write()');
   }
+}
+
+function readKey(resource: string, id: string): string {
+  return `${resource}\u0000${id}`;
 }
 
 function checkLimit(limit: number): number {
@@ -41,7 +56,10 @@ export function createReader(scope: TransactionScope, state: TransactionState): 
   return {
     async get(resource, id) {
       state.check();
-      return selectRecord(db, dialect, tableOf(resource), id);
+      if (scope.direct === undefined) return selectRecord(db, dialect, tableOf(resource), id);
+      const record = selectRecordDirect(scope.direct, dialect, tableOf(resource), id);
+      if (record !== undefined) state.reads.set(readKey(resource, id), record);
+      return record;
     },
     async list(resource, query: CollectionQuery) {
       state.check();
@@ -93,7 +111,12 @@ export function createWriter(scope: TransactionScope, state: TransactionState): 
         state.check();
         const table = scope.tableOf(mutation.resource);
         try {
-          return await applyMutation({ db: scope.db, dialect: scope.dialect, table, at: scope.now().toISOString() }, mutation);
+          if (scope.direct === undefined) return await applyMutation({ db: scope.db, dialect: scope.dialect, table, at: scope.now().toISOString() }, mutation);
+          const key = readKey(mutation.resource, mutation.kind === 'create' ? mutation.after.id : mutation.before.id);
+          const beforeIsStored = mutation.kind !== 'create' && state.reads.get(key) === mutation.before;
+          // Whatever happens next, what was read of this record may no longer be stored.
+          state.reads.delete(key);
+          return applyMutationDirect({ direct: scope.direct, dialect: scope.dialect, table, at: scope.now().toISOString(), beforeIsStored }, mutation);
         } catch (error) {
           // A conflict is refused before anything is written, so the transaction may go on.
           // Any other error may come half-way (the driver refusing a value after the seq was

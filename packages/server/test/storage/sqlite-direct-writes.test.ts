@@ -60,4 +60,27 @@ describe('sqlite writes on the direct connection', () => {
     expect(change).toMatchObject({ seq: 2, kind: 'delete', after: null, before: { body: 'first' } });
     expect(await storage.read((tx) => tx.get('notes', 'a'))).toBeUndefined();
   });
+
+  it('a read of the log waits for the write transaction under way on the one connection, so it never sees uncommitted changes', async () => {
+    await open();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let applied!: () => void;
+    const wasApplied = new Promise<void>((resolve) => (applied = resolve));
+    const writing = storage.write(async (tx) => {
+      await tx.apply({ kind: 'update', resource: 'notes', before: (await tx.get('notes', 'a')) as StoredRecord, after: note('a', 'second') });
+      applied();
+      await gate;
+      throw new Error('rolled back');
+    });
+    await wasApplied;
+    let seen: number | undefined;
+    const reading = storage.changesSince(0, 10).then((changes) => (seen = changes.length));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toBeUndefined();
+    release();
+    await expect(writing).rejects.toThrow('rolled back');
+    await reading;
+    expect(seen).toBe(1);
+  });
 });

@@ -60,34 +60,62 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     return table;
   }
 
+  /**
+   * With a direct connection (one connection, SQLite) the storage takes turns on it
+   * itself, instead of asking Kysely for the connection around every transaction: a
+   * transaction and a read of the log (`changesSince`) each hold it whole, so Kysely's own
+   * queries inside a transaction never wait, and nothing runs between a transaction's
+   * statements. Without one, Kysely's connection provider hands out the connections.
+   */
+  let turn: Promise<unknown> = Promise.resolve();
+  function exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = turn.then(work);
+    turn = run.catch(() => undefined);
+    return run;
+  }
+
   /** Runs `fn` in a transaction on one connection: commit if it resolves, roll back if it throws. */
   async function transaction<T>(begin: string, fn: (scope: TransactionScope, state: TransactionState) => Promise<T>, lock?: string): Promise<T> {
     if (closed) throw new Error('Storage is closed');
-    return track(db.connection().execute(async (connection) => {
-      const state = new TransactionState();
-      // Held by this transaction from here on: nothing else runs on the connection.
-      const direct = options.direct?.();
-      const run = direct === undefined ? (source: string) => sql.raw(source).execute(connection) : (source: string) => direct.run(source, []);
-      await run(begin);
+    if (options.direct === undefined) return track(db.connection().execute((connection) => inTransaction(connection, undefined, begin, fn, lock)));
+    const direct = options.direct;
+    return track(
+      exclusive(() => {
+        const opened = direct();
+        // The first use opens the database through Kysely; every later one runs on it directly.
+        return opened === undefined ? db.connection().execute((connection) => inTransaction(connection, undefined, begin, fn, lock)) : inTransaction(db, opened, begin, fn, lock);
+      }),
+    );
+  }
+
+  async function inTransaction<T>(
+    connection: SqlDatabase,
+    direct: DirectConnection | undefined,
+    begin: string,
+    fn: (scope: TransactionScope, state: TransactionState) => Promise<T>,
+    lock: string | undefined,
+  ): Promise<T> {
+    const state = new TransactionState();
+    const run = direct === undefined ? (source: string) => sql.raw(source).execute(connection) : (source: string) => direct.run(source, []);
+    await run(begin);
+    try {
+      if (lock !== undefined) await run(lock);
+      const result = await fn({ db: connection, dialect, tableOf, now, ...(direct === undefined ? {} : { direct }) }, state);
+      if (state.doomedBy !== undefined) throw state.doomedBy;
+      await run('COMMIT');
+      return result;
+    } catch (error) {
+      // The caller needs the error that failed the transaction; a failing ROLLBACK
+      // (after a failed COMMIT the database may have rolled back already) is secondary.
       try {
-        if (lock !== undefined) await run(lock);
-        const result = await fn({ db: connection, dialect, tableOf, now, ...(direct === undefined ? {} : { direct }) }, state);
-        if (state.doomedBy !== undefined) throw state.doomedBy;
-        await run('COMMIT');
-        return result;
-      } catch (error) {
-        // The caller needs the error that failed the transaction; a failing ROLLBACK
-        // (after a failed COMMIT the database may have rolled back already) is secondary.
-        try {
-          await run('ROLLBACK');
-        } catch {
-          // secondary, as said
-        }
-        throw error;
-      } finally {
-        state.open = false;
+        await run('ROLLBACK');
+      } catch {
+        // secondary, as said
       }
-    }));
+      throw error;
+    } finally {
+      state.open = false;
+    }
   }
 
   return {
@@ -106,7 +134,9 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     write: (fn) => transaction(dialect.beginWrite, (scope, state) => fn(createWriter(scope, state)), dialect.lockWriters),
     async changesSince(after, limit) {
       if (closed) throw new Error('Storage is closed');
-      return track(selectChanges(db, dialect, after, checkCount('limit', limit)));
+      checkCount('limit', limit);
+      const select = () => selectChanges(db, dialect, after, limit);
+      return track(options.direct === undefined ? select() : exclusive(select));
     },
     logBounds: () => transaction(dialect.beginRead, (scope) => readBounds(scope.db, dialect)),
     async trimLog(keep) {

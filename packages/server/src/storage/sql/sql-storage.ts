@@ -6,6 +6,7 @@ import { deleteExpiredOutcomes } from './outcome-store.js';
 import { describeTable, type ResourceTable } from './record-codec.js';
 import { RESERVED_TABLE_PREFIX, migrateTables } from './schema-ddl.js';
 import type { DirectConnection } from './direct-connection.js';
+import { readHeadDirect, storeHeadDirect } from './direct-writes.js';
 import type { SqlDatabase, SqlDialect } from './sql-dialect.js';
 import { TransactionState, createReader, createWriter, type TransactionScope } from './sql-transaction.js';
 
@@ -138,10 +139,11 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
       const select = () => selectChanges(db, dialect, after, limit);
       return track(options.direct === undefined ? select() : exclusive(select));
     },
-    logBounds: () => transaction(dialect.beginRead, (scope) => readBounds(scope.db, dialect)),
+    logBounds: () => transaction(dialect.beginRead, (scope) => readBounds(scope.db, dialect, scope.direct && readHeadDirect(scope.direct, dialect))),
     async trimLog(keep) {
       checkCount('keep', keep);
-      return transaction(dialect.beginWrite, (scope) => deleteOldChanges(scope.db, dialect, keep));
+      // On a direct connection the head lives partly in the log: store it before trimming.
+      return transaction(dialect.beginWrite, (scope) => deleteOldChanges(scope.db, dialect, keep, scope.direct && storeHeadDirect(scope.direct, dialect)));
     },
     // Not behind the writers' lock: deleting expired rows never races a write's own key
     // (saveOutcome replaces an expired row itself), so writes need not wait for a sweep.

@@ -4,7 +4,7 @@ import { StorageConflictError, type StorageReader, type StorageWriter, type Stor
 import { applyMutation, selectRecord } from './apply-mutation.js';
 import { readHead } from './change-log.js';
 import type { DirectConnection } from './direct-connection.js';
-import { applyMutationDirect, selectRecordDirect } from './direct-writes.js';
+import { applyMutationDirect, readHeadDirect, selectRecordDirect } from './direct-writes.js';
 import { filterToSql } from './filter-to-sql.js';
 import { keysetToSql, orderToSql } from './order-to-sql.js';
 import { selectOutcome, upsertOutcome } from './outcome-store.js';
@@ -88,7 +88,7 @@ export function createReader(scope: TransactionScope, state: TransactionState): 
     },
     async head() {
       state.check();
-      return readHead(db, dialect);
+      return scope.direct === undefined ? readHead(db, dialect) : readHeadDirect(scope.direct, dialect);
     },
     async findOutcome(key) {
       state.check();

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { CollectionQuery, Filter } from '@syncline/schema';
-import { StorageConflictError, type StorageReader, type StorageWriter, type StoredRecord } from '../storage.js';
+import { StorageConflictError, type Change, type Mutation, type StorageReader, type StorageWriter, type StoredOutcome, type StoredRecord } from '../storage.js';
 import { applyMutation, selectRecord } from './apply-mutation.js';
 import { readHead } from './change-log.js';
 import type { DirectConnection } from './direct-connection.js';
@@ -100,37 +100,58 @@ export function createReader(scope: TransactionScope, state: TransactionState): 
 /**
  * A writer: the reader plus `apply`. Calls to `apply` run one at a time even if the
  * caller does not await them, because giving back a refused seq relies on it being the
- * newest one taken.
+ * newest one taken. On a direct connection a mutation runs at once (synchronously) when
+ * nothing is queued before it.
  */
 export function createWriter(scope: TransactionScope, state: TransactionState): StorageWriter {
   let queue: Promise<unknown> = Promise.resolve();
-  return {
-    ...createReader(scope, state),
-    apply(mutation) {
-      const run = queue.then(async () => {
-        state.check();
-        const table = scope.tableOf(mutation.resource);
+  // Queued calls not yet settled: with none, a mutation on a direct connection runs at once.
+  let pending = 0;
+  function enqueue<T>(work: () => Promise<T>): Promise<T> {
+    pending++;
+    const run = queue.then(work);
+    queue = run.catch(() => undefined).finally(() => pending--);
+    return run;
+  }
+  function applyNow(mutation: Mutation, direct: DirectConnection): Change {
+    state.check();
+    const table = scope.tableOf(mutation.resource);
+    const key = readKey(mutation.resource, mutation.kind === 'create' ? mutation.after.id : mutation.before.id);
+    const beforeIsStored = mutation.kind !== 'create' && state.reads.get(key) === mutation.before;
+    // Whatever happens next, what was read of this record may no longer be stored.
+    state.reads.delete(key);
+    return applyMutationDirect({ direct, dialect: scope.dialect, table, at: scope.now().toISOString(), beforeIsStored }, mutation);
+  }
+  // A conflict is refused before anything is written, so the transaction may go on. Any
+  // other error may come half-way (the driver refusing a value after the seq was taken),
+  // so committing is no longer safe.
+  function refused(error: unknown): unknown {
+    if (!(error instanceof StorageConflictError)) state.doomedBy = error;
+    return error;
+  }
+  const writer: StorageWriter = Object.assign(createReader(scope, state), {
+    apply(mutation: Mutation): Promise<Change> {
+      const direct = scope.direct;
+      if (direct !== undefined && pending === 0) {
         try {
-          if (scope.direct === undefined) return await applyMutation({ db: scope.db, dialect: scope.dialect, table, at: scope.now().toISOString() }, mutation);
-          const key = readKey(mutation.resource, mutation.kind === 'create' ? mutation.after.id : mutation.before.id);
-          const beforeIsStored = mutation.kind !== 'create' && state.reads.get(key) === mutation.before;
-          // Whatever happens next, what was read of this record may no longer be stored.
-          state.reads.delete(key);
-          return applyMutationDirect({ direct: scope.direct, dialect: scope.dialect, table, at: scope.now().toISOString(), beforeIsStored }, mutation);
+          return Promise.resolve(applyNow(mutation, direct));
         } catch (error) {
-          // A conflict is refused before anything is written, so the transaction may go on.
-          // Any other error may come half-way (the driver refusing a value after the seq was
-          // taken), so committing is no longer safe.
-          if (!(error instanceof StorageConflictError)) state.doomedBy = error;
-          throw error;
+          return Promise.reject(refused(error));
+        }
+      }
+      return enqueue(async () => {
+        try {
+          if (direct !== undefined) return applyNow(mutation, direct);
+          state.check();
+          return await applyMutation({ db: scope.db, dialect: scope.dialect, table: scope.tableOf(mutation.resource), at: scope.now().toISOString() }, mutation);
+        } catch (error) {
+          throw refused(error);
         }
       });
-      queue = run.catch(() => undefined);
-      return run;
     },
-    saveOutcome(outcome, now) {
+    saveOutcome(outcome: StoredOutcome, now: number): Promise<boolean> {
       // Queued behind the mutations: the outcome answers them, and a driver error here dooms the transaction too.
-      const run = queue.then(async () => {
+      return enqueue(async () => {
         state.check();
         try {
           return await upsertOutcome(scope.db, scope.dialect, outcome, now);
@@ -139,8 +160,7 @@ export function createWriter(scope: TransactionScope, state: TransactionState): 
           throw error;
         }
       });
-      queue = run.catch(() => undefined);
-      return run;
     },
-  };
+  });
+  return writer;
 }

@@ -78,24 +78,25 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
   /** Runs `fn` in a transaction on one connection: commit if it resolves, roll back if it throws. */
   async function transaction<T>(begin: string, fn: (scope: TransactionScope, state: TransactionState) => Promise<T>, lock?: string): Promise<T> {
     if (closed) throw new Error('Storage is closed');
-    if (options.direct === undefined) return track(db.connection().execute((connection) => inTransaction(connection, undefined, begin, fn, lock)));
+    if (options.direct === undefined) return track(db.connection().execute((connection) => inTransaction({ connection }, begin, fn, lock)));
     const direct = options.direct;
     return track(
       exclusive(() => {
         const opened = direct();
         // The first use opens the database through Kysely; every later one runs on it directly.
-        return opened === undefined ? db.connection().execute((connection) => inTransaction(connection, undefined, begin, fn, lock)) : inTransaction(db, opened, begin, fn, lock);
+        return opened === undefined ? db.connection().execute((connection) => inTransaction({ connection }, begin, fn, lock)) : inTransaction({ connection: db, direct: opened }, begin, fn, lock);
       }),
     );
   }
 
+  /** The body of {@link transaction}, on a connection Kysely handed out or (`direct`) the one the storage holds. */
   async function inTransaction<T>(
-    connection: SqlDatabase,
-    direct: DirectConnection | undefined,
+    on: { readonly connection: SqlDatabase; readonly direct?: DirectConnection },
     begin: string,
     fn: (scope: TransactionScope, state: TransactionState) => Promise<T>,
     lock: string | undefined,
   ): Promise<T> {
+    const { connection, direct } = on;
     const state = new TransactionState();
     const run = direct === undefined ? (source: string) => sql.raw(source).execute(connection) : (source: string) => direct.run(source, []);
     await run(begin);

@@ -33,6 +33,11 @@ async function allowOrRefuse(answer: boolean | Promise<boolean> | undefined): Pr
   if (answer !== undefined && !(await answer)) throw new SynclineError('forbidden', { detail: 'The rules do not allow this write.' });
 }
 
+/** Whether a write of this resource has anything for {@link completeFields} to do besides what validation did. */
+function needsCompletion(definition: ResourceDefinition, replaced: AnyFields | void): boolean {
+  return replaced !== undefined || Object.keys(definition.references).length > 0 || Object.keys(definition.fieldRules).length > 0;
+}
+
 /** Runs a before-hook's replacement, inheritance and reference checks, then validates the whole record once more. */
 async function completeFields(write: WriteContext, fields: Record<string, unknown>, replaced: AnyFields | void): Promise<Record<string, unknown>> {
   const completed = await checkReferences(write, replaced ?? fields);
@@ -67,12 +72,15 @@ export async function updateRecord(write: WriteContext, current: StoredRecord, b
   const { definition, context } = write;
   const followed = followsAnotherWrite(write.cause);
   const input = followed ? (body as Record<string, unknown>) : validateWrite(definition, body, current, context);
-  if (asksWriteRules(write.cause)) await allowOrRefuse(rulesOf(definition).update?.(context, asRecord(current), input as AnyFields));
-  const replaced = await hooksOf(definition).beforeUpdate?.(hookContext(write), input, asRecord(current), readerOf(write.tx));
-  const fields = followed && replaced === undefined ? input : await completeFields(write, input, replaced);
+  // Steps with nothing to do are skipped without an await: this is every write's path.
+  const rule = asksWriteRules(write.cause) ? rulesOf(definition).update : undefined;
+  if (rule !== undefined) await allowOrRefuse(rule(context, asRecord(current), input as AnyFields));
+  const hook = hooksOf(definition).beforeUpdate;
+  const replaced = hook === undefined ? undefined : await hook(hookContext(write), input, asRecord(current), readerOf(write.tx));
+  const fields = (followed && replaced === undefined) || !needsCompletion(definition, replaced) ? input : await completeFields(write, input, replaced);
   const after = { ...fields, id: current.id, createdAt: current.createdAt, updatedAt: new Date().toISOString() };
   const change = await applyChange(write, { kind: 'update', resource: definition.name, before: current, after });
-  await propagateInherited(write, change);
+  if (write.deps.registry.inbound(definition.name).length > 0) await propagateInherited(write, change);
   return change;
 }
 

@@ -28,7 +28,7 @@ export async function selectRecord(db: SqlDatabase, dialect: SqlDialect, table: 
 }
 
 /** Why the stored record refuses the mutation, if it does. */
-function conflictWith(mutation: Mutation, current: StoredRecord | undefined): StorageConflictError | undefined {
+export function conflictWith(mutation: Mutation, current: StoredRecord | undefined): StorageConflictError | undefined {
   const where = `${mutation.resource}/${mutation.kind === 'create' ? mutation.after.id : mutation.before.id}`;
   if (mutation.kind === 'create') {
     return current ? new StorageConflictError('exists', `${where} already exists`) : undefined;

@@ -83,9 +83,9 @@ export async function selectChanges(db: SqlDatabase, dialect: SqlDialect, after:
   }));
 }
 
-/** The log's bounds; run it in one snapshot so `oldest` and `head` agree. */
-export async function readBounds(db: SqlDatabase, dialect: SqlDialect): Promise<LogBounds> {
-  const head = await readHead(db, dialect);
+/** The log's bounds (`knownHead`: the head, when the caller read it); run it in one snapshot so `oldest` and `head` agree. */
+export async function readBounds(db: SqlDatabase, dialect: SqlDialect, knownHead?: number): Promise<LogBounds> {
+  const head = knownHead ?? (await readHead(db, dialect));
   const row = await db.selectFrom(CHANGES_TABLE).select(sql`min(${sql.id('seq')})`.as('oldest')).executeTakeFirst();
   const oldest = row?.['oldest'];
   return { oldest: oldest === null || oldest === undefined ? head + 1 : toSeq(dialect, oldest), head };
@@ -93,10 +93,11 @@ export async function readBounds(db: SqlDatabase, dialect: SqlDialect): Promise<
 
 /**
  * Deletes all but the newest `keep` changes. The log is gapless from its oldest entry to
- * the head, so those are exactly the ones with `seq <= head - keep`.
+ * the head, so those are exactly the ones with `seq <= head - keep`. `knownHead`: the head,
+ * when the caller read it.
  */
-export async function deleteOldChanges(db: SqlDatabase, dialect: SqlDialect, keep: number): Promise<number> {
-  const head = await readHead(db, dialect);
+export async function deleteOldChanges(db: SqlDatabase, dialect: SqlDialect, keep: number, knownHead?: number): Promise<number> {
+  const head = knownHead ?? (await readHead(db, dialect));
   const result = await db
     .deleteFrom(CHANGES_TABLE)
     .where(sql<SqlBool>`${sql.id('seq')} <= ${head - keep}`)

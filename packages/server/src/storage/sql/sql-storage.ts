@@ -5,6 +5,8 @@ import { deleteOldChanges, readBounds, selectChanges } from './change-log.js';
 import { deleteExpiredOutcomes } from './outcome-store.js';
 import { describeTable, type ResourceTable } from './record-codec.js';
 import { RESERVED_TABLE_PREFIX, migrateTables } from './schema-ddl.js';
+import type { DirectConnection } from './direct-connection.js';
+import { readHeadDirect, storeHeadDirect } from './direct-writes.js';
 import type { SqlDatabase, SqlDialect } from './sql-dialect.js';
 import { TransactionState, createReader, createWriter, type TransactionScope } from './sql-transaction.js';
 
@@ -14,6 +16,13 @@ export interface SqlStorageOptions {
   readonly dialect: SqlDialect;
   /** The clock for change times (`Change.at`); tests may pass a fixed one. */
   readonly now?: () => Date;
+  /**
+   * The open connection without the query builder, for adapters whose driver runs SQL
+   * synchronously (SQLite); `undefined` until it opens. When given, transactions begin and
+   * end on it and writes run their statements on it (`direct-writes.ts`); every other
+   * query goes through Kysely.
+   */
+  readonly direct?: () => DirectConnection | undefined;
 }
 
 function checkCount(name: string, value: number): number {
@@ -52,27 +61,63 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     return table;
   }
 
+  /**
+   * With a direct connection (one connection, SQLite) the storage takes turns on it
+   * itself, instead of asking Kysely for the connection around every transaction: a
+   * transaction and a read of the log (`changesSince`) each hold it whole, so Kysely's own
+   * queries inside a transaction never wait, and nothing runs between a transaction's
+   * statements. Without one, Kysely's connection provider hands out the connections.
+   */
+  let turn: Promise<unknown> = Promise.resolve();
+  function exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = turn.then(work);
+    turn = run.catch(() => undefined);
+    return run;
+  }
+
   /** Runs `fn` in a transaction on one connection: commit if it resolves, roll back if it throws. */
   async function transaction<T>(begin: string, fn: (scope: TransactionScope, state: TransactionState) => Promise<T>, lock?: string): Promise<T> {
     if (closed) throw new Error('Storage is closed');
-    return track(db.connection().execute(async (connection) => {
-      const state = new TransactionState();
-      await sql.raw(begin).execute(connection);
+    if (options.direct === undefined) return track(db.connection().execute((connection) => inTransaction({ connection }, begin, fn, lock)));
+    const direct = options.direct;
+    return track(
+      exclusive(() => {
+        const opened = direct();
+        // The first use opens the database through Kysely; every later one runs on it directly.
+        return opened === undefined ? db.connection().execute((connection) => inTransaction({ connection }, begin, fn, lock)) : inTransaction({ connection: db, direct: opened }, begin, fn, lock);
+      }),
+    );
+  }
+
+  /** The body of {@link transaction}, on a connection Kysely handed out or (`direct`) the one the storage holds. */
+  async function inTransaction<T>(
+    on: { readonly connection: SqlDatabase; readonly direct?: DirectConnection },
+    begin: string,
+    fn: (scope: TransactionScope, state: TransactionState) => Promise<T>,
+    lock: string | undefined,
+  ): Promise<T> {
+    const { connection, direct } = on;
+    const state = new TransactionState();
+    const run = direct === undefined ? (source: string) => sql.raw(source).execute(connection) : (source: string) => direct.run(source, []);
+    await run(begin);
+    try {
+      if (lock !== undefined) await run(lock);
+      const result = await fn({ db: connection, dialect, tableOf, now, ...(direct === undefined ? {} : { direct }) }, state);
+      if (state.doomedBy !== undefined) throw state.doomedBy;
+      await run('COMMIT');
+      return result;
+    } catch (error) {
+      // The caller needs the error that failed the transaction; a failing ROLLBACK
+      // (after a failed COMMIT the database may have rolled back already) is secondary.
       try {
-        if (lock !== undefined) await sql.raw(lock).execute(connection);
-        const result = await fn({ db: connection, dialect, tableOf, now }, state);
-        if (state.doomedBy !== undefined) throw state.doomedBy;
-        await sql.raw('COMMIT').execute(connection);
-        return result;
-      } catch (error) {
-        // The caller needs the error that failed the transaction; a failing ROLLBACK
-        // (after a failed COMMIT the database may have rolled back already) is secondary.
-        await sql.raw('ROLLBACK').execute(connection).catch(() => undefined);
-        throw error;
-      } finally {
-        state.open = false;
+        await run('ROLLBACK');
+      } catch {
+        // secondary, as said
       }
-    }));
+      throw error;
+    } finally {
+      state.open = false;
+    }
   }
 
   return {
@@ -91,12 +136,15 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     write: (fn) => transaction(dialect.beginWrite, (scope, state) => fn(createWriter(scope, state)), dialect.lockWriters),
     async changesSince(after, limit) {
       if (closed) throw new Error('Storage is closed');
-      return track(selectChanges(db, dialect, after, checkCount('limit', limit)));
+      checkCount('limit', limit);
+      const select = () => selectChanges(db, dialect, after, limit);
+      return track(options.direct === undefined ? select() : exclusive(select));
     },
-    logBounds: () => transaction(dialect.beginRead, (scope) => readBounds(scope.db, dialect)),
+    logBounds: () => transaction(dialect.beginRead, (scope) => readBounds(scope.db, dialect, scope.direct && readHeadDirect(scope.direct, dialect))),
     async trimLog(keep) {
       checkCount('keep', keep);
-      return transaction(dialect.beginWrite, (scope) => deleteOldChanges(scope.db, dialect, keep));
+      // On a direct connection the head lives partly in the log: store it before trimming.
+      return transaction(dialect.beginWrite, (scope) => deleteOldChanges(scope.db, dialect, keep, scope.direct && storeHeadDirect(scope.direct, dialect)));
     },
     // Not behind the writers' lock: deleting expired rows never races a write's own key
     // (saveOutcome replaces an expired row itself), so writes need not wait for a sweep.

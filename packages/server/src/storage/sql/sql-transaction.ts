@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
 import type { CollectionQuery, Filter } from '@syncline/schema';
-import { StorageConflictError, type StorageReader, type StorageWriter } from '../storage.js';
+import { StorageConflictError, type Change, type Mutation, type StorageReader, type StorageWriter, type StoredOutcome, type StoredRecord } from '../storage.js';
 import { applyMutation, selectRecord } from './apply-mutation.js';
 import { readHead } from './change-log.js';
+import type { DirectConnection } from './direct-connection.js';
+import { applyMutationDirect, readHeadDirect, selectRecordDirect } from './direct-writes.js';
 import { filterToSql } from './filter-to-sql.js';
 import { keysetToSql, orderToSql } from './order-to-sql.js';
 import { selectOutcome, upsertOutcome } from './outcome-store.js';
@@ -15,6 +17,8 @@ export interface TransactionScope {
   readonly dialect: SqlDialect;
   readonly tableOf: (resource: string) => ResourceTable;
   readonly now: () => Date;
+  /** The connection without the query builder, when the dialect's adapter offers one: the hot statements run on it. */
+  readonly direct?: DirectConnection;
 }
 
 /**
@@ -25,9 +29,20 @@ export class TransactionState {
   open = true;
   /** Set when an `apply` failed other than by a conflict: committing could leave a record without its change. */
   doomedBy: unknown = undefined;
+  /**
+   * The records `get` read in this transaction (on a direct connection), by resource and
+   * id, until a mutation of that record: a write transaction holds the write lock from
+   * its start, so these are the stored records, and an update or delete whose `before` is
+   * one of them need not read it again.
+   */
+  readonly reads = new Map<string, StoredRecord>();
   check(): void {
     if (!this.open) throw new Error('This storage transaction has ended; use the tx only inside read()/write()');
   }
+}
+
+function readKey(resource: string, id: string): string {
+  return `${resource}\u0000${id}`;
 }
 
 function checkLimit(limit: number): number {
@@ -41,7 +56,10 @@ export function createReader(scope: TransactionScope, state: TransactionState): 
   return {
     async get(resource, id) {
       state.check();
-      return selectRecord(db, dialect, tableOf(resource), id);
+      if (scope.direct === undefined) return selectRecord(db, dialect, tableOf(resource), id);
+      const record = selectRecordDirect(scope.direct, dialect, tableOf(resource), id);
+      if (record !== undefined) state.reads.set(readKey(resource, id), record);
+      return record;
     },
     async list(resource, query: CollectionQuery) {
       state.check();
@@ -70,7 +88,7 @@ export function createReader(scope: TransactionScope, state: TransactionState): 
     },
     async head() {
       state.check();
-      return readHead(db, dialect);
+      return scope.direct === undefined ? readHead(db, dialect) : readHeadDirect(scope.direct, dialect);
     },
     async findOutcome(key) {
       state.check();
@@ -82,32 +100,58 @@ export function createReader(scope: TransactionScope, state: TransactionState): 
 /**
  * A writer: the reader plus `apply`. Calls to `apply` run one at a time even if the
  * caller does not await them, because giving back a refused seq relies on it being the
- * newest one taken.
+ * newest one taken. On a direct connection a mutation runs at once (synchronously) when
+ * nothing is queued before it.
  */
 export function createWriter(scope: TransactionScope, state: TransactionState): StorageWriter {
   let queue: Promise<unknown> = Promise.resolve();
-  return {
-    ...createReader(scope, state),
-    apply(mutation) {
-      const run = queue.then(async () => {
-        state.check();
-        const table = scope.tableOf(mutation.resource);
+  // Queued calls not yet settled: with none, a mutation on a direct connection runs at once.
+  let pending = 0;
+  function enqueue<T>(work: () => Promise<T>): Promise<T> {
+    pending++;
+    const run = queue.then(work);
+    queue = run.catch(() => undefined).finally(() => pending--);
+    return run;
+  }
+  function applyNow(mutation: Mutation, direct: DirectConnection): Change {
+    state.check();
+    const table = scope.tableOf(mutation.resource);
+    const key = readKey(mutation.resource, mutation.kind === 'create' ? mutation.after.id : mutation.before.id);
+    const beforeIsStored = mutation.kind !== 'create' && state.reads.get(key) === mutation.before;
+    // Whatever happens next, what was read of this record may no longer be stored.
+    state.reads.delete(key);
+    return applyMutationDirect({ direct, dialect: scope.dialect, table, at: scope.now().toISOString(), beforeIsStored }, mutation);
+  }
+  // A conflict is refused before anything is written, so the transaction may go on. Any
+  // other error may come half-way (the driver refusing a value after the seq was taken),
+  // so committing is no longer safe.
+  function refused(error: unknown): unknown {
+    if (!(error instanceof StorageConflictError)) state.doomedBy = error;
+    return error;
+  }
+  const writer: StorageWriter = Object.assign(createReader(scope, state), {
+    apply(mutation: Mutation): Promise<Change> {
+      const direct = scope.direct;
+      if (direct !== undefined && pending === 0) {
         try {
-          return await applyMutation({ db: scope.db, dialect: scope.dialect, table, at: scope.now().toISOString() }, mutation);
+          return Promise.resolve(applyNow(mutation, direct));
         } catch (error) {
-          // A conflict is refused before anything is written, so the transaction may go on.
-          // Any other error may come half-way (the driver refusing a value after the seq was
-          // taken), so committing is no longer safe.
-          if (!(error instanceof StorageConflictError)) state.doomedBy = error;
-          throw error;
+          return Promise.reject(refused(error));
+        }
+      }
+      return enqueue(async () => {
+        try {
+          if (direct !== undefined) return applyNow(mutation, direct);
+          state.check();
+          return await applyMutation({ db: scope.db, dialect: scope.dialect, table: scope.tableOf(mutation.resource), at: scope.now().toISOString() }, mutation);
+        } catch (error) {
+          throw refused(error);
         }
       });
-      queue = run.catch(() => undefined);
-      return run;
     },
-    saveOutcome(outcome, now) {
+    saveOutcome(outcome: StoredOutcome, now: number): Promise<boolean> {
       // Queued behind the mutations: the outcome answers them, and a driver error here dooms the transaction too.
-      const run = queue.then(async () => {
+      return enqueue(async () => {
         state.check();
         try {
           return await upsertOutcome(scope.db, scope.dialect, outcome, now);
@@ -116,8 +160,7 @@ export function createWriter(scope: TransactionScope, state: TransactionState): 
           throw error;
         }
       });
-      queue = run.catch(() => undefined);
-      return run;
     },
-  };
+  });
+  return writer;
 }

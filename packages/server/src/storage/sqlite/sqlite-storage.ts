@@ -1,5 +1,6 @@
 import { Kysely, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { Storage } from '../storage.js';
+import type { DirectConnection } from '../sql/direct-connection.js';
 import type { SqlTables } from '../sql/sql-dialect.js';
 import { createSqlStorage } from '../sql/sql-storage.js';
 import { loadSqliteDriver } from './load-sqlite-driver.js';
@@ -73,27 +74,38 @@ async function openDatabase(options: { filename: string; driver: SqliteDriverCho
 /** Prepared statements kept per connection: enough for every query shape an application uses. */
 const STATEMENT_CACHE_SIZE = 500;
 
+/** The connection twice over: as Kysely sees it, and without Kysely for the hot statements. */
+interface CachedConnection {
+  readonly kysely: SqliteDatabase;
+  readonly direct: DirectConnection;
+}
+
 /**
- * The connection as Kysely sees it, with prepared statements reused by SQL text. Kysely's
- * SQLite driver prepares every query anew, and preparing costs more than running a small
- * statement; queries differ only in their parameters, so the texts repeat. Safe because
- * Kysely runs one query at a time on this connection and never leaves one iterating, and
- * SQLite re-prepares a statement itself after a schema change.
+ * The connection with prepared statements reused by SQL text. Kysely's SQLite driver
+ * prepares every query anew, and preparing costs more than running a small statement;
+ * queries differ only in their parameters, so the texts repeat. Safe because one query
+ * runs at a time on this connection (Kysely's, or a transaction's direct statements while
+ * it holds the connection) and none is left iterating, and SQLite re-prepares a statement
+ * itself after a schema change.
  */
-function withStatementCache(database: SqliteConnection): SqliteDatabase {
+function withStatementCache(database: SqliteConnection): CachedConnection {
   const statements = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
+  function prepare(source: string): ReturnType<SqliteDatabase['prepare']> {
+    let statement = statements.get(source);
+    if (statement === undefined) {
+      statement = database.prepare(source);
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
+    } else {
+      statements.delete(source);
+    }
+    statements.set(source, statement);
+    return statement;
+  }
   return {
-    close: () => database.close(),
-    prepare(source) {
-      let statement = statements.get(source);
-      if (statement === undefined) {
-        statement = database.prepare(source);
-        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
-      } else {
-        statements.delete(source);
-      }
-      statements.set(source, statement);
-      return statement;
+    kysely: { close: () => database.close(), prepare },
+    direct: {
+      all: (source, parameters) => prepare(source).all(parameters) as Array<Record<string, unknown>>,
+      run: (source, parameters) => Number(prepare(source).run(parameters).changes),
     },
   };
 }
@@ -123,16 +135,19 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
   const driverChoice = options.driver ?? 'auto';
   if (!SQLITE_DRIVER_CHOICES.includes(driverChoice)) throw new TypeError(`driver must be one of ${SQLITE_DRIVER_CHOICES.join(', ')}, got ${String(driverChoice)}`);
   let driverName: SqliteDriverName | undefined;
+  let direct: DirectConnection | undefined;
   const db = new Kysely<SqlTables>({
     dialect: new SqliteDialect({
       database: async () => {
         const opened = await openDatabase({ filename: options.filename, driver: driverChoice, synchronous, busyTimeoutMs });
         driverName = opened.driver;
-        return withStatementCache(opened.connection);
+        const cached = withStatementCache(opened.connection);
+        direct = cached.direct;
+        return cached.kysely;
       },
     }),
   });
-  const storage = createSqlStorage({ db, dialect: sqliteDialect, ...(options.now ? { now: options.now } : {}) });
+  const storage = createSqlStorage({ db, dialect: sqliteDialect, direct: () => direct, ...(options.now ? { now: options.now } : {}) });
   return {
     ...storage,
     async settings() {

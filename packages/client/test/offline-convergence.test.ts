@@ -24,7 +24,10 @@ describe('offline convergence under cuts and lost answers', () => {
       const report = await runConvergence({ seed, actors: 5, steps: 250, loseAnswer: 0.15, settleMs: 15_000 });
       reports.push(report);
       console.log(`offline convergence seed ${seed} (replay with SYNCLINE_SEED=${seed}): ${JSON.stringify(report.stats)}`);
-      expect(report.problems, `seed ${seed}: replay with SYNCLINE_SEED=${seed}`).toEqual({ replicas: [], lostAcknowledgements: [], appliedTwice: [], droppedConflicts: [], settling: [] });
+      // On a failure, every write to the URIs a problem names, in order, so one run tells what happened.
+      const named = new Set(Object.values(report.problems).flat().flatMap((problem: string) => problem.match(/\/notes\/[\w-]+/g) ?? []));
+      const story = report.writes.filter((write) => named.has(write.uri)).map((write) => `${write.actor} step ${write.step} ${write.kind} ${write.uri} policy ${write.policy} → ${write.outcome.state === 'rejected' ? `rejected ${String((write.outcome.error as { code?: unknown } | null)?.code)}` : write.outcome.state}`);
+      expect(report.problems, `seed ${seed}: replay with SYNCLINE_SEED=${seed}\n${story.join('\n')}`).toEqual({ replicas: [], lostAcknowledgements: [], appliedTwice: [], droppedConflicts: [], settling: [] });
     });
   }
 

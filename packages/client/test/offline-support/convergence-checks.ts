@@ -145,7 +145,11 @@ export function droppedConflicts(actors: readonly Actor[], writes: readonly Writ
     const deletedLater = writes.some((other) => other.actor === write.actor && other.uri === write.uri && other.step >= write.step && other !== write && (other.kind === 'delete' || other.kind === 'resolve'));
     // An edit of a record another client deleted, settled for the delete: by server-wins, or by a
     // merge when the edit changed nothing the delete would lose. The record is gone, and the call says so.
-    const goneOnServer = deletedOnServer.has(write.uri) && write.policy !== 'client-wins';
+    // A conflict is settled by the policy of the first pending write of its URI
+    // (conflict-settlement.ts), so an earlier pending write of this client's with another
+    // policy may have settled this `client-wins` edit for the delete too.
+    const settledByPolicy = (other: WriteRecord): boolean => other.actor === write.actor && other.uri === write.uri && other.step <= write.step && other.policy !== 'client-wins';
+    const goneOnServer = deletedOnServer.has(write.uri) && writes.some(settledByPolicy);
     if (code === 'not-found' && write.kind !== 'delete' && (deletedLater || goneOnServer)) continue;
     if (code !== 'precondition-failed') {
       problems.push(`${label} was rejected with ${code}: ${error instanceof Error ? error.message : ''}`);

@@ -1,7 +1,8 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadPgDriver } from '@syncline/server/postgres';
 import { seedRecord, type PgServer, type PgServerOptions } from './pg-options.js';
+import { answerRecord, patchRoute } from '../systems/raw-patch-route.js';
 
 /**
  * The hand-written baseline on PostgreSQL: node `http` and a `pg` pool (10 connections,
@@ -50,41 +51,17 @@ export async function startRawPgServer(options: PgServerOptions): Promise<PgServ
     }
   }
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const match = /^\/items\/([A-Za-z0-9_-]+)$/.exec(req.url ?? '');
-    if (req.method !== 'PATCH' || !match?.[1]) {
-      res.writeHead(404).end();
-      return;
-    }
-    const id = match[1];
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      let body: unknown;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        res.writeHead(400).end();
-        return;
-      }
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        res.writeHead(422).end();
-        return;
-      }
-      patch(id, body as Record<string, unknown>).then(
-        (record) => {
-          if (!record) return void res.writeHead(404).end();
-          const text = JSON.stringify(record);
-          res.writeHead(200, { 'content-type': 'application/json', etag: `"${String(record['version'])}"`, 'content-length': Buffer.byteLength(text) });
-          res.end(text);
-        },
+  const server = createServer(
+    patchRoute((id, body, res) => {
+      patch(id, body).then(
+        (record) => answerRecord(res, record),
         (error: unknown) => {
           console.error('[raw pg] write:', error);
           res.writeHead(500).end();
         },
       );
-    });
-  });
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,

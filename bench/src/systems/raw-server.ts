@@ -1,8 +1,9 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServerAdapter, ServerOptions } from '../common.js';
 import { openRecordTable } from './sqlite-table.js';
+import { answerRecord, patchRoute } from './raw-patch-route.js';
 
 /**
  * The hand-written baseline: node `http` + `ws` + SQLite (better-sqlite3 or node:sqlite). A client sends
@@ -14,37 +15,7 @@ export async function startServer(options: ServerOptions): Promise<ServerAdapter
   const everyone = new Set<WebSocket>();
   const byTopic = table.records.map(() => new Set<WebSocket>());
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const match = /^\/items\/([A-Za-z0-9_-]+)$/.exec(req.url ?? '');
-    if (req.method !== 'PATCH' || !match?.[1]) {
-      res.writeHead(404).end();
-      return;
-    }
-    const id = match[1];
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      let patch: unknown;
-      try {
-        patch = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        res.writeHead(400).end();
-        return;
-      }
-      if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-        res.writeHead(422).end();
-        return;
-      }
-      const record = table.patch(id, patch as Record<string, unknown>);
-      if (!record) {
-        res.writeHead(404).end();
-        return;
-      }
-      const body = JSON.stringify(record);
-      res.writeHead(200, { 'content-type': 'application/json', etag: `"${String(record.version)}"`, 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-    });
-  });
+  const server = createServer(patchRoute((id, patch, res) => answerRecord(res, table.patch(id, patch))));
   const wss = new WebSocketServer({ server, perMessageDeflate: false });
   wss.on('connection', (socket) => {
     socket.once('message', (data) => {

@@ -50,6 +50,29 @@ export function conflictWith(mutation: Mutation, current: StoredRecord | undefin
  * @example
  * const change = await applyMutation({ db: tx, dialect, table, at: new Date().toISOString() }, mutation);
  */
+/** What a stored mutation became: its position, its record and the row written (none for a delete), and the record before it. */
+export interface WrittenRow {
+  readonly seq: number;
+  readonly id: string;
+  readonly kind: Mutation['kind'];
+  readonly row: Record<string, unknown> | undefined;
+  readonly before: StoredRecord | undefined;
+}
+
+/** The change a mutation makes, as the log keeps it and the feed publishes it (the row decoded back, so `after` is what a read gives). */
+export function changeOf(context: Pick<MutationContext, 'table' | 'dialect' | 'at'>, written: WrittenRow): Change {
+  const { table, dialect } = context;
+  return {
+    seq: written.seq,
+    resource: table.name,
+    id: written.id,
+    kind: written.kind,
+    after: written.row ? decodeRow(table, dialect, written.row) : null,
+    before: written.before ?? null,
+    at: context.at,
+  };
+}
+
 export async function applyMutation(context: MutationContext, mutation: Mutation): Promise<Change> {
   const { db, dialect, table } = context;
   const id = mutation.kind === 'create' ? mutation.after.id : mutation.before.id;
@@ -79,15 +102,7 @@ export async function applyMutation(context: MutationContext, mutation: Mutation
   // Unreachable while the counter serializes writers; if it happens the transaction is
   // not safe to commit, so this is not a conflict the caller may step over.
   if (written !== 1n) throw new Error(`${table.name}/${id}: ${mutation.kind} wrote ${written} rows, expected 1`);
-  const change: Change = {
-    seq,
-    resource: table.name,
-    id,
-    kind: mutation.kind,
-    after: row ? decodeRow(table, dialect, row) : null,
-    before: current ?? null,
-    at: context.at,
-  };
+  const change = changeOf(context, { seq, id, kind: mutation.kind, row, before: current });
   await appendChange(db, dialect, change);
   return change;
 }

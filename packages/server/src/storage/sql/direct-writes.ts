@@ -1,5 +1,5 @@
 import type { Change, Mutation, StoredRecord } from '../storage.js';
-import { conflictWith, type MutationContext } from './apply-mutation.js';
+import { changeOf, conflictWith, type MutationContext } from './apply-mutation.js';
 import type { DirectConnection } from './direct-connection.js';
 import { decodeRow, encodeRecord, type ResourceTable } from './record-codec.js';
 import { CHANGES_TABLE, SEQ_TABLE } from './schema-ddl.js';
@@ -122,15 +122,7 @@ export function applyMutationDirect(context: DirectMutationContext, mutation: Mu
   const written = write(context, mutation, row);
   // Unreachable while writers take turns; if it happens the transaction is not safe to commit.
   if (written !== 1) throw new Error(`${table.name}/${id}: ${mutation.kind} wrote ${written} rows, expected 1`);
-  const change: Change = {
-    seq,
-    resource: table.name,
-    id,
-    kind: mutation.kind,
-    after: row ? decodeRow(table, dialect, row) : null,
-    before: current ?? null,
-    at: context.at,
-  };
+  const change = changeOf(context, { seq, id, kind: mutation.kind, row, before: current });
   direct.run(APPEND_CHANGE, [seq, change.resource, id, change.kind, dialect.encode('json', change.after), dialect.encode('json', change.before), change.at]);
   return change;
 }

@@ -37,7 +37,7 @@ export default tseslint.config(
       '@eslint-community/eslint-comments/require-description': ['error', { ignore: [] }],
       '@eslint-community/eslint-comments/no-unlimited-disable': 'error',
       'syncline/workspace-boundaries': 'error',
-      // An options object instead of a long positional list (STYLE.md 13).
+      // An options object instead of a long positional list: arguments of one type are easy to swap, and a call names what it passes.
       '@typescript-eslint/max-params': ['error', { max: 4 }],
     },
   },

@@ -61,6 +61,8 @@ export function createResourceRegistry(definitions: readonly ResourceDefinition[
     if (byName.has(definition.name)) throw new TypeError(`Resource "${definition.name}" is defined twice`);
     byName.set(definition.name, definition);
   }
+  // Resources with actions: the only ones an action URI can name (every request asks first).
+  const withActions = new Set(definitions.filter((definition) => Object.keys(definition.actions).length > 0).map((definition) => definition.name));
   const inbound = new Map<string, InboundReference[]>();
   for (const definition of definitions) {
     for (const [field, reference] of Object.entries(definition.references)) {
@@ -98,9 +100,10 @@ export function createResourceRegistry(definitions: readonly ResourceDefinition[
       return { definition, id, params, path };
     },
     resolveAction(uri) {
+      if (withActions.size === 0) return undefined;
       const path = uri.split('?')[0] ?? '';
       const [empty, name, second, third, ...rest] = path.split('/');
-      const definition = name === undefined ? undefined : byName.get(name);
+      const definition = name === undefined || !withActions.has(name) ? undefined : byName.get(name);
       if (empty !== '' || definition === undefined || second === undefined || rest.length > 0) return undefined;
       if (third === undefined) {
         const action = actionOf(definition, second);

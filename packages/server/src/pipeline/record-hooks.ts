@@ -26,21 +26,38 @@ async function runAfterHook(deps: PipelineDeps, where: string, hook: () => void 
   }
 }
 
+/** The `after*` hook a committed change runs, if its resource has one. */
+function afterHookOf(deps: PipelineDeps, { change, context }: WrittenChange): { where: string; run: () => void | Promise<void> } | undefined {
+  const definition = deps.registry.get(change.resource);
+  if (definition === undefined) return undefined;
+  const hooks = hooksOf(definition);
+  const { after, before } = change;
+  if (change.kind === 'create' && after && hooks.afterCreate) {
+    const hook = hooks.afterCreate;
+    return { where: `${definition.name}.afterCreate`, run: () => hook(context, asRecord(after)) };
+  }
+  if (change.kind === 'update' && after && before && hooks.afterUpdate) {
+    const hook = hooks.afterUpdate;
+    return { where: `${definition.name}.afterUpdate`, run: () => hook(context, asRecord(after), asRecord(before)) };
+  }
+  if (change.kind === 'delete' && before && hooks.afterDelete) {
+    const hook = hooks.afterDelete;
+    return { where: `${definition.name}.afterDelete`, run: () => hook(context, asRecord(before)) };
+  }
+  return undefined;
+}
+
 /**
  * Runs the `after*` hook of every committed change, in the order of the changes, each
  * with its own resource's hooks and its own write's context (and so its `cause`):
  * the record a request named, what an action wrote, cascaded deletes and inherited-field
- * rewrites alike.
+ * rewrites alike. Returns `undefined`, without a promise to wait for, when no change has one
+ * (the common write: no extra promise turn on its path).
  */
-export async function runAfterHooks(deps: PipelineDeps, written: readonly WrittenChange[]): Promise<void> {
-  for (const { change, context } of written) {
-    const definition = deps.registry.get(change.resource);
-    if (definition === undefined) continue;
-    const hooks = hooksOf(definition);
-    const { after, before } = change;
-    const where = `${definition.name}.after${change.kind === 'create' ? 'Create' : change.kind === 'update' ? 'Update' : 'Delete'}`;
-    if (change.kind === 'create' && after && hooks.afterCreate) await runAfterHook(deps, where, () => hooks.afterCreate?.(context, asRecord(after)));
-    if (change.kind === 'update' && after && before && hooks.afterUpdate) await runAfterHook(deps, where, () => hooks.afterUpdate?.(context, asRecord(after), asRecord(before)));
-    if (change.kind === 'delete' && before && hooks.afterDelete) await runAfterHook(deps, where, () => hooks.afterDelete?.(context, asRecord(before)));
-  }
+export function runAfterHooks(deps: PipelineDeps, written: readonly WrittenChange[]): Promise<void> | undefined {
+  const hooks = written.map((entry) => afterHookOf(deps, entry));
+  if (hooks.every((hook) => hook === undefined)) return undefined;
+  return (async () => {
+    for (const hook of hooks) if (hook !== undefined) await runAfterHook(deps, hook.where, hook.run);
+  })();
 }

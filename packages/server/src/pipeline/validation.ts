@@ -35,6 +35,15 @@ function strictSchemaOf(definition: ResourceDefinition, shape: WriteShape): z.Zo
   return schema;
 }
 
+/** The shape of a write that no field rule touches: the schema as it is, every field required as declared. */
+const PLAIN_SHAPE: WriteShape = { optional: [], absent: [] };
+
+/** Whether any field of the resource has a rule (hidden, read or write): without one, a caller's write is checked by the schema alone. */
+function hasFieldRules(definition: ResourceDefinition): boolean {
+  for (const field in definition.fieldRules) if (Object.hasOwn(definition.fieldRules, field)) return true;
+  return false;
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -66,9 +75,11 @@ export function validateWrite(definition: ResourceDefinition, body: unknown, cur
   if (readOnly.length > 0) {
     throw new SynclineError('read-only-field', { detail: 'Server-owned fields cannot be written.', errors: readOnly });
   }
+  // Without field rules, protecting fields and putting unseen ones back change nothing: skipped.
+  const ruled = context !== undefined && hasFieldRules(definition);
   let input = own;
-  let shape: WriteShape = { optional: [], absent: [] };
-  if (context !== undefined) {
+  let shape = PLAIN_SHAPE;
+  if (ruled) {
     input = protectFields(definition, own, current, context);
     shape = {
       optional: Object.keys(definition.fieldRules).filter((field) => !mayWriteField(definition, field, context, { current, value: own[field] })),
@@ -88,5 +99,5 @@ export function validateWrite(definition: ResourceDefinition, body: unknown, cur
     });
   }
   const fields = result.data as Record<string, unknown>;
-  return context === undefined ? fields : withUnseenFields(definition, fields, current, context);
+  return ruled ? withUnseenFields(definition, fields, current, context) : fields;
 }

@@ -33,7 +33,8 @@ export async function runWrite<T extends { written: readonly WrittenChange[]; ou
   const result = await commit(deps, pinned, answered);
   if (result.written.length > 0) deps.publisher.publish(result.written.map((entry) => entry.change));
   // Outside the retry loop: once committed, nothing an after-hook does may re-run the write.
-  await runAfterHooks(deps, result.written);
+  const afterHooks = runAfterHooks(deps, result.written);
+  if (afterHooks !== undefined) await afterHooks;
   return result;
 }
 

@@ -1,6 +1,7 @@
 import { sql, type SqlBool } from 'kysely';
 import { StorageConflictError, type Change, type Mutation, type StoredRecord } from '../storage.js';
 import { appendChange, returnSeq, takeSeq } from './change-log.js';
+import { SEQ_TABLE } from './schema-ddl.js';
 import { decodeRow, encodeRecord, type ResourceTable } from './record-codec.js';
 import type { SqlDatabase, SqlDialect } from './sql-dialect.js';
 
@@ -11,6 +12,12 @@ export interface MutationContext {
   readonly table: ResourceTable;
   /** The commit time to record, ISO 8601. */
   readonly at: string;
+  /**
+   * True when `mutation.before` is the very record this transaction read from storage and
+   * nothing has written that record since (the transaction holds the writers' lock): it is
+   * the stored one, so it need not be read again.
+   */
+  readonly beforeIsStored?: boolean;
 }
 
 function byId(id: string) {
@@ -80,6 +87,7 @@ export async function applyMutation(context: MutationContext, mutation: Mutation
     throw new TypeError(`Update of ${table.name}/${id} cannot change its id to "${mutation.after.id}"`);
   }
   const row = mutation.kind === 'delete' ? undefined : encodeRecord(table, dialect, mutation.after, 0);
+  if (dialect.modifyingCte === true) return applyWithSeqInStatement(context, mutation, row);
   const seq = await takeSeq(db, dialect);
   const current = await selectRecord(db, dialect, table, id);
   const conflict = conflictWith(mutation, current);
@@ -102,6 +110,63 @@ export async function applyMutation(context: MutationContext, mutation: Mutation
   // Unreachable while the counter serializes writers; if it happens the transaction is
   // not safe to commit, so this is not a conflict the caller may step over.
   if (written !== 1n) throw new Error(`${table.name}/${id}: ${mutation.kind} wrote ${written} rows, expected 1`);
+  const change = changeOf(context, { seq, id, kind: mutation.kind, row, before: current });
+  await appendChange(db, dialect, change);
+  return change;
+}
+
+/** The CTE that takes the next seq inside the statement that writes the record. */
+const NEXT_SEQ = 'syncline_next_seq';
+const SEQ_OF_STATEMENT = sql`(SELECT ${sql.id('value')} FROM ${sql.id(NEXT_SEQ)})`;
+
+/**
+ * The record's write with the seq taken in the same statement (a data-modifying CTE bumps
+ * the counter row; the record's `version` is the value it returns), so one round trip
+ * rather than two. Returns the seq, or `undefined` when no row matched: the counter was
+ * bumped all the same, so the caller must not commit what follows (it throws).
+ */
+async function writeWithSeq(context: MutationContext, mutation: Mutation, row: Record<string, unknown> | undefined): Promise<unknown> {
+  const { db, table } = context;
+  const withSeq = db.with(NEXT_SEQ, (qb) =>
+    qb.updateTable(SEQ_TABLE).set({ value: sql`${sql.id('value')} + 1` }).where(sql<SqlBool>`${sql.id('id')} = 1`).returning(sql.id('value').as('value')),
+  );
+  const returning = SEQ_OF_STATEMENT.as('seq');
+  let result: Record<string, unknown> | undefined;
+  if (mutation.kind === 'create') {
+    result = await withSeq.insertInto(table.name).values({ ...row, version: SEQ_OF_STATEMENT }).returning(returning).executeTakeFirst();
+  } else if (mutation.kind === 'update') {
+    const { id: _unchanged, ...columns } = row ?? {};
+    result = await withSeq
+      .updateTable(table.name)
+      .set({ ...columns, version: SEQ_OF_STATEMENT })
+      .where(byIdAndVersion(mutation.before.id, mutation.before.version))
+      .returning(returning)
+      .executeTakeFirst();
+  } else {
+    result = await withSeq.deleteFrom(table.name).where(byIdAndVersion(mutation.before.id, mutation.before.version)).returning(returning).executeTakeFirst();
+  }
+  return result?.['seq'];
+}
+
+/**
+ * {@link applyMutation} where the dialect allows data-modifying CTEs (PostgreSQL): the
+ * writers' lock is held from the transaction's start (`lockWriters`), so the stored record
+ * is read (only when `before` may not be it) and checked before any seq is taken, and a
+ * refused mutation has nothing to give back. Then two round trips: the record's write with
+ * its seq, and the change-log entry.
+ */
+async function applyWithSeqInStatement(context: MutationContext, mutation: Mutation, row: Record<string, unknown> | undefined): Promise<Change> {
+  const { db, dialect, table } = context;
+  const id = mutation.kind === 'create' ? mutation.after.id : mutation.before.id;
+  const current = mutation.kind !== 'create' && context.beforeIsStored === true ? mutation.before : await selectRecord(db, dialect, table, id);
+  const conflict = conflictWith(mutation, current);
+  if (conflict) throw conflict;
+  const raw = await writeWithSeq(context, mutation, row);
+  // Unreachable while the lock serializes writers; if it happens the counter moved without
+  // a change, so the transaction is not safe to commit.
+  if (raw === undefined || raw === null) throw new Error(`${table.name}/${id}: ${mutation.kind} wrote 0 rows, expected 1`);
+  const seq = Number(dialect.decode('integer', raw));
+  if (row) row['version'] = dialect.encode('integer', seq);
   const change = changeOf(context, { seq, id, kind: mutation.kind, row, before: current });
   await appendChange(db, dialect, change);
   return change;

@@ -6,8 +6,8 @@ import { StorageConflictError, type Storage, type StoredRecord } from '../../src
 import { createPostgresStorage } from '../../src/storage/postgres/index.js';
 import { POSTGRES_URL, dropSchemas, postgresReachable, uniqueSchema } from '../support/postgres.js';
 
-// The statements one write sends under the writers' lock: the target is read once, and the
-// seq is taken by the statement that writes the record.
+// The statements one write sends under the writers' lock: the target is read once, and one
+// statement takes the seq, writes the record and appends the change.
 
 const reachable = await postgresReachable();
 const schemas: string[] = [];
@@ -61,7 +61,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!reachable)('postgres write round trips', () => {
-  it('an update of the record read in the same transaction reads it once and takes its seq in the write itself', async () => {
+  it('an update of the record read in the same transaction reads it once and writes it, its seq and its change in one statement', async () => {
     const storage = await freshStorage();
     let change: { seq: number } | undefined;
     const sent = await statementsOf(() =>
@@ -76,6 +76,9 @@ describe.skipIf(!reachable)('postgres write round trips', () => {
     const write = sent.filter((text) => /^with "syncline_next_seq"/i.test(text.trim()));
     expect(write).toHaveLength(1);
     expect(write[0]).toMatch(/update "notes"/i);
+    // Nor for the change-log entry: the same statement appends it.
+    expect(write[0]).toMatch(/insert into "syncline_changes"/i);
+    expect(sent.filter((text) => /^insert into "syncline_changes"/i.test(text.trim()))).toEqual([]);
     expect(change?.seq).toBe(2);
     const stored = await storage.read((tx) => tx.get(notes.name, 'n1'));
     expect(stored).toMatchObject({ body: 'two', version: 2 });

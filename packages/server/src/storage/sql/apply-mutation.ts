@@ -53,6 +53,8 @@ export function conflictWith(mutation: Mutation, current: StoredRecord | undefin
  * check against the stored version cannot race another writer (in any dialect), and the
  * write's `WHERE version = …` is a second guard. A refused mutation gives its seq back.
  * Rows are encoded before anything is written, so a bad value throws with nothing done.
+ * On a dialect with data-modifying CTEs (PostgreSQL) it runs as one statement instead
+ * (see {@link applyWithSeqInStatement}).
  *
  * @example
  * const change = await applyMutation({ db: tx, dialect, table, at: new Date().toISOString() }, mutation);

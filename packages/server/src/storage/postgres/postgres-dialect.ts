@@ -65,5 +65,6 @@ export const postgresDialect: SqlDialect = {
   beginWrite: 'BEGIN ISOLATION LEVEL READ COMMITTED',
   lockWriters: `SELECT 1 FROM ${SEQ_TABLE} WHERE "id" = 1 FOR UPDATE`,
   stringCollation: 'C',
+  modifyingCte: true,
 };
 

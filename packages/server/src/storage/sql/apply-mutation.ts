@@ -1,6 +1,7 @@
 import { sql, type SqlBool } from 'kysely';
 import { StorageConflictError, type Change, type Mutation, type StoredRecord } from '../storage.js';
 import { appendChange, returnSeq, takeSeq } from './change-log.js';
+import { CHANGES_TABLE, SEQ_TABLE } from './schema-ddl.js';
 import { decodeRow, encodeRecord, type ResourceTable } from './record-codec.js';
 import type { SqlDatabase, SqlDialect } from './sql-dialect.js';
 
@@ -11,6 +12,12 @@ export interface MutationContext {
   readonly table: ResourceTable;
   /** The commit time to record, ISO 8601. */
   readonly at: string;
+  /**
+   * True when `mutation.before` is the very record this transaction read from storage and
+   * nothing has written that record since (the transaction holds the writers' lock): it is
+   * the stored one, so it need not be read again.
+   */
+  readonly beforeIsStored?: boolean;
 }
 
 function byId(id: string) {
@@ -46,6 +53,8 @@ export function conflictWith(mutation: Mutation, current: StoredRecord | undefin
  * check against the stored version cannot race another writer (in any dialect), and the
  * write's `WHERE version = …` is a second guard. A refused mutation gives its seq back.
  * Rows are encoded before anything is written, so a bad value throws with nothing done.
+ * On a dialect with data-modifying CTEs (PostgreSQL) it runs as one statement instead
+ * (see {@link applyWithSeqInStatement}).
  *
  * @example
  * const change = await applyMutation({ db: tx, dialect, table, at: new Date().toISOString() }, mutation);
@@ -80,6 +89,7 @@ export async function applyMutation(context: MutationContext, mutation: Mutation
     throw new TypeError(`Update of ${table.name}/${id} cannot change its id to "${mutation.after.id}"`);
   }
   const row = mutation.kind === 'delete' ? undefined : encodeRecord(table, dialect, mutation.after, 0);
+  if (dialect.modifyingCte === true) return applyWithSeqInStatement(context, mutation, row);
   const seq = await takeSeq(db, dialect);
   const current = await selectRecord(db, dialect, table, id);
   const conflict = conflictWith(mutation, current);
@@ -105,4 +115,80 @@ export async function applyMutation(context: MutationContext, mutation: Mutation
   const change = changeOf(context, { seq, id, kind: mutation.kind, row, before: current });
   await appendChange(db, dialect, change);
   return change;
+}
+
+/** The CTE that takes the next seq inside the statement that writes the record. */
+const NEXT_SEQ = 'syncline_next_seq';
+const SEQ_OF_STATEMENT = sql`(SELECT ${sql.id('value')} FROM ${sql.id(NEXT_SEQ)})`;
+
+const WRITTEN = 'syncline_written';
+
+/**
+ * The whole mutation in one statement: data-modifying CTEs bump the counter row and write
+ * the record (its `version` is the new seq), and the statement itself appends the change,
+ * its `after` given that version, for each row written. Returns the seq, or `undefined`
+ * when no row matched: the counter was bumped all the same, so the caller must not commit
+ * (it throws, and the write's savepoint or transaction is rolled back).
+ */
+async function writeWithSeq(context: MutationContext, mutation: Mutation, row: Record<string, unknown> | undefined, change: Change): Promise<unknown> {
+  const { db, dialect, table } = context;
+  const withSeq = db.with(NEXT_SEQ, (qb) =>
+    qb.updateTable(SEQ_TABLE).set({ value: sql`${sql.id('value')} + 1` }).where(sql<SqlBool>`${sql.id('id')} = 1`).returning(sql.id('value').as('value')),
+  );
+  const one = sql`1`.as('one');
+  const written =
+    mutation.kind === 'create'
+      ? withSeq.with(WRITTEN, (qb) => qb.insertInto(table.name).values({ ...row, version: SEQ_OF_STATEMENT }).returning(one))
+      : mutation.kind === 'update'
+        ? withSeq.with(WRITTEN, (qb) => {
+            const { id: _unchanged, ...columns } = row ?? {};
+            return qb.updateTable(table.name).set({ ...columns, version: SEQ_OF_STATEMENT }).where(byIdAndVersion(mutation.before.id, mutation.before.version)).returning(one);
+          })
+        : withSeq.with(WRITTEN, (qb) => qb.deleteFrom(table.name).where(byIdAndVersion(mutation.before.id, mutation.before.version)).returning(one));
+  const seq = sql.ref(`${NEXT_SEQ}.value`);
+  const after =
+    change.after === null ? sql`NULL::jsonb` : sql`jsonb_set(${dialect.encode('json', change.after)}::jsonb, '{version}', to_jsonb(${seq}))`;
+  const result = await written
+    .insertInto(CHANGES_TABLE)
+    .columns(['seq', 'resource', 'record_id', 'kind', 'after', 'before', 'at'])
+    .expression((eb) =>
+      eb
+        .selectFrom([NEXT_SEQ, WRITTEN])
+        .select([
+          seq.as('seq'),
+          sql`${change.resource}`.as('resource'),
+          sql`${change.id}`.as('record_id'),
+          sql`${change.kind}`.as('kind'),
+          after.as('after'),
+          sql`${dialect.encode('json', change.before)}::jsonb`.as('before'),
+          sql`${change.at}`.as('at'),
+        ]),
+    )
+    .returning(sql.id('seq').as('seq'))
+    .executeTakeFirst();
+  return result?.['seq'];
+}
+
+/**
+ * {@link applyMutation} where the dialect allows data-modifying CTEs (PostgreSQL): the
+ * writers' lock is held from the transaction's start (`lockWriters`), so the stored record
+ * is read (only when `before` may not be it) and checked before any seq is taken, and a
+ * refused mutation has nothing to give back. Then one round trip: the counter, the
+ * record's write and the change-log entry in one statement.
+ */
+async function applyWithSeqInStatement(context: MutationContext, mutation: Mutation, row: Record<string, unknown> | undefined): Promise<Change> {
+  const { db, dialect, table } = context;
+  const id = mutation.kind === 'create' ? mutation.after.id : mutation.before.id;
+  const current = mutation.kind !== 'create' && context.beforeIsStored === true ? mutation.before : await selectRecord(db, dialect, table, id);
+  const conflict = conflictWith(mutation, current);
+  if (conflict) throw conflict;
+  // The change as it will be logged, but for its seq and the record's version, which the statement sets.
+  const pending = changeOf(context, { seq: 0, id, kind: mutation.kind, row, before: current });
+  const raw = await writeWithSeq(context, mutation, row, pending);
+  // Unreachable while the lock serializes writers; if it happens the counter moved without
+  // a change, so the transaction is not safe to commit.
+  if (raw === undefined || raw === null) throw new Error(`${table.name}/${id}: ${mutation.kind} wrote 0 rows, expected 1`);
+  const seq = Number(dialect.decode('integer', raw));
+  if (row) row['version'] = dialect.encode('integer', seq);
+  return { ...pending, seq, after: pending.after === null ? null : { ...pending.after, version: seq } };
 }

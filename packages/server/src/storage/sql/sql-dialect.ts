@@ -68,4 +68,9 @@ export interface SqlDialect {
    * columns; `undefined` when the default already does (SQLite's `BINARY`).
    */
   readonly stringCollation?: string;
+  /**
+   * True when a statement may carry data-modifying CTEs (`WITH s AS (UPDATE … RETURNING …)`,
+   * PostgreSQL): `apply` then takes the seq in the same statement that writes the record.
+   */
+  readonly modifyingCte?: boolean;
 }

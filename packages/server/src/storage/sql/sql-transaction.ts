@@ -30,7 +30,7 @@ export class TransactionState {
   /** Set when an `apply` failed other than by a conflict: committing could leave a record without its change. */
   doomedBy: unknown = undefined;
   /**
-   * The records `get` read in this transaction (on a direct connection), by resource and
+   * The records `get` read in this transaction, by resource and
    * id, until a mutation of that record: a write transaction holds the write lock from
    * its start, so these are the stored records, and an update or delete whose `before` is
    * one of them need not read it again.
@@ -56,8 +56,8 @@ export function createReader(scope: TransactionScope, state: TransactionState): 
   return {
     async get(resource, id) {
       state.check();
-      if (scope.direct === undefined) return selectRecord(db, dialect, tableOf(resource), id);
-      const record = selectRecordDirect(scope.direct, dialect, tableOf(resource), id);
+      const table = tableOf(resource);
+      const record = scope.direct === undefined ? await selectRecord(db, dialect, table, id) : selectRecordDirect(scope.direct, dialect, table, id);
       if (record !== undefined) state.reads.set(readKey(resource, id), record);
       return record;
     },
@@ -113,13 +113,17 @@ export function createWriter(scope: TransactionScope, state: TransactionState): 
     queue = run.catch(() => undefined).finally(() => pending--);
     return run;
   }
+  /** Whether `mutation.before` is what `get` read of its record; forgets that read, since whatever happens next it may no longer be stored. */
+  function forgetRead(mutation: Mutation): boolean {
+    const key = readKey(mutation.resource, mutation.kind === 'create' ? mutation.after.id : mutation.before.id);
+    const beforeIsStored = mutation.kind !== 'create' && state.reads.get(key) === mutation.before;
+    state.reads.delete(key);
+    return beforeIsStored;
+  }
   function applyNow(mutation: Mutation, direct: DirectConnection): Change {
     state.check();
     const table = scope.tableOf(mutation.resource);
-    const key = readKey(mutation.resource, mutation.kind === 'create' ? mutation.after.id : mutation.before.id);
-    const beforeIsStored = mutation.kind !== 'create' && state.reads.get(key) === mutation.before;
-    // Whatever happens next, what was read of this record may no longer be stored.
-    state.reads.delete(key);
+    const beforeIsStored = forgetRead(mutation);
     return applyMutationDirect({ direct, dialect: scope.dialect, table, at: scope.now().toISOString(), beforeIsStored }, mutation);
   }
   // A conflict is refused before anything is written, so the transaction may go on. Any
@@ -143,7 +147,8 @@ export function createWriter(scope: TransactionScope, state: TransactionState): 
         try {
           if (direct !== undefined) return applyNow(mutation, direct);
           state.check();
-          return await applyMutation({ db: scope.db, dialect: scope.dialect, table: scope.tableOf(mutation.resource), at: scope.now().toISOString() }, mutation);
+          const beforeIsStored = forgetRead(mutation);
+          return await applyMutation({ db: scope.db, dialect: scope.dialect, table: scope.tableOf(mutation.resource), at: scope.now().toISOString(), beforeIsStored }, mutation);
         } catch (error) {
           throw refused(error);
         }
